@@ -1,0 +1,262 @@
+//! Errors for bad input: RON syntax errors with a position, and semantic
+//! diagnostics (errors and warnings) with the entity path and a hint.
+
+use std::fmt;
+
+use thiserror::Error;
+
+/// A RON syntax or type error, positioned in the source text.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{line}:{col}: {message}")]
+pub struct ParseError {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// What is wrong, with the data a tool needs to act on it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Problem {
+    #[error("unknown {kind} `{id}`")]
+    UnknownRef {
+        kind: &'static str,
+        id: String,
+        known: Vec<String>,
+        suggestion: Option<String>,
+    },
+    #[error("duplicate id `{id}` (already used by {other})")]
+    DuplicateId { id: String, other: String },
+    #[error("invalid {what} `{text}`: {reason}")]
+    Invalid {
+        what: &'static str,
+        text: String,
+        reason: String,
+    },
+    #[error("subnet cidr {cidr} is outside vpc `{vpc}` ({vpc_cidrs})")]
+    SubnetOutsideVpc {
+        cidr: String,
+        vpc: String,
+        vpc_cidrs: String,
+    },
+    #[error("subnet cidr {cidr} overlaps subnet `{other}` ({other_cidr})")]
+    OverlappingSubnets {
+        cidr: String,
+        other: String,
+        other_cidr: String,
+    },
+    #[error("private ip {ip} is outside subnet `{subnet}` ({cidr})")]
+    IpOutsideSubnet {
+        ip: String,
+        subnet: String,
+        cidr: String,
+    },
+    #[error(
+        "private ip {ip} is reserved by AWS in subnet `{subnet}` (first four and last address)"
+    )]
+    IpReserved { ip: String, subnet: String },
+    #[error("private ip {ip} is already used by `{other}`")]
+    DuplicateIp { ip: String, other: String },
+    #[error("subnet `{subnet}` ({cidr}) has no free address left")]
+    SubnetFull { subnet: String, cidr: String },
+    #[error("{what} `{id}` is in vpc `{found}`, not in vpc `{expected}`")]
+    CrossVpc {
+        what: &'static str,
+        id: String,
+        found: String,
+        expected: String,
+    },
+    #[error("public nat gateway has no elastic_ip")]
+    NatWithoutElasticIp,
+    #[error("private nat gateway cannot have an elastic_ip")]
+    PrivateNatWithElasticIp,
+    #[error("private dns needs dns_support and dns_hostnames on vpc `{vpc}`")]
+    PrivateDnsNeedsVpcDns { vpc: String },
+    #[error("function subnets span vpcs `{a}` and `{b}`")]
+    FunctionMixesVpcs { a: String, b: String },
+    #[error("duplicate rule number {number} in {direction} rules")]
+    DuplicateNaclRule {
+        number: u32,
+        direction: &'static str,
+    },
+    #[error("rule number {number} is outside 1-32766")]
+    NaclRuleNumber { number: u32 },
+    #[error("service `{service}` has no {kind} endpoint")]
+    NoSuchEndpointKind { service: String, kind: &'static str },
+    #[error("a rule needs exactly one of `cidr`, `sg`, `prefix_list` (found {found})")]
+    RulePeer { found: usize },
+    #[error("vpc `{vpc}` has two main route tables: `{a}` and `{b}`")]
+    TwoMainTables { vpc: String, a: String, b: String },
+    #[error("vpc `{vpc}` has two default {what}: `{a}` and `{b}`")]
+    TwoDefaults {
+        vpc: String,
+        what: &'static str,
+        a: String,
+        b: String,
+    },
+    #[error("vpc `{vpc}` has two internet gateways: `{a}` and `{b}`")]
+    TwoInternetGateways { vpc: String, a: String, b: String },
+    #[error("subnet `{subnet}` is associated with network acls `{a}` and `{b}`")]
+    ConflictingNacl {
+        subnet: String,
+        a: String,
+        b: String,
+    },
+    #[error("{source_kind} trigger needs the event source's subnets and security groups")]
+    TriggerNeedsVpc { source_kind: String },
+    #[error("{what} cannot be empty")]
+    Empty { what: &'static str },
+    #[error("peering connects vpc `{vpc}` to itself")]
+    SelfPeering { vpc: String },
+    #[error("route to {dest} targets {target}, which needs an ipv{need} destination")]
+    RouteFamily {
+        dest: String,
+        target: String,
+        need: u8,
+    },
+    #[error("duplicate route to {dest}")]
+    DuplicateRoute { dest: String },
+    // Warnings: legal, but probably not what the author meant.
+    #[error(
+        "nat gateway `{nat}` sits in subnet `{subnet}`, whose route table has no 0.0.0.0/0 route to an internet gateway"
+    )]
+    NatWithoutInternetRoute { nat: String, subnet: String },
+    #[error("`{id}` has a public ip but subnet `{subnet}` has no route to an internet gateway")]
+    PublicIpInPrivateSubnet { id: String, subnet: String },
+    #[error(
+        "function `{function}` is attached to public subnet `{subnet}`; Lambda ENIs never get a public ip, so it has no internet access"
+    )]
+    FunctionInPublicSubnet { function: String, subnet: String },
+    #[error("gateway endpoint `{id}` is associated with no route table, so nothing uses it")]
+    GatewayEndpointUnused { id: String },
+    #[error(
+        "`{id}` sits in public subnet `{subnet}` without a public ip: the internet gateway will not carry its traffic"
+    )]
+    NoPublicIpInPublicSubnet { id: String, subnet: String },
+}
+
+impl Problem {
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Problem::UnknownRef {
+                kind,
+                known,
+                suggestion,
+                ..
+            } => {
+                let list = if known.is_empty() {
+                    format!("the scenario declares no {kind}")
+                } else {
+                    let shown: Vec<_> = known.iter().take(12).map(|k| format!("`{k}`")).collect();
+                    let more = known.len().saturating_sub(12);
+                    let tail = if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    };
+                    format!("known {kind} ids: {}{tail}", shown.join(", "))
+                };
+                match suggestion {
+                    Some(s) => format!("did you mean `{s}`? {list}"),
+                    None => list,
+                }
+            }
+            Problem::SubnetOutsideVpc { .. } => {
+                "pick a subnet cidr inside one of the vpc's cidr blocks".into()
+            }
+            Problem::OverlappingSubnets { .. } => {
+                "subnets of one vpc must not share addresses".into()
+            }
+            Problem::NatWithoutElasticIp => {
+                "add `elastic_ip: \"<address>\"`, or set `connectivity: Private`".into()
+            }
+            Problem::PrivateDnsNeedsVpcDns { vpc } => format!(
+                "AWS refuses this: set `dns_support: true, dns_hostnames: true` on vpc `{vpc}`, or `private_dns: false`"
+            ),
+            Problem::NoSuchEndpointKind { kind, .. } if *kind == "gateway" => {
+                "gateway endpoints exist only for s3 and dynamodb; use `kind: Interface`".into()
+            }
+            Problem::NoSuchEndpointKind { service, .. } => format!(
+                "override the catalog with `services: [(id: \"{service}\", interface_endpoint: true)]` if your region has one"
+            ),
+            Problem::FunctionMixesVpcs { .. } => {
+                "a function's subnets must all belong to one vpc".into()
+            }
+            Problem::DuplicateNaclRule { .. } => "give every rule its own number".into(),
+            Problem::NatWithoutInternetRoute { .. } => {
+                "place the nat gateway in a public subnet (0.0.0.0/0 -> internet gateway)".into()
+            }
+            Problem::FunctionInPublicSubnet { .. } => {
+                "attach the function to private subnets routed to a nat gateway".into()
+            }
+            Problem::RulePeer { .. } => {
+                "write e.g. `cidr: \"0.0.0.0/0\"` or `sg: \"sg-app\"`".into()
+            }
+            Problem::TriggerNeedsVpc { .. } => {
+                "add `subnets: [...]` and `security_groups: [...]` of the cluster or broker".into()
+            }
+            _ => return None,
+        })
+    }
+
+    pub fn severity(&self) -> Severity {
+        match self {
+            Problem::NatWithoutInternetRoute { .. }
+            | Problem::PublicIpInPrivateSubnet { .. }
+            | Problem::FunctionInPublicSubnet { .. }
+            | Problem::GatewayEndpointUnused { .. }
+            | Problem::NoPublicIpInPublicSubnet { .. } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// One finding of validation: where (`subnets["app"].cidr`), what, and a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Path of the offending field, e.g. `subnets["app"].cidr`.
+    pub path: String,
+    /// The id of the entity it belongs to, for locating it in the source.
+    pub entity: Option<String>,
+    pub problem: Problem,
+}
+
+impl Diagnostic {
+    pub fn severity(&self) -> Severity {
+        self.problem.severity()
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.problem)?;
+        if let Some(h) = self.problem.hint() {
+            write!(f, "\n  hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every error found in a scenario, plus its warnings.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{} error(s) in scenario", errors.len())]
+pub struct ValidationErrors {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Parsing or validating failed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+}

@@ -1,0 +1,50 @@
+//! The awsreach scenario model: the RON file format ([`spec`]), its
+//! validation into a checked [`Scenario`], and the built-in service
+//! [`catalog`]. Pure data: no I/O beyond parsing a string.
+
+pub mod catalog;
+pub mod error;
+pub mod net;
+pub mod scenario;
+pub mod spec;
+pub mod validate;
+
+pub use error::{Diagnostic, LoadError, ParseError, Problem, Severity, ValidationErrors};
+pub use scenario::*;
+pub use spec::ScenarioSpec;
+pub use validate::{Checked, validate};
+
+use ron::extensions::Extensions;
+
+fn ron_options() -> ron::Options {
+    // `implicit_some` lets users write `public_ip: "1.2.3.4"` instead of `Some("1.2.3.4")`.
+    ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
+}
+
+/// Parses RON text into the raw spec. Errors carry the 1-based line and column.
+pub fn parse(src: &str) -> Result<ScenarioSpec, ParseError> {
+    ron_options().from_str(src).map_err(|e| ParseError {
+        line: e.span.start.line,
+        col: e.span.start.col,
+        message: e.code.to_string(),
+    })
+}
+
+/// Writes a spec back as pretty RON that [`parse`] reads to the same spec.
+pub fn to_ron(spec: &ScenarioSpec) -> String {
+    let pretty = ron::ser::PrettyConfig::new()
+        .struct_names(false)
+        .indentor("    ".to_string())
+        .extensions(Extensions::IMPLICIT_SOME);
+    let mut s = ron_options()
+        .to_string_pretty(spec, pretty)
+        .expect("a ScenarioSpec always serialises");
+    s.push('\n');
+    s
+}
+
+/// Parses and validates in one step.
+pub fn load(src: &str) -> Result<Checked, LoadError> {
+    let spec = parse(src)?;
+    Ok(validate(&spec)?)
+}

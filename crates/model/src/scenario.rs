@@ -1,0 +1,558 @@
+//! The checked layer: every reference resolved to a typed index, every CIDR,
+//! address and port parsed, every AWS default made explicit. The simulator
+//! sees only these types.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use serde::Serialize;
+
+use crate::catalog::Invokes;
+use crate::net::{Listener, PortRange, Protocol};
+use crate::spec::{EndpointKind, Expect, PollerMode, ResourceKind, RuleAction, TriggerSource};
+
+macro_rules! ids {
+    ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        pub struct $name(pub u32);
+        impl $name {
+            #[inline]
+            pub fn ix(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+
+ids!(
+    VpcId,
+    SubnetId,
+    RouteTableId,
+    IgwId,
+    EigwId,
+    NatId,
+    EndpointId,
+    SgId,
+    NaclId,
+    /// A network interface: of a resource, a function, an endpoint or a NAT gateway.
+    EniId,
+    ResourceId,
+    FunctionId,
+    ServiceId,
+    TriggerId,
+    HostId,
+    PeeringId,
+    TgwId,
+);
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub region: String,
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub internet_gateways: Vec<InternetGateway>,
+    pub egress_only_igws: Vec<EgressOnlyIgw>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub endpoints: Vec<VpcEndpoint>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub network_acls: Vec<NetworkAcl>,
+    pub enis: Vec<Eni>,
+    pub resources: Vec<Resource>,
+    pub functions: Vec<Function>,
+    pub services: Vec<Service>,
+    pub triggers: Vec<Trigger>,
+    pub external_hosts: Vec<ExternalHost>,
+    pub peerings: Vec<Peering>,
+    pub transit_gateways: Vec<TransitGateway>,
+    pub expectations: Vec<Expectation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Vpc {
+    pub name: String,
+    pub cidrs: Vec<Ipv4Net>,
+    pub ipv6_cidr: Option<Ipv6Net>,
+    pub dns_support: bool,
+    pub dns_hostnames: bool,
+    pub main_route_table: RouteTableId,
+    pub default_nacl: NaclId,
+    pub default_sg: SgId,
+    pub internet_gateway: Option<IgwId>,
+    pub egress_only_igw: Option<EigwId>,
+    pub subnets: Vec<SubnetId>,
+}
+
+impl Vpc {
+    pub fn contains(&self, addr: IpAddr) -> bool {
+        match addr {
+            IpAddr::V4(a) => self.cidrs.iter().any(|c| c.contains(&a)),
+            IpAddr::V6(a) => self.ipv6_cidr.is_some_and(|c| c.contains(&a)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Subnet {
+    pub name: String,
+    pub vpc: VpcId,
+    pub cidr: Ipv4Net,
+    pub ipv6_cidr: Option<Ipv6Net>,
+    pub az: String,
+    pub route_table: RouteTableId,
+    pub network_acl: NaclId,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteTable {
+    pub name: String,
+    pub vpc: VpcId,
+    pub main: bool,
+    /// False for the main table awsreach creates when a VPC declares none.
+    pub declared: bool,
+    /// Implicit `local` routes first, then declared routes, then gateway-endpoint routes.
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RouteDest {
+    Cidr(IpNet),
+    /// A service's managed prefix list (`pl:s3`).
+    PrefixList(ServiceId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Target {
+    Local,
+    Igw(IgwId),
+    Nat(NatId),
+    Endpoint(EndpointId),
+    Peering(PeeringId),
+    TransitGateway(TgwId),
+    EgressOnlyIgw(EigwId),
+    Eni(EniId),
+    Blackhole,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RouteOrigin {
+    /// The implicit route for one of the VPC's CIDRs.
+    Local,
+    Declared,
+    /// Added by a gateway endpoint's route-table association.
+    GatewayEndpoint,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Route {
+    pub dest: RouteDest,
+    pub target: Target,
+    pub origin: RouteOrigin,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InternetGateway {
+    pub name: String,
+    pub vpc: VpcId,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EgressOnlyIgw {
+    pub name: String,
+    pub vpc: VpcId,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NatGateway {
+    pub name: String,
+    pub subnet: SubnetId,
+    pub public: bool,
+    pub elastic_ip: Option<Ipv4Addr>,
+    pub eni: EniId,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VpcEndpoint {
+    pub name: String,
+    pub vpc: VpcId,
+    pub service: ServiceId,
+    pub kind: EndpointKind,
+    pub route_tables: Vec<RouteTableId>,
+    pub subnets: Vec<SubnetId>,
+    pub security_groups: Vec<SgId>,
+    pub private_dns: bool,
+    pub policy: EndpointPolicy,
+    /// Interface endpoints: one ENI per subnet, in `subnets` order.
+    pub enis: Vec<EniId>,
+}
+
+/// `allow` (None = every action) minus `deny`, IAM-style `*` wildcards.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EndpointPolicy {
+    pub allow: Option<Vec<String>>,
+    pub deny: Vec<String>,
+}
+
+impl EndpointPolicy {
+    pub fn is_default(&self) -> bool {
+        self.allow.is_none() && self.deny.is_empty()
+    }
+
+    /// The pattern that decides `action`: `Err(pattern)` when denied
+    /// (`"(not allowed)"` when no allow pattern matches).
+    pub fn decide(&self, action: &str) -> Result<(), String> {
+        if let Some(p) = self.deny.iter().find(|p| action_matches(p, action)) {
+            return Err(p.clone());
+        }
+        match &self.allow {
+            None => Ok(()),
+            Some(list) if list.iter().any(|p| action_matches(p, action)) => Ok(()),
+            Some(_) => Err("(not in the allow list)".to_string()),
+        }
+    }
+}
+
+/// IAM action matching: case-insensitive, `*` matches any run of characters.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    fn go(p: &[u8], a: &[u8]) -> bool {
+        match p.split_first() {
+            None => a.is_empty(),
+            Some((b'*', rest)) => (0..=a.len()).any(|i| go(rest, &a[i..])),
+            Some((c, rest)) => a
+                .split_first()
+                .is_some_and(|(d, arest)| c.eq_ignore_ascii_case(d) && go(rest, arest)),
+        }
+    }
+    go(pattern.as_bytes(), action.as_bytes())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityGroup {
+    pub name: String,
+    pub vpc: VpcId,
+    /// False for the default group awsreach creates when a VPC declares none.
+    pub declared: bool,
+    pub ingress: Vec<SgRule>,
+    pub egress: Vec<SgRule>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SgPeer {
+    Cidr(IpNet),
+    Sg(SgId),
+    PrefixList(ServiceId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SgRule {
+    pub protocol: Protocol,
+    pub ports: PortRange,
+    pub peer: SgPeer,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkAcl {
+    pub name: String,
+    pub vpc: VpcId,
+    pub declared: bool,
+    /// Sorted by rule number.
+    pub ingress: Vec<NaclRule>,
+    pub egress: Vec<NaclRule>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NaclRule {
+    pub number: u32,
+    pub action: RuleAction,
+    pub protocol: Protocol,
+    pub ports: PortRange,
+    pub cidr: IpNet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum EniOwner {
+    Resource(ResourceId),
+    Function(FunctionId),
+    Endpoint(EndpointId),
+    Nat(NatId),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Eni {
+    pub owner: EniOwner,
+    pub subnet: SubnetId,
+    pub private_ip: Ipv4Addr,
+    /// Public IPv4 / Elastic IP. Lambda's Hyperplane ENIs never have one.
+    pub public_ip: Option<Ipv4Addr>,
+    pub ipv6: Option<Ipv6Addr>,
+    pub security_groups: Vec<SgId>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Resource {
+    pub name: String,
+    pub kind: ResourceKind,
+    pub eni: EniId,
+    pub listen: Vec<Listener>,
+    pub forwarding: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Function {
+    pub name: String,
+    pub vpc: Option<FunctionVpc>,
+    /// Principals allowed by the resource-based policy; None = not modelled.
+    pub policy: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FunctionVpc {
+    pub vpc: VpcId,
+    pub subnets: Vec<SubnetId>,
+    pub security_groups: Vec<SgId>,
+    pub ipv6_dual_stack: bool,
+    /// One Hyperplane ENI per subnet, in `subnets` order.
+    pub enis: Vec<EniId>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub hostname: String,
+    pub endpoint_service: String,
+    pub gateway_endpoint: bool,
+    pub interface_endpoint: bool,
+    pub invokes: Invokes,
+    pub principal: String,
+    pub default_action: String,
+    /// Listed in the scenario's `services` (rather than only referenced).
+    pub declared: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Trigger {
+    pub name: String,
+    pub source: TriggerSource,
+    pub service: ServiceId,
+    pub function: FunctionId,
+    pub subnets: Vec<SubnetId>,
+    pub security_groups: Vec<SgId>,
+    pub port: u16,
+    pub mode: PollerMode,
+    pub secrets_manager: bool,
+}
+
+impl TriggerSource {
+    /// The catalog service a trigger of this kind comes from.
+    pub fn service_id(self) -> &'static str {
+        match self {
+            TriggerSource::Sqs => "sqs",
+            TriggerSource::Kinesis => "kinesis",
+            TriggerSource::DynamoDbStreams => "dynamodb",
+            TriggerSource::Msk | TriggerSource::SelfManagedKafka => "kafka",
+            TriggerSource::AmazonMq => "mq",
+            TriggerSource::DocumentDb => "docdb",
+            TriggerSource::EventBridge => "events",
+            TriggerSource::Sns => "sns",
+            TriggerSource::S3 => "s3",
+            TriggerSource::ApiGateway => "execute-api",
+        }
+    }
+
+    /// Pollers that place ENIs in the event source's VPC (aws-rules.md rule 5).
+    pub fn polls_in_vpc(self) -> bool {
+        matches!(
+            self,
+            TriggerSource::Msk
+                | TriggerSource::SelfManagedKafka
+                | TriggerSource::AmazonMq
+                | TriggerSource::DocumentDb
+        )
+    }
+
+    /// Lambda-managed pollers in AWS's network (rule 4).
+    pub fn polls_in_aws(self) -> bool {
+        matches!(
+            self,
+            TriggerSource::Sqs | TriggerSource::Kinesis | TriggerSource::DynamoDbStreams
+        )
+    }
+
+    /// Default broker port: MSK IAM auth 9098, Kafka 9092, MQ AMQPS 5671,
+    /// DocumentDB 27017.
+    pub fn default_port(self) -> u16 {
+        match self {
+            TriggerSource::Msk => 9098,
+            TriggerSource::SelfManagedKafka => 9092,
+            TriggerSource::AmazonMq => 5671,
+            TriggerSource::DocumentDb => 27017,
+            _ => 443,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalHost {
+    pub name: String,
+    pub ip: IpAddr,
+    pub listen: Vec<Listener>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Peering {
+    pub name: String,
+    pub requester: VpcId,
+    pub accepter: VpcId,
+}
+
+impl Peering {
+    /// The VPC at the other end, if `vpc` is one end.
+    pub fn other(&self, vpc: VpcId) -> Option<VpcId> {
+        if self.requester == vpc {
+            Some(self.accepter)
+        } else if self.accepter == vpc {
+            Some(self.requester)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TransitGateway {
+    pub name: String,
+    pub attachments: Vec<TgwAttachment>,
+    /// Static routes plus propagated attachment CIDRs; `None` = blackhole.
+    pub routes: Vec<(IpNet, Option<VpcId>)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TgwAttachment {
+    pub vpc: VpcId,
+    pub subnets: Vec<SubnetId>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Expectation {
+    pub from: String,
+    pub to: String,
+    pub port: Option<u16>,
+    pub protocol: Option<Protocol>,
+    pub expect: Expect,
+    pub code: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Every kind of entity a scenario names, for messages and lookups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum EntityKind {
+    Vpc,
+    Subnet,
+    RouteTable,
+    InternetGateway,
+    EgressOnlyIgw,
+    NatGateway,
+    VpcEndpoint,
+    SecurityGroup,
+    NetworkAcl,
+    Resource,
+    Function,
+    Service,
+    Trigger,
+    ExternalHost,
+    Peering,
+    TransitGateway,
+}
+
+impl EntityKind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            EntityKind::Vpc => "vpc",
+            EntityKind::Subnet => "subnet",
+            EntityKind::RouteTable => "route table",
+            EntityKind::InternetGateway => "internet gateway",
+            EntityKind::EgressOnlyIgw => "egress-only internet gateway",
+            EntityKind::NatGateway => "nat gateway",
+            EntityKind::VpcEndpoint => "vpc endpoint",
+            EntityKind::SecurityGroup => "security group",
+            EntityKind::NetworkAcl => "network acl",
+            EntityKind::Resource => "resource",
+            EntityKind::Function => "function",
+            EntityKind::Service => "service",
+            EntityKind::Trigger => "trigger",
+            EntityKind::ExternalHost => "external host",
+            EntityKind::Peering => "peering connection",
+            EntityKind::TransitGateway => "transit gateway",
+        }
+    }
+}
+
+impl Scenario {
+    pub fn service_by_id(&self, id: &str) -> Option<ServiceId> {
+        self.services
+            .iter()
+            .position(|s| s.id == id)
+            .map(|i| ServiceId(i as u32))
+    }
+
+    pub fn function_by_name(&self, name: &str) -> Option<FunctionId> {
+        self.functions
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| FunctionId(i as u32))
+    }
+
+    pub fn resource_by_name(&self, name: &str) -> Option<ResourceId> {
+        self.resources
+            .iter()
+            .position(|r| r.name == name)
+            .map(|i| ResourceId(i as u32))
+    }
+
+    /// The name users know an ENI by (its owner's id).
+    pub fn eni_owner_name(&self, eni: EniId) -> &str {
+        match self.enis[eni.ix()].owner {
+            EniOwner::Resource(r) => &self.resources[r.ix()].name,
+            EniOwner::Function(f) => &self.functions[f.ix()].name,
+            EniOwner::Endpoint(e) => &self.endpoints[e.ix()].name,
+            EniOwner::Nat(n) => &self.nat_gateways[n.ix()].name,
+        }
+    }
+
+    pub fn subnet_vpc(&self, s: SubnetId) -> VpcId {
+        self.subnets[s.ix()].vpc
+    }
+
+    /// The name of a route target, as a user wrote it.
+    pub fn target_name(&self, t: Target) -> String {
+        match t {
+            Target::Local => "local".into(),
+            Target::Igw(i) => self.internet_gateways[i.ix()].name.clone(),
+            Target::Nat(n) => self.nat_gateways[n.ix()].name.clone(),
+            Target::Endpoint(e) => self.endpoints[e.ix()].name.clone(),
+            Target::Peering(p) => self.peerings[p.ix()].name.clone(),
+            Target::TransitGateway(t) => self.transit_gateways[t.ix()].name.clone(),
+            Target::EgressOnlyIgw(e) => self.egress_only_igws[e.ix()].name.clone(),
+            Target::Eni(e) => self.eni_owner_name(e).to_string(),
+            Target::Blackhole => "blackhole".into(),
+        }
+    }
+
+    pub fn dest_name(&self, d: RouteDest) -> String {
+        match d {
+            RouteDest::Cidr(c) => c.to_string(),
+            RouteDest::PrefixList(s) => format!("pl:{}", self.services[s.ix()].id),
+        }
+    }
+
+    /// True when the subnet's route table sends 0.0.0.0/0 to an internet
+    /// gateway: the definition of a public subnet (seed vocabulary).
+    pub fn is_public_subnet(&self, s: SubnetId) -> bool {
+        let rt = &self.route_tables[self.subnets[s.ix()].route_table.ix()];
+        rt.routes.iter().any(|r| {
+            matches!(r.target, Target::Igw(_))
+                && matches!(r.dest, RouteDest::Cidr(IpNet::V4(n)) if n.prefix_len() == 0)
+        })
+    }
+}
