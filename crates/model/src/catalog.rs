@@ -54,7 +54,10 @@ pub fn catalog() -> &'static [CatalogEntry] {
     static CATALOG: OnceLock<Vec<CatalogEntry>> = OnceLock::new();
     CATALOG.get_or_init(|| {
         // The catalog is compiled in; a test parses it, so this cannot fail at run time.
-        ron::from_str(CATALOG_RON).expect("built-in catalog.ron parses")
+        // Same options as scenarios: `endpoint_service: "kinesis-streams"` needs implicit Some.
+        crate::ron_options()
+            .from_str(CATALOG_RON)
+            .expect("built-in catalog.ron parses")
     })
 }
 
