@@ -3,6 +3,7 @@
 //! All ids share one namespace (as AWS resource ids do), so a probe's
 //! `--from`/`--to` never has to guess which kind an id names.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -339,9 +340,11 @@ impl<'a> Validator<'a> {
         self.subnets();
         self.defaults();
         self.peerings_and_tgws_ids();
+        // Explicit addresses first, so auto-assigned ones (NAT gateways,
+        // endpoints, functions) never take an address a resource asked for.
+        self.reserve_explicit_ips();
         self.nat_gateways();
         self.endpoints();
-        self.reserve_explicit_ips();
         self.resources();
         self.functions();
         self.routes();
@@ -729,18 +732,18 @@ impl<'a> Validator<'a> {
         let mut nacl_assoc: HashMap<&str, &str> = HashMap::new();
         for n in &spec.network_acls {
             for s in &n.subnets {
-                if let Some(prev) = nacl_assoc.insert(s, &n.id) {
-                    if prev != n.id {
-                        self.err(
-                            path("network_acls", &n.id, "subnets"),
-                            &n.id,
-                            Problem::ConflictingNacl {
-                                subnet: s.clone(),
-                                a: prev.into(),
-                                b: n.id.clone(),
-                            },
-                        );
-                    }
+                if let Some(prev) = nacl_assoc.insert(s, &n.id)
+                    && prev != n.id
+                {
+                    self.err(
+                        path("network_acls", &n.id, "subnets"),
+                        &n.id,
+                        Problem::ConflictingNacl {
+                            subnet: s.clone(),
+                            a: prev.into(),
+                            b: n.id.clone(),
+                        },
+                    );
                 }
             }
         }
@@ -780,25 +783,24 @@ impl<'a> Validator<'a> {
                 );
             }
             let mut route_table = RouteTableId(u32::MAX);
-            if let Some(rt) = &s.route_table {
-                if let Some(r) = self.resolve(
+            if let Some(rt) = &s.route_table
+                && let Some(r) = self.resolve(
                     &rt_map,
                     EntityKind::RouteTable,
                     rt,
                     path("subnets", &s.id, "route_table"),
                     &s.id,
-                ) {
-                    if self.same_vpc(
-                        "route table",
-                        rt,
-                        self.out.route_tables[r.ix()].vpc,
-                        vpc,
-                        path("subnets", &s.id, "route_table"),
-                        &s.id,
-                    ) {
-                        route_table = r;
-                    }
-                }
+                )
+                && self.same_vpc(
+                    "route table",
+                    rt,
+                    self.out.route_tables[r.ix()].vpc,
+                    vpc,
+                    path("subnets", &s.id, "route_table"),
+                    &s.id,
+                )
+            {
+                route_table = r;
             }
             let mut network_acl = NaclId(u32::MAX);
             let nacl_name = match (s.network_acl.as_deref(), nacl_assoc.get(s.id.as_str())) {
@@ -817,25 +819,24 @@ impl<'a> Validator<'a> {
                 (Some(a), _) => Some(a),
                 (None, b) => b.copied(),
             };
-            if let Some(n) = nacl_name {
-                if let Some(r) = self.resolve(
+            if let Some(n) = nacl_name
+                && let Some(r) = self.resolve(
                     &nacl_map,
                     EntityKind::NetworkAcl,
                     n,
                     path("subnets", &s.id, "network_acl"),
                     &s.id,
-                ) {
-                    if self.same_vpc(
-                        "network acl",
-                        n,
-                        self.out.network_acls[r.ix()].vpc,
-                        vpc,
-                        path("subnets", &s.id, "network_acl"),
-                        &s.id,
-                    ) {
-                        network_acl = r;
-                    }
-                }
+                )
+                && self.same_vpc(
+                    "network acl",
+                    n,
+                    self.out.network_acls[r.ix()].vpc,
+                    vpc,
+                    path("subnets", &s.id, "network_acl"),
+                    &s.id,
+                )
+            {
+                network_acl = r;
             }
             let id = SubnetId(self.out.subnets.len() as u32);
             self.subnet.insert(&s.id, id);
@@ -1036,8 +1037,8 @@ impl<'a> Validator<'a> {
             }
             *next += 1;
             let ip = Ipv4Addr::from(cand);
-            if !used.contains_key(&ip) {
-                used.insert(ip, owner.to_string());
+            if let Entry::Vacant(e) = used.entry(ip) {
+                e.insert(owner.to_string());
                 return ip;
             }
         }
@@ -1074,17 +1075,15 @@ impl<'a> Validator<'a> {
                 n,
                 path(list, id, "security_groups"),
                 id,
+            ) && self.same_vpc(
+                "security group",
+                n,
+                self.out.security_groups[g.ix()].vpc,
+                vpc,
+                path(list, id, "security_groups"),
+                id,
             ) {
-                if self.same_vpc(
-                    "security group",
-                    n,
-                    self.out.security_groups[g.ix()].vpc,
-                    vpc,
-                    path(list, id, "security_groups"),
-                    id,
-                ) {
-                    out.push(g);
-                }
+                out.push(g);
             }
         }
         if names.is_empty() {
@@ -1222,17 +1221,15 @@ impl<'a> Validator<'a> {
                             t,
                             path("vpc_endpoints", &e.id, "route_tables"),
                             &e.id,
+                        ) && self.same_vpc(
+                            "route table",
+                            t,
+                            self.out.route_tables[r.ix()].vpc,
+                            vpc,
+                            path("vpc_endpoints", &e.id, "route_tables"),
+                            &e.id,
                         ) {
-                            if self.same_vpc(
-                                "route table",
-                                t,
-                                self.out.route_tables[r.ix()].vpc,
-                                vpc,
-                                path("vpc_endpoints", &e.id, "route_tables"),
-                                &e.id,
-                            ) {
-                                route_tables.push(r);
-                            }
+                            route_tables.push(r);
                         }
                     }
                 }
@@ -1265,31 +1262,26 @@ impl<'a> Validator<'a> {
                             s,
                             path("vpc_endpoints", &e.id, "subnets"),
                             &e.id,
+                        ) && self.same_vpc(
+                            "subnet",
+                            s,
+                            self.out.subnets[sub.ix()].vpc,
+                            vpc,
+                            path("vpc_endpoints", &e.id, "subnets"),
+                            &e.id,
                         ) {
-                            if self.same_vpc(
-                                "subnet",
-                                s,
-                                self.out.subnets[sub.ix()].vpc,
-                                vpc,
-                                path("vpc_endpoints", &e.id, "subnets"),
-                                &e.id,
-                            ) {
-                                subnets.push(sub);
-                                let ip = self.auto_ip(
-                                    sub,
-                                    &e.id,
-                                    path("vpc_endpoints", &e.id, "subnets"),
-                                );
-                                let eni = self.push_eni(Eni {
-                                    owner: EniOwner::Endpoint(id),
-                                    subnet: sub,
-                                    private_ip: ip,
-                                    public_ip: None,
-                                    ipv6: None,
-                                    security_groups: security_groups.clone(),
-                                });
-                                enis.push(eni);
-                            }
+                            subnets.push(sub);
+                            let ip =
+                                self.auto_ip(sub, &e.id, path("vpc_endpoints", &e.id, "subnets"));
+                            let eni = self.push_eni(Eni {
+                                owner: EniOwner::Endpoint(id),
+                                subnet: sub,
+                                private_ip: ip,
+                                public_ip: None,
+                                ipv6: None,
+                                security_groups: security_groups.clone(),
+                            });
+                            enis.push(eni);
                         }
                     }
                 }
@@ -1870,17 +1862,15 @@ impl<'a> Validator<'a> {
                         s,
                         path("transit_gateways", &t.id, "attachments"),
                         &t.id,
+                    ) && self.same_vpc(
+                        "subnet",
+                        s,
+                        self.out.subnets[sub.ix()].vpc,
+                        vpc,
+                        path("transit_gateways", &t.id, "attachments"),
+                        &t.id,
                     ) {
-                        if self.same_vpc(
-                            "subnet",
-                            s,
-                            self.out.subnets[sub.ix()].vpc,
-                            vpc,
-                            path("transit_gateways", &t.id, "attachments"),
-                            &t.id,
-                        ) {
-                            subnets.push(sub);
-                        }
+                        subnets.push(sub);
                     }
                 }
                 attachments.push(TgwAttachment { vpc, subnets });
@@ -1966,26 +1956,26 @@ impl<'a> Validator<'a> {
                         &name,
                     ) {
                         let sv = self.out.subnets[sub.ix()].vpc;
-                        if let Some(v) = vpc {
-                            if !self.same_vpc(
+                        if let Some(v) = vpc
+                            && !self.same_vpc(
                                 "subnet",
                                 s,
                                 sv,
                                 v,
                                 format!("{list_at}.subnets"),
                                 &name,
-                            ) {
-                                continue;
-                            }
+                            )
+                        {
+                            continue;
                         }
                         vpc = Some(sv);
                         subnets.push(sub);
                     }
                 }
-                if let Some(v) = vpc {
-                    if !t.security_groups.is_empty() {
-                        security_groups = self.sg_list(&t.security_groups, v, "triggers", &name);
-                    }
+                if let Some(v) = vpc
+                    && !t.security_groups.is_empty()
+                {
+                    security_groups = self.sg_list(&t.security_groups, v, "triggers", &name);
                 }
             }
             self.out.triggers.push(Trigger {
