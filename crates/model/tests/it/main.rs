@@ -1,0 +1,61 @@
+//! Integration tests of the scenario model: the RON format, validation
+//! messages, warnings and the AWS defaults the checked model makes explicit.
+
+mod defaults;
+mod errors;
+mod roundtrip;
+mod warnings;
+
+use awsreach_model::{Checked, LoadError, ScenarioSpec, load, parse};
+
+/// The bundled example scenario, which exercises every entity kind.
+fn example_src() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/example-full.ron"
+    );
+    std::fs::read_to_string(path).expect("scenarios/example-full.ron is readable")
+}
+
+fn spec(src: &str) -> ScenarioSpec {
+    parse(src).unwrap_or_else(|e| panic!("parse error: {e}"))
+}
+
+/// Loads a scenario that must be valid, showing every error if it is not.
+fn check(src: &str) -> Checked {
+    match load(src) {
+        Ok(c) => c,
+        Err(LoadError::Invalid(v)) => {
+            let all: Vec<String> = v.errors.iter().map(|d| d.to_string()).collect();
+            panic!("expected a valid scenario, got:\n{}", all.join("\n"))
+        }
+        Err(e) => panic!("expected a valid scenario, got: {e}"),
+    }
+}
+
+/// Every error of a scenario that must be invalid, as users read them.
+fn errors(src: &str) -> Vec<String> {
+    match load(src) {
+        Ok(_) => panic!("expected validation errors, the scenario is valid"),
+        Err(LoadError::Invalid(v)) => v.errors.iter().map(|d| d.to_string()).collect(),
+        Err(e) => panic!("expected validation errors, got: {e}"),
+    }
+}
+
+/// The single error of a scenario with exactly one mistake.
+fn error(src: &str) -> String {
+    let mut all = errors(src);
+    assert_eq!(all.len(), 1, "expected exactly one error, got:\n{all:#?}");
+    all.remove(0)
+}
+
+/// Warnings of a scenario that must be valid.
+fn warnings(src: &str) -> Vec<String> {
+    check(src).warnings.iter().map(|d| d.to_string()).collect()
+}
+
+#[test]
+fn example_scenario_is_valid_without_warnings() {
+    let c = check(&example_src());
+    assert_eq!(c.warnings, [], "the example should be warning-free");
+}
