@@ -1,1 +1,156 @@
-//! sim
+//! The awsreach packet-path simulator: compile a checked [`Scenario`] into
+//! an [`Engine`], then trace [`Probe`]s hop by hop to a [`Verdict`].
+//!
+//! Pure: no I/O. A blocked packet is data ([`Blocked`]), not an error.
+
+mod code;
+mod engine;
+mod fix;
+mod trace;
+mod walk;
+
+pub use code::Code;
+pub use engine::{Engine, Node, Probe, ProbeError, ProbeOptions};
+pub use fix::{Fix, Peer, Remedy, RuleDirection};
+pub use trace::{Blocked, CallKind, Decision, Direction, Hop, Outcome, Trace, Verdict};
+
+use awsreach_model::{Scenario, ScenarioSpec};
+use walk::{NoHops, Walk};
+
+impl Engine {
+    /// Compiles a validated scenario.
+    pub fn compile(scenario: Scenario) -> Engine {
+        Engine::new(scenario)
+    }
+
+    /// The full trace: every hop, the verdict, why and the fix.
+    pub fn trace(&self, probe: &Probe) -> Trace {
+        let mut w = Walk::new(self, probe, Vec::with_capacity(16));
+        let r = w.run(probe);
+        let verdict = match r {
+            Ok(()) => Verdict::Reachable,
+            Err(b) => Verdict::Blocked(Blocked {
+                code: b.code,
+                hop: b.hop,
+                why: b.why,
+                fixes: b.fixes,
+                after_fix: None,
+            }),
+        };
+        Trace {
+            from: self.node_name(probe.from),
+            to: self.node_name(probe.to),
+            kind: probe.kind,
+            protocol: probe.protocol,
+            port: probe.port,
+            hops: w.sink,
+            verdict,
+        }
+    }
+
+    /// The verdict alone, without building hop records or sentences.
+    pub fn outcome(&self, probe: &Probe) -> Outcome {
+        let mut w = Walk::new(self, probe, NoHops);
+        match w.run(probe) {
+            Ok(()) => Outcome::Reachable,
+            Err(b) => Outcome::Blocked(b.code),
+        }
+    }
+}
+
+/// Traces `from → to` and, when blocked, applies the recommended fix to a
+/// copy of the scenario and traces again, so the trace says what would
+/// still block afterwards (up to `depth` rounds).
+pub fn trace_with_followup(
+    spec: &ScenarioSpec,
+    engine: &Engine,
+    from: &str,
+    to: &str,
+    opts: &ProbeOptions,
+    depth: usize,
+) -> Result<Trace, ProbeError> {
+    let probe = engine.probe(from, to, opts)?;
+    let mut trace = engine.trace(&probe);
+    if let Verdict::Blocked(b) = &mut trace.verdict {
+        b.after_fix = next_blocker(spec, b, from, to, opts, depth);
+    }
+    Ok(trace)
+}
+
+/// What blocks after applying `b`'s recommended remedy, if anything.
+fn next_blocker(
+    spec: &ScenarioSpec,
+    b: &Blocked,
+    from: &str,
+    to: &str,
+    opts: &ProbeOptions,
+    depth: usize,
+) -> Option<Box<Blocked>> {
+    if depth == 0 {
+        return None;
+    }
+    let remedy = b.fixes.first()?;
+    let mut fixed = spec.clone();
+    remedy.apply(&mut fixed);
+    let checked = awsreach_model::validate(&fixed).ok()?;
+    let engine = Engine::new(checked.scenario);
+    let probe = engine.probe(from, to, opts).ok()?;
+    match engine.trace(&probe).verdict {
+        Verdict::Reachable => None,
+        Verdict::Blocked(mut next) => {
+            next.after_fix = next_blocker(&fixed, &next, from, to, opts, depth - 1);
+            Some(Box::new(next))
+        }
+    }
+}
+
+/// Applies a remedy to a copy of the spec and re-validates it.
+pub fn apply_remedy(
+    spec: &ScenarioSpec,
+    remedy: &Remedy,
+) -> Result<(ScenarioSpec, Scenario), awsreach_model::ValidationErrors> {
+    let mut fixed = spec.clone();
+    remedy.apply(&mut fixed);
+    let checked = awsreach_model::validate(&fixed)?;
+    Ok((fixed, checked.scenario))
+}
+
+/// The result of one `expect` entry of a scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectationResult {
+    pub expectation: awsreach_model::Expectation,
+    /// The traced outcome, or the probe error (an unknown id, say).
+    pub actual: Result<Outcome, ProbeError>,
+    pub passed: bool,
+}
+
+/// Runs every `expect` entry of the scenario.
+pub fn check_expectations(engine: &Engine) -> Vec<ExpectationResult> {
+    engine
+        .scenario()
+        .expectations
+        .iter()
+        .map(|e| {
+            let opts = ProbeOptions {
+                port: e.port,
+                protocol: e.protocol,
+                ..ProbeOptions::default()
+            };
+            let actual = engine
+                .probe(&e.from, &e.to, &opts)
+                .map(|p| engine.outcome(&p));
+            let passed = match (&actual, e.expect) {
+                (Ok(Outcome::Reachable), awsreach_model::spec::Expect::Reachable) => true,
+                (Ok(Outcome::Blocked(c)), awsreach_model::spec::Expect::Blocked) => {
+                    e.code.as_deref().is_none_or(|want| want == c.as_str())
+                }
+                _ => false,
+            };
+            ExpectationResult {
+                expectation: e.clone(),
+                actual,
+                passed,
+            }
+        })
+        .collect()
+}

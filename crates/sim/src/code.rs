@@ -1,0 +1,151 @@
+//! Reason codes: stable, documented identifiers for why a probe is blocked.
+
+use std::fmt;
+
+use serde::Serialize;
+
+macro_rules! codes {
+    ($( $(#[$m:meta])* $v:ident = $s:literal, ra: $ra:expr, meaning: $meaning:literal, fix: $fix:literal; )*) => {
+        /// Why a probe is blocked. The string forms never change once published.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Code { $( $(#[$m])* $v, )* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$v),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$v => $s,)* }
+            }
+
+            /// The closest AWS Reachability Analyzer explanation code, if any.
+            pub fn reachability_analyzer(self) -> Option<&'static str> {
+                match self { $(Code::$v => $ra,)* }
+            }
+
+            /// What the code means and when AWS behaves this way.
+            pub fn meaning(self) -> &'static str {
+                match self { $(Code::$v => $meaning,)* }
+            }
+
+            /// The typical fixes.
+            pub fn typical_fix(self) -> &'static str {
+                match self { $(Code::$v => $fix,)* }
+            }
+
+            pub fn parse(s: &str) -> Option<Code> {
+                match s.to_ascii_uppercase().as_str() { $($s => Some(Code::$v),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    NoRoute = "NO_ROUTE", ra: Some("NO_ROUTE_TO_DESTINATION"),
+        meaning: "The route table of the subnet the packet leaves has no route whose destination covers the packet's destination (longest prefix match found nothing). A private subnet without a 0.0.0.0/0 route cannot reach public AWS endpoints or the internet.",
+        fix: "Add a route to a NAT gateway (0.0.0.0/0), create a VPC endpoint for the service, or add a peering/transit-gateway route for another VPC.";
+    BlackholeRoute = "BLACKHOLE_ROUTE", ra: Some("NO_ROUTE_TO_DESTINATION"),
+        meaning: "The most specific matching route is a blackhole: its target was deleted or it drops traffic on purpose.",
+        fix: "Replace the route with one to a live target.";
+    NoPublicIp = "NO_PUBLIC_IP", ra: Some("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"),
+        meaning: "The packet reaches an internet gateway from a network interface without a public IPv4 address. The IGW only performs 1:1 NAT for interfaces with a public or Elastic IP, so it drops the packet. Lambda's Hyperplane ENIs never get a public IP: a function in a public subnet has no internet access.",
+        fix: "Give the instance a public/Elastic IP; for a Lambda function, attach it to private subnets routed to a NAT gateway, or use a VPC endpoint.";
+    NatWithoutInternetRoute = "NAT_WITHOUT_INTERNET_ROUTE", ra: Some("NO_ROUTE_TO_DESTINATION"),
+        meaning: "A public NAT gateway forwards to the internet through the route table of its own subnet; that subnet has no 0.0.0.0/0 route to an internet gateway (the NAT gateway sits in a private subnet), or the NAT gateway is private and cannot use an internet gateway.",
+        fix: "Place the NAT gateway in a public subnet (0.0.0.0/0 -> internet gateway), with an Elastic IP.";
+    NatInSourceSubnet = "NAT_IN_SOURCE_SUBNET", ra: Some("NGW_REQUIRES_SOURCE_IN_VPC"),
+        meaning: "The source sits in the same subnet as the NAT gateway it routes to; a NAT gateway does not serve sources in its own subnet.",
+        fix: "Move the source to another subnet, or route this subnet to the internet gateway directly.";
+    SgEgressDenied = "SG_EGRESS_DENIED", ra: Some("ENI_SG_RULES_MISMATCH"),
+        meaning: "No outbound rule of the source's security groups matches the packet (protocol, port, destination). Security groups allow only; no match means drop.",
+        fix: "Add an outbound rule for the protocol and port to the destination.";
+    SgIngressDenied = "SG_INGRESS_DENIED", ra: Some("ENI_SG_RULES_MISMATCH"),
+        meaning: "No inbound rule of the destination's security groups admits the packet from this source. A new group admits nothing inbound.",
+        fix: "Add an inbound rule for the protocol and port from the source's CIDR or security group.";
+    NaclOutboundDenied = "NACL_OUTBOUND_DENIED", ra: Some("SUBNET_ACL_RESTRICTION"),
+        meaning: "The network ACL of the subnet the packet leaves denies it (a deny rule matched first, or no rule matched: the final implicit deny).",
+        fix: "Add an allow rule numbered below the deny rule.";
+    NaclInboundDenied = "NACL_INBOUND_DENIED", ra: Some("SUBNET_ACL_RESTRICTION"),
+        meaning: "The network ACL of the subnet the packet enters denies it.",
+        fix: "Add an inbound allow rule numbered below the deny rule.";
+    NaclReturnDenied = "NACL_RETURN_DENIED", ra: Some("SUBNET_ACL_RESTRICTION"),
+        meaning: "Network ACLs are stateless: the reply travels back to the client's ephemeral ports (1024-65535 for Lambda and NAT gateways) and a NACL on the way back denies some of them.",
+        fix: "Allow the ephemeral range 1024-65535 in the direction of the reply.";
+    NoReturnRoute = "NO_RETURN_ROUTE", ra: Some("NO_ROUTE_TO_DESTINATION"),
+        meaning: "The reply has no route back: the destination subnet's route table does not send the source's address through the same peering connection or transit gateway.",
+        fix: "Add the return route in the destination's route table.";
+    NoEndpointSupport = "NO_ENDPOINT_SUPPORT", ra: None,
+        meaning: "The caller has no path to the service's public endpoint, and the service offers no VPC endpoint (per the catalog or the scenario's override), so only a NAT gateway can carry the call.",
+        fix: "Route 0.0.0.0/0 to a NAT gateway in a public subnet.";
+    EndpointPrivateDnsOff = "ENDPOINT_PRIVATE_DNS_OFF", ra: None,
+        meaning: "An interface endpoint for the service exists in the caller's VPC but private DNS is off, so the service's hostname resolves to the public endpoint, which the caller cannot reach.",
+        fix: "Enable private DNS on the endpoint (with the VPC's DNS support and DNS hostnames on), or call the endpoint's own DNS name.";
+    GatewayEndpointNotAssociated = "GATEWAY_ENDPOINT_NOT_ASSOCIATED", ra: None,
+        meaning: "A gateway endpoint for the service exists in the VPC, but the caller subnet's route table lacks its prefix-list route, so the call goes to the public endpoint, which the caller cannot reach.",
+        fix: "Associate the gateway endpoint with the subnet's route table.";
+    EndpointSgDenied = "ENDPOINT_SG_DENIED", ra: Some("ENI_SG_RULES_MISMATCH"),
+        meaning: "The interface endpoint's security groups do not admit TCP 443 from the caller.",
+        fix: "Allow TCP 443 from the caller's security group (or CIDR) in the endpoint's security group.";
+    EndpointPolicyDenied = "ENDPOINT_POLICY_DENIED", ra: None,
+        meaning: "The VPC endpoint's policy does not allow the action.",
+        fix: "Allow the action in the endpoint policy.";
+    DnsResolutionDisabled = "DNS_RESOLUTION_DISABLED", ra: None,
+        meaning: "The caller's VPC has enableDnsSupport off, so the Amazon-provided resolver answers nothing and the service hostname does not resolve.",
+        fix: "Turn on dns_support for the VPC.";
+    PrivateAddressFromInternet = "PRIVATE_ADDRESS_FROM_INTERNET", ra: Some("NO_ROUTE_TO_DESTINATION"),
+        meaning: "The destination has only a private address and the source is on the internet (or in the Lambda-managed network): nothing routes from the internet into a private address.",
+        fix: "Give the destination a public IP in a public subnet, or put the caller in the VPC (a Lambda function: attach it to the VPC).";
+    DestinationUnknown = "DESTINATION_UNKNOWN", ra: Some("NO_ROUTE_TO_DESTINATION"),
+        meaning: "The packet is delivered to a VPC but no network interface there holds the destination address.",
+        fix: "Check the address.";
+    NotListening = "NOT_LISTENING", ra: None,
+        meaning: "The packet arrives but nothing listens on that protocol and port.",
+        fix: "Add the listener to the resource, or probe the port it listens on.";
+    EniNotForwarding = "ENI_NOT_FORWARDING", ra: Some("ENI_SOURCE_DEST_CHECK_RESTRICTION"),
+        meaning: "A route targets an instance's network interface, but that instance has source/destination checking on and drops traffic not addressed to it.",
+        fix: "Turn on forwarding (disable the source/destination check) on the appliance.";
+    NoIpv6 = "NO_IPV6", ra: None,
+        meaning: "The destination is IPv6 but the source has no IPv6 address (a Lambda function needs ipv6_dual_stack and dual-stack subnets; non-VPC functions have no outbound IPv6).",
+        fix: "Enable IPv6 dual stack on the function and give its subnets IPv6 CIDRs.";
+    InvokeNotPermitted = "INVOKE_NOT_PERMITTED", ra: None,
+        meaning: "The function's resource-based policy does not allow this principal to call lambda:InvokeFunction.",
+        fix: "Add the principal to the function's policy.";
+    NoTrigger = "NO_TRIGGER", ra: None,
+        meaning: "The scenario declares no trigger (event source mapping, rule, subscription, notification or integration) from this service to the function, so the service never invokes it.",
+        fix: "Declare the trigger.";
+    PollerSgDenied = "POLLER_SG_DENIED", ra: Some("ENI_SG_RULES_MISMATCH"),
+        meaning: "Lambda's event poller ENIs use the event source's security groups; those groups do not admit the broker port from themselves.",
+        fix: "Allow the broker port from the cluster's own security group.";
+    PollerNoPath = "POLLER_NO_PATH", ra: None,
+        meaning: "An MSK / Kafka / MQ / DocumentDB event poller in on-demand mode must call the Lambda and STS APIs (and Secrets Manager when credentials live there) from the event source's subnets; it needs a NAT gateway or interface endpoints there, even for a cluster in a public subnet.",
+        fix: "Route the source's subnets to a NAT gateway, or create interface endpoints for lambda and sts (and secretsmanager) in its VPC.";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_are_screaming_snake() {
+        for c in Code::ALL {
+            assert_eq!(Code::parse(c.as_str()), Some(*c));
+            assert!(
+                c.as_str()
+                    .chars()
+                    .all(|ch| ch.is_ascii_uppercase() || ch == '_' || ch.is_ascii_digit())
+            );
+        }
+    }
+}

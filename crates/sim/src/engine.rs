@@ -1,0 +1,444 @@
+//! The compiled scenario: indices built once so a probe is a walk over
+//! integers (route tables as per-prefix-length sorted arrays, ENIs by
+//! address, endpoints by VPC and service).
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use awsreach_model::net::Protocol;
+use awsreach_model::spec::EndpointKind;
+use awsreach_model::*;
+use ipnet::IpNet;
+
+use crate::trace::CallKind;
+
+/// Where a packet is headed or comes from, as an address. Public AWS
+/// endpoints and "the internet" are abstract: they sit in AWS's or someone
+/// else's public ranges, so only a `/0` CIDR (or the service's prefix list)
+/// matches them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Addr {
+    V4(Ipv4Addr),
+    V6(Ipv6Addr),
+    Svc(ServiceId),
+    Internet,
+}
+
+impl Addr {
+    pub(crate) fn from_ip(ip: IpAddr) -> Addr {
+        match ip {
+            IpAddr::V4(a) => Addr::V4(a),
+            IpAddr::V6(a) => Addr::V6(a),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn in_net(self, n: &IpNet) -> bool {
+        match (self, n) {
+            (Addr::V4(a), IpNet::V4(n)) => n.contains(&a),
+            (Addr::V6(a), IpNet::V6(n)) => n.contains(&a),
+            (Addr::Svc(_) | Addr::Internet, IpNet::V4(n)) => n.prefix_len() == 0,
+            _ => false,
+        }
+    }
+
+    pub(crate) fn is_v6(self) -> bool {
+        matches!(self, Addr::V6(_))
+    }
+
+    /// A CIDR that covers this address, for fixes: `/32`, `/128`, or `0.0.0.0/0`.
+    pub(crate) fn cidr(self) -> String {
+        match self {
+            Addr::V4(a) => format!("{a}/32"),
+            Addr::V6(a) => format!("{a}/128"),
+            Addr::Svc(_) | Addr::Internet => "0.0.0.0/0".into(),
+        }
+    }
+
+    pub(crate) fn show(self, sc: &Scenario) -> String {
+        match self {
+            Addr::V4(a) => a.to_string(),
+            Addr::V6(a) => a.to_string(),
+            Addr::Svc(s) => format!("{} (public endpoint)", sc.services[s.ix()].hostname),
+            Addr::Internet => "an internet address".into(),
+        }
+    }
+}
+
+/// Longest-prefix-match index of one route table.
+#[derive(Debug, Default)]
+pub(crate) struct Lpm {
+    /// IPv4 routes grouped by prefix length, longest first; each group sorted by network.
+    v4: Vec<(u8, Vec<(u32, u32)>)>,
+    /// IPv6 routes, longest prefix first.
+    v6: Vec<(ipnet::Ipv6Net, u32)>,
+    /// Prefix-list routes: (service, route index).
+    pl: Vec<(ServiceId, u32)>,
+    default_v4: Option<u32>,
+}
+
+impl Lpm {
+    fn build(rt: &RouteTable) -> Lpm {
+        let mut lpm = Lpm::default();
+        let mut by_len: Vec<Vec<(u32, u32)>> = vec![Vec::new(); 33];
+        for (i, r) in rt.routes.iter().enumerate() {
+            let i = i as u32;
+            match r.dest {
+                RouteDest::Cidr(IpNet::V4(n)) => {
+                    if n.prefix_len() == 0 {
+                        lpm.default_v4 = Some(i);
+                    }
+                    by_len[n.prefix_len() as usize].push((u32::from(n.network()), i));
+                }
+                RouteDest::Cidr(IpNet::V6(n)) => lpm.v6.push((n, i)),
+                RouteDest::PrefixList(s) => lpm.pl.push((s, i)),
+            }
+        }
+        for (len, mut v) in by_len.into_iter().enumerate().rev() {
+            if !v.is_empty() {
+                v.sort_unstable();
+                lpm.v4.push((len as u8, v));
+            }
+        }
+        lpm.v6
+            .sort_by_key(|(n, _)| std::cmp::Reverse(n.prefix_len()));
+        lpm
+    }
+
+    /// The index of the most specific route for `addr` (aws-rules.md rule 9).
+    #[inline]
+    pub(crate) fn lookup(&self, addr: Addr) -> Option<u32> {
+        match addr {
+            Addr::V4(ip) => {
+                let ip = u32::from(ip);
+                for (len, entries) in &self.v4 {
+                    let mask = if *len == 0 { 0 } else { u32::MAX << (32 - len) };
+                    let key = ip & mask;
+                    if let Ok(i) = entries.binary_search_by_key(&key, |e| e.0) {
+                        return Some(entries[i].1);
+                    }
+                }
+                None
+            }
+            Addr::V6(ip) => self.v6.iter().find(|(n, _)| n.contains(&ip)).map(|e| e.1),
+            // A service's prefix list is more specific than 0.0.0.0/0 (rule 12).
+            Addr::Svc(s) => self
+                .pl
+                .iter()
+                .find(|e| e.0 == s)
+                .map(|e| e.1)
+                .or(self.default_v4),
+            Addr::Internet => self.default_v4,
+        }
+    }
+}
+
+/// A probe endpoint, resolved from a scenario id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Node {
+    Function(FunctionId),
+    Resource(ResourceId),
+    Service(ServiceId),
+    Trigger(TriggerId),
+    Host(HostId),
+    Internet,
+    Ip(IpAddr),
+}
+
+/// A resolved question: can `from` reach `to` with this protocol and port?
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Probe {
+    pub from: Node,
+    pub to: Node,
+    pub kind: CallKind,
+    pub protocol: Protocol,
+    pub port: u16,
+    /// IAM action for endpoint policies; default: the service's default action.
+    pub action: Option<String>,
+}
+
+/// Options a user may give a probe; absent ones follow from the endpoints.
+#[derive(Debug, Clone, Default)]
+pub struct ProbeOptions {
+    pub port: Option<u16>,
+    pub protocol: Option<Protocol>,
+    pub kind: Option<CallKind>,
+    pub action: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProbeError {
+    #[error("unknown id `{id}`")]
+    UnknownId {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("cannot trace from `{from}` to `{to}`: {reason}")]
+    Unsupported {
+        from: String,
+        to: String,
+        reason: String,
+    },
+}
+
+impl ProbeError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ProbeError::UnknownId { suggestion: Some(s), .. } => Some(format!(
+                "did you mean `{s}`? ids are functions, resources, external hosts, triggers, catalog services, `internet`, or an ip address"
+            )),
+            ProbeError::UnknownId { .. } => Some(
+                "ids are functions, resources, external hosts, triggers, catalog services (`awsreach services`), `internet`, or an ip address".into(),
+            ),
+            ProbeError::Unsupported { .. } => None,
+        }
+    }
+}
+
+/// A scenario compiled for tracing.
+#[derive(Debug)]
+pub struct Engine {
+    pub(crate) sc: Scenario,
+    pub(crate) lpm: Vec<Lpm>,
+    pub(crate) eni_by_ip: HashMap<(VpcId, Ipv4Addr), EniId>,
+    pub(crate) eni_by_public: HashMap<Ipv4Addr, EniId>,
+    pub(crate) host_by_ip: HashMap<IpAddr, HostId>,
+    /// Interface endpoints per (vpc, service).
+    pub(crate) iface_eps: HashMap<(VpcId, ServiceId), Vec<EndpointId>>,
+    /// Gateway endpoints per (vpc, service).
+    pub(crate) gw_eps: HashMap<(VpcId, ServiceId), Vec<EndpointId>>,
+    pub(crate) triggers_by_fn: Vec<Vec<TriggerId>>,
+    names: HashMap<String, Node>,
+    pub(crate) lambda: ServiceId,
+    pub(crate) sts: ServiceId,
+    pub(crate) secretsmanager: ServiceId,
+}
+
+impl Engine {
+    pub fn new(sc: Scenario) -> Engine {
+        let lpm = sc.route_tables.iter().map(Lpm::build).collect();
+        let mut eni_by_ip = HashMap::with_capacity(sc.enis.len());
+        let mut eni_by_public = HashMap::new();
+        for (i, e) in sc.enis.iter().enumerate() {
+            let id = EniId(i as u32);
+            eni_by_ip.insert((sc.subnets[e.subnet.ix()].vpc, e.private_ip), id);
+            if let Some(p) = e.public_ip {
+                eni_by_public.insert(p, id);
+            }
+        }
+        let host_by_ip = sc
+            .external_hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.ip, HostId(i as u32)))
+            .collect();
+        let mut iface_eps: HashMap<_, Vec<_>> = HashMap::new();
+        let mut gw_eps: HashMap<_, Vec<_>> = HashMap::new();
+        for (i, e) in sc.endpoints.iter().enumerate() {
+            let map = if e.kind == EndpointKind::Interface {
+                &mut iface_eps
+            } else {
+                &mut gw_eps
+            };
+            map.entry((e.vpc, e.service))
+                .or_default()
+                .push(EndpointId(i as u32));
+        }
+        let mut triggers_by_fn = vec![Vec::new(); sc.functions.len()];
+        for (i, t) in sc.triggers.iter().enumerate() {
+            triggers_by_fn[t.function.ix()].push(TriggerId(i as u32));
+        }
+        let mut names = HashMap::new();
+        for (i, s) in sc.services.iter().enumerate() {
+            names.insert(s.id.clone(), Node::Service(ServiceId(i as u32)));
+        }
+        for (i, f) in sc.functions.iter().enumerate() {
+            names.insert(f.name.clone(), Node::Function(FunctionId(i as u32)));
+        }
+        for (i, r) in sc.resources.iter().enumerate() {
+            names.insert(r.name.clone(), Node::Resource(ResourceId(i as u32)));
+        }
+        for (i, h) in sc.external_hosts.iter().enumerate() {
+            names.insert(h.name.clone(), Node::Host(HostId(i as u32)));
+        }
+        for (i, t) in sc.triggers.iter().enumerate() {
+            names.insert(t.name.clone(), Node::Trigger(TriggerId(i as u32)));
+        }
+        let svc = |id: &str| {
+            sc.service_by_id(id)
+                .expect("catalog service present in every scenario")
+        };
+        let (lambda, sts, secretsmanager) = (svc("lambda"), svc("sts"), svc("secretsmanager"));
+        Engine {
+            sc,
+            lpm,
+            eni_by_ip,
+            eni_by_public,
+            host_by_ip,
+            iface_eps,
+            gw_eps,
+            triggers_by_fn,
+            names,
+            lambda,
+            sts,
+            secretsmanager,
+        }
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.sc
+    }
+
+    /// Resolves an id (or `internet`, or an IP address) to a probe endpoint.
+    pub fn node(&self, id: &str) -> Result<Node, ProbeError> {
+        if let Some(n) = self.names.get(id) {
+            return Ok(*n);
+        }
+        if id == "internet" {
+            return Ok(Node::Internet);
+        }
+        if let Ok(ip) = id.parse::<IpAddr>() {
+            return Ok(Node::Ip(ip));
+        }
+        let suggestion = self
+            .names
+            .keys()
+            .map(|k| (strsim::jaro_winkler(id, k), k))
+            .filter(|(s, _)| *s > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| k.clone());
+        Err(ProbeError::UnknownId {
+            id: id.into(),
+            suggestion,
+        })
+    }
+
+    pub fn node_name(&self, n: Node) -> String {
+        match n {
+            Node::Function(f) => self.sc.functions[f.ix()].name.clone(),
+            Node::Resource(r) => self.sc.resources[r.ix()].name.clone(),
+            Node::Service(s) => self.sc.services[s.ix()].id.clone(),
+            Node::Trigger(t) => self.sc.triggers[t.ix()].name.clone(),
+            Node::Host(h) => self.sc.external_hosts[h.ix()].name.clone(),
+            Node::Internet => "internet".into(),
+            Node::Ip(ip) => ip.to_string(),
+        }
+    }
+
+    /// Builds a probe between two ids; the call kind, protocol and port
+    /// follow from the endpoints unless given.
+    pub fn probe(&self, from: &str, to: &str, opts: &ProbeOptions) -> Result<Probe, ProbeError> {
+        let (f, t) = (self.node(from)?, self.node(to)?);
+        self.probe_nodes(f, t, opts)
+    }
+
+    pub fn probe_nodes(
+        &self,
+        from: Node,
+        to: Node,
+        opts: &ProbeOptions,
+    ) -> Result<Probe, ProbeError> {
+        let unsupported = |reason: &str| ProbeError::Unsupported {
+            from: self.node_name(from),
+            to: self.node_name(to),
+            reason: reason.into(),
+        };
+        let natural = match (from, to) {
+            (Node::Service(_) | Node::Trigger(_), Node::Function(_)) => CallKind::Trigger,
+            (Node::Service(_) | Node::Trigger(_), _) => {
+                return Err(unsupported(
+                    "a service or trigger can only be traced to the function it invokes",
+                ));
+            }
+            (_, Node::Function(_)) => CallKind::Invoke,
+            (_, Node::Service(_)) => CallKind::ServiceCall,
+            (_, Node::Trigger(_)) => {
+                return Err(unsupported(
+                    "a trigger is a source; trace it to its function",
+                ));
+            }
+            _ => CallKind::Flow,
+        };
+        let kind = match opts.kind {
+            None => natural,
+            Some(k) if k == natural => k,
+            // `--action invoke` to a service id `lambda` means "invoke through the API".
+            Some(CallKind::ServiceCall) if natural == CallKind::Invoke => CallKind::Invoke,
+            Some(k) => {
+                return Err(unsupported(&format!(
+                    "a {k:?} call does not fit these endpoints (they make a {natural:?})"
+                )));
+            }
+        };
+        let (def_proto, def_port) = match (kind, to) {
+            (CallKind::Flow, Node::Resource(r)) => self.sc.resources[r.ix()]
+                .listen
+                .first()
+                .map(|l| (l.protocol, l.ports.lo))
+                .unwrap_or((Protocol::Tcp, 443)),
+            (CallKind::Flow, Node::Host(h)) => self.sc.external_hosts[h.ix()]
+                .listen
+                .first()
+                .map(|l| (l.protocol, l.ports.lo))
+                .unwrap_or((Protocol::Tcp, 443)),
+            _ => (Protocol::Tcp, 443),
+        };
+        let protocol = opts.protocol.unwrap_or(def_proto);
+        if protocol == Protocol::All {
+            return Err(unsupported("a probe needs one protocol: tcp, udp or icmp"));
+        }
+        let port = if protocol.has_ports() {
+            opts.port.unwrap_or(def_port)
+        } else {
+            0
+        };
+        if matches!(
+            kind,
+            CallKind::Invoke | CallKind::ServiceCall | CallKind::Trigger
+        ) && (protocol != Protocol::Tcp || port != 443)
+            && (opts.port.is_some() || opts.protocol.is_some())
+        {
+            return Err(unsupported("AWS API calls are HTTPS: tcp/443"));
+        }
+        Ok(Probe {
+            from,
+            to,
+            kind,
+            protocol,
+            port,
+            action: opts.action.clone(),
+        })
+    }
+
+    /// Every node a matrix considers: functions, resources, external hosts,
+    /// triggers' services, declared services, `internet`.
+    pub fn sources(&self) -> Vec<Node> {
+        let mut v: Vec<Node> = Vec::new();
+        let mut svcs: Vec<ServiceId> = self.sc.triggers.iter().map(|t| t.service).collect();
+        svcs.sort();
+        svcs.dedup();
+        v.extend(svcs.into_iter().map(Node::Service));
+        v.extend((0..self.sc.functions.len()).map(|i| Node::Function(FunctionId(i as u32))));
+        v.extend((0..self.sc.resources.len()).map(|i| Node::Resource(ResourceId(i as u32))));
+        v.extend((0..self.sc.external_hosts.len()).map(|i| Node::Host(HostId(i as u32))));
+        v
+    }
+
+    pub fn destinations(&self) -> Vec<Node> {
+        let mut v: Vec<Node> = Vec::new();
+        v.extend((0..self.sc.functions.len()).map(|i| Node::Function(FunctionId(i as u32))));
+        v.extend((0..self.sc.resources.len()).map(|i| Node::Resource(ResourceId(i as u32))));
+        v.extend(
+            self.sc
+                .services
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.declared)
+                .map(|(i, _)| Node::Service(ServiceId(i as u32))),
+        );
+        v.extend((0..self.sc.external_hosts.len()).map(|i| Node::Host(HostId(i as u32))));
+        v.push(Node::Internet);
+        v
+    }
+}
