@@ -433,7 +433,7 @@ pub struct TgwAttachment {
     pub subnets: Vec<SubnetId>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Expectation {
     pub from: String,
     pub to: String,
