@@ -2230,12 +2230,32 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// moves into the destination's VPC; otherwise the destination goes public.
     fn private_from_internet_fixes(&self, eni: EniId) -> Vec<Remedy> {
         let mut out = Vec::new();
-        if let Node::Function(f) = self.from {
-            let subnet = self.subnet_name(self.sc.enis[eni.ix()].subnet).to_string();
-            out.push(Remedy::one(Fix::AttachFunctionToVpc {
-                function: self.sc.functions[f.ix()].name.clone(),
-                subnets: vec![subnet],
-            }));
+        let dst_vpc = self.sc.subnet_vpc(self.sc.enis[eni.ix()].subnet);
+        let src_eni = match self.from {
+            Node::Resource(r) => Some(self.sc.resources[r.ix()].eni),
+            Node::Function(f) => self.sc.functions[f.ix()].vpc.as_ref().map(|v| v.enis[0]),
+            _ => None,
+        };
+        match (self.from, src_eni) {
+            // A VPC source heading for a peer VPC's private address over the
+            // internet lacks the peering route (rule 15).
+            (_, Some(se)) => {
+                let sub = self.sc.enis[se.ix()].subnet;
+                let svpc = self.sc.subnet_vpc(sub);
+                if let Some(p) = self.sc.peerings.iter().find(|p| p.other(svpc) == Some(dst_vpc)) {
+                    let dest = self.sc.vpcs[dst_vpc.ix()].cidrs[0].to_string();
+                    let target = awsreach_model::spec::RouteTarget::Peering(p.name.clone());
+                    out.push(Remedy::one(self.add_route(self.table_of(sub), dest, target, p.name.clone())));
+                }
+            }
+            (Node::Function(f), None) => {
+                let subnet = self.subnet_name(self.sc.enis[eni.ix()].subnet).to_string();
+                out.push(Remedy::one(Fix::AttachFunctionToVpc {
+                    function: self.sc.functions[f.ix()].name.clone(),
+                    subnets: vec![subnet],
+                }));
+            }
+            _ => {}
         }
         out.extend(self.make_public_fix(eni));
         out

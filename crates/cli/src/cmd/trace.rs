@@ -1,0 +1,114 @@
+//! `awsreach trace`: one probe, every hop, the verdict, why and the fix.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::cli::Exit;
+use awsreach_sim::{CallKind, Engine, ProbeOptions, trace_with_followup};
+use clap::ValueEnum;
+
+use crate::render;
+
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Examples:
+  awsreach trace scenarios/seed/p4-public-subnet-calls-out.ron --from fn --to s3
+  awsreach trace scenarios/seed/p8-private-subnet-invoked.ron --from sqs --to fn
+  awsreach trace scenarios/example-full.ron --from app-ec2 --to db --port 5432 --format json
+
+What a probe does follows from its endpoints:
+  to a function          an invocation: the caller's path to the Lambda API, then the
+                         Lambda service (the callee's own placement never matters)
+  to a service (s3, sqs) an HTTPS call to the service endpoint: DNS, then the network path
+  to a resource/host/IP  a network flow to that address and port
+  service -> function    the trigger path (event source mapping, rule, subscription)
+
+Exit status: 0 reachable, 1 blocked, 2 bad input.")]
+pub struct Args {
+    /// Scenario file (RON).
+    pub file: PathBuf,
+    /// Source: a function, resource, external host, service or trigger id, `internet`, or an IP.
+    #[arg(long)]
+    pub from: String,
+    /// Destination: a function, resource, external host, service id, `internet`, or an IP.
+    #[arg(long)]
+    pub to: String,
+    /// Destination port (default: the destination's first listener, else 443).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Protocol (default: the destination's first listener, else tcp).
+    #[arg(long, value_enum)]
+    pub protocol: Option<ProtocolArg>,
+    /// Force the kind of call instead of inferring it from the endpoints.
+    #[arg(long, value_enum)]
+    pub action: Option<ActionArg>,
+    /// IAM action checked against VPC endpoint policies (default: the service's usual one).
+    #[arg(long, value_name = "IAM_ACTION")]
+    pub api_action: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::cli::Format::Text)]
+    pub format: crate::cli::Format,
+    /// Do not re-trace after the recommended fix to report the next blocker.
+    #[arg(long)]
+    pub no_followup: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProtocolArg {
+    Tcp,
+    Udp,
+    Icmp,
+}
+
+impl From<ProtocolArg> for awsreach_model::net::Protocol {
+    fn from(p: ProtocolArg) -> Self {
+        match p {
+            ProtocolArg::Tcp => Self::Tcp,
+            ProtocolArg::Udp => Self::Udp,
+            ProtocolArg::Icmp => Self::Icmp,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ActionArg {
+    /// Invoke a function through the Lambda API.
+    Invoke,
+    /// An HTTPS API call to a regional service.
+    Call,
+    /// A network flow to an address and port.
+    Flow,
+    /// A service or trigger invoking a function.
+    Trigger,
+}
+
+pub fn run(args: Args) -> Result<Exit> {
+    let loaded = crate::load::scenario(&args.file)?;
+    let engine = Engine::new(loaded.scenario);
+    let opts = ProbeOptions {
+        port: args.port,
+        protocol: args.protocol.map(Into::into),
+        kind: args.action.map(|a| match a {
+            ActionArg::Invoke => CallKind::Invoke,
+            ActionArg::Call => CallKind::ServiceCall,
+            ActionArg::Flow => CallKind::Flow,
+            ActionArg::Trigger => CallKind::Trigger,
+        }),
+        action: args.api_action.clone(),
+    };
+    let depth = if args.no_followup { 0 } else { 3 };
+    let trace = match trace_with_followup(&loaded.spec, &engine, &args.from, &args.to, &opts, depth) {
+        Ok(t) => t,
+        Err(e) => {
+            let hint = e.hint().map(|h| format!("\n  hint: {h}")).unwrap_or_default();
+            anstream::eprintln!("{}: {} {e}{hint}", args.file.display(), render::paint(crate::style::ERROR, "error:"));
+            return Ok(Exit::BadInput);
+        }
+    };
+    match args.format {
+        crate::cli::Format::Text => anstream::print!("{}", render::trace_text(&trace)),
+        crate::cli::Format::Json => println!("{}", serde_json::to_string_pretty(&render::trace_json(&trace))?),
+    }
+    Ok(if trace.verdict.is_reachable() { Exit::Ok } else { Exit::Blocked })
+}
