@@ -643,6 +643,10 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// DNS first (rule 13: private DNS of an interface endpoint captures the
     /// public hostname), then the network path.
     fn service_call(&mut self, src: &Src<'e>, s: ServiceId) -> Step {
+        // Poller ENIs were shown by `poller_in_subnet` already.
+        if !matches!(src.what, SrcKind::Poller(_)) {
+            self.src_hop(src);
+        }
         let vpc = self.sc.subnet_vpc(src.subnet);
         let svc = &self.sc.services[s.ix()];
         if !self.sc.vpcs[vpc.ix()].dns_support {
@@ -683,7 +687,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     self.sc.enis[eni.ix()].private_ip
                 )
             );
-            self.flow(src, Dst::Eni(eni), 0)?;
+            self.flow(src, Dst::Eni(eni), 1)?;
             return Ok(());
         }
         hop!(
@@ -693,7 +697,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             Decision::Info,
             format!("{} resolves to the public endpoint", svc.hostname)
         );
-        match self.flow(src, Dst::Svc(s), 0) {
+        match self.flow(src, Dst::Svc(s), 1) {
             Ok(()) => Ok(()),
             Err(b) => Err(self.relabel_public_failure(b, src, s)),
         }
@@ -2242,10 +2246,20 @@ impl<'e, S: Sink> Walk<'e, S> {
             (_, Some(se)) => {
                 let sub = self.sc.enis[se.ix()].subnet;
                 let svpc = self.sc.subnet_vpc(sub);
-                if let Some(p) = self.sc.peerings.iter().find(|p| p.other(svpc) == Some(dst_vpc)) {
+                if let Some(p) = self
+                    .sc
+                    .peerings
+                    .iter()
+                    .find(|p| p.other(svpc) == Some(dst_vpc))
+                {
                     let dest = self.sc.vpcs[dst_vpc.ix()].cidrs[0].to_string();
                     let target = awsreach_model::spec::RouteTarget::Peering(p.name.clone());
-                    out.push(Remedy::one(self.add_route(self.table_of(sub), dest, target, p.name.clone())));
+                    out.push(Remedy::one(self.add_route(
+                        self.table_of(sub),
+                        dest,
+                        target,
+                        p.name.clone(),
+                    )));
                 }
             }
             (Node::Function(f), None) => {
