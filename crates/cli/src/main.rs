@@ -1,1 +1,24 @@
-fn main() {}
+//! `awsreach`: parse the arguments, run the command, turn the outcome into
+//! an exit code (0 ok / reachable, 1 blocked or failed expectations, 2 bad
+//! input). Subcommands are declared in `cli.rs` (`Command`) and live in
+//! `cmd/`, one module each.
+
+use std::process::ExitCode;
+
+use awsreach_cli::{Cli, Exit, load::Reported, style};
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli.color.write_global();
+    match cli.command.run() {
+        Ok(exit) => exit.into(),
+        Err(err) => {
+            // Bad input already explained to the user (e.g. validation errors).
+            if err.downcast_ref::<Reported>().is_none() {
+                anstream::eprintln!("{e}error:{e:#} {err:#}", e = style::ERROR);
+            }
+            Exit::BadInput.into()
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The command-line interface: clap types, the command list, exit codes.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::cmd;
+
+const ABOUT: &str = "Trace whether AWS calls get through a VPC network, hop by hop, offline";
+
+const LONG_ABOUT: &str = "\
+Trace whether AWS calls get through a VPC network, hop by hop, offline.
+
+awsreach reads a scenario: one RON file describing an AWS region's network
+(VPCs, subnets, route tables, gateways, endpoints, security groups, network
+ACLs) and what runs in it (EC2/RDS/ElastiCache resources, Lambda functions,
+triggers, external hosts). It answers questions such as \"can this Lambda
+function reach S3?\" or \"can the SQS poller invoke this function?\" the way
+AWS would route and filter the packets, without touching a real account.
+
+Start with `awsreach validate FILE` and `awsreach show FILE`; the format is
+described in docs/scenario-format.md, and scenarios/example-full.ron uses
+every part of it.";
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  ok: the scenario is valid, the probe is reachable, every expectation holds
+  1  blocked: a probe is blocked, or an expectation failed
+  2  bad input: unreadable file, RON syntax error, invalid scenario, bad arguments";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "awsreach",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = EXIT_CODES,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// When to colour the output (also honours NO_COLOR and CLICOLOR_FORCE)
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every subcommand, each implemented by a module of `cmd/` exposing
+/// `Args` (its clap arguments) and `run(Args) -> anyhow::Result<Exit>`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Validate(cmd::validate::Args),
+    Show(cmd::show::Args),
+    Services(cmd::services::Args),
+    /// Trace one call hop by hop: the verdict, the blocking hop, why, and the fix
+    Trace(cmd::trace::Args),
+    /// Explain a reason code (or list them all)
+    Explain(cmd::explain::Args),
+    /// Run the `expect` entries of scenario files (for CI)
+    Check(cmd::check::Args),
+    /// Reachability table of every source against every destination
+    Matrix(cmd::matrix::Args),
+    // Later issues add their commands here, one module each under `cmd/`,
+    // plus a line in `Command::run`:
+    //   Trace(cmd::trace::Args),         awsreach trace FILE --from X --to Y
+    //   Explain(cmd::explain::Args),     awsreach explain CODE
+    //   Check(cmd::check::Args),         awsreach check FILE   (runs `expect`)
+    //   Matrix(cmd::matrix::Args),       awsreach matrix FILE
+    //   Gen(cmd::gen::Args),             awsreach gen --seed N
+    //   Fuzz(cmd::fuzz::Args),           awsreach fuzz --seeds A..B
+    //   BenchScenario(cmd::bench_scenario::Args)
+}
+
+impl Command {
+    pub fn run(self) -> anyhow::Result<Exit> {
+        match self {
+            Command::Validate(a) => cmd::validate::run(a),
+            Command::Show(a) => cmd::show::run(a),
+            Command::Services(a) => cmd::services::run(a),
+            Command::Trace(a) => cmd::trace::run(a),
+            Command::Explain(a) => cmd::explain::run(a),
+            Command::Check(a) => cmd::check::run(a),
+            Command::Matrix(a) => cmd::matrix::run(a),
+        }
+    }
+}
+
+/// How a command ended; see the exit codes in `awsreach --help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: valid, reachable, every expectation holds.
+    Ok,
+    /// 1: a probe is blocked or an expectation failed.
+    Blocked,
+    /// 2: the input could not be used (unreadable, malformed, invalid).
+    BadInput,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Blocked => 1,
+            Exit::BadInput => 2,
+        }
+    }
+
+    /// The worse of two outcomes, for commands over several inputs.
+    pub fn max(self, other: Exit) -> Exit {
+        if other.code() > self.code() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e.code())
+    }
+}
+
+/// Output format of commands that print data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    /// Aligned text for people
+    #[default]
+    Text,
+    /// JSON for scripts; the structure is documented per command
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Applies the choice to everything printed through `anstream`.
+    pub fn write_global(self) {
+        let c = match self {
+            ColorChoice::Auto => anstream::ColorChoice::Auto,
+            ColorChoice::Always => anstream::ColorChoice::Always,
+            ColorChoice::Never => anstream::ColorChoice::Never,
+        };
+        c.write_global();
+    }
+}

@@ -1,0 +1,10 @@
+//! One module per subcommand. Each exposes `Args` (clap) and
+//! `run(Args) -> anyhow::Result<Exit>`; `cli::Command` lists them.
+
+pub mod check;
+pub mod explain;
+pub mod matrix;
+pub mod services;
+pub mod show;
+pub mod trace;
+pub mod validate;

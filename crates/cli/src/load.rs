@@ -1,0 +1,292 @@
+//! Reading scenario files and turning model errors into messages people can
+//! act on, compiler style:
+//!
+//! ```text
+//! shop.ron:3:18: error: expected comma
+//! shop.ron:12: error: subnets["app"].cidr: subnet cidr 10.2.0.0/24 is outside vpc `shop` (10.0.0.0/16)
+//!   hint: pick a subnet cidr inside one of the vpc's cidr blocks
+//! ```
+//!
+//! The model knows nothing of files; the line of a semantic error is found
+//! here by locating the entity's `id: "<entity>"` in the source text.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::Context;
+use awsreach_model::{
+    Checked, Diagnostic, ParseError, Problem, Scenario, ScenarioSpec, Severity, parse, validate,
+};
+
+use crate::style;
+
+/// A scenario file's name (as the user typed it) and text.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+impl Source {
+    /// Reads `path`, or standard input for `-`.
+    pub fn read(path: &Path) -> anyhow::Result<Source> {
+        let name = path.display().to_string();
+        let text = if name == "-" {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .context("cannot read standard input")?;
+            s
+        } else {
+            std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?
+        };
+        let name = if name == "-" { "<stdin>".into() } else { name };
+        Ok(Source { name, text })
+    }
+}
+
+/// One message for the user: where, how bad, what, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// `file:line:col`, `file:line` or `file`.
+    pub location: String,
+    pub severity: Severity,
+    /// `path: message` for semantic problems, the parser's text otherwise.
+    pub text: String,
+    pub hint: Option<String>,
+}
+
+impl Message {
+    /// Prints to standard error, coloured on a terminal.
+    pub fn eprint(&self) {
+        let (st, word) = match self.severity {
+            Severity::Error => (style::ERROR, "error"),
+            Severity::Warning => (style::WARNING, "warning"),
+        };
+        anstream::eprintln!("{}: {st}{word}:{st:#} {}", self.location, self.text);
+        if let Some(h) = &self.hint {
+            anstream::eprintln!("  {h_st}hint:{h_st:#} {h}", h_st = style::HINT);
+        }
+    }
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {word}: {}", self.location, self.text)?;
+        if let Some(h) = &self.hint {
+            write!(f, "\n  hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The result of parsing and validating one source.
+#[derive(Debug)]
+pub enum Outcome {
+    Valid {
+        spec: Box<ScenarioSpec>,
+        checked: Box<Checked>,
+        warnings: Vec<Message>,
+    },
+    Invalid {
+        errors: Vec<Message>,
+        warnings: Vec<Message>,
+    },
+}
+
+/// Parses and validates, rendering every problem as a [`Message`].
+pub fn check(src: &Source) -> Outcome {
+    let spec = match parse(&src.text) {
+        Ok(s) => s,
+        Err(e) => {
+            return Outcome::Invalid {
+                errors: vec![parse_message(&src.name, &e)],
+                warnings: Vec::new(),
+            };
+        }
+    };
+    match validate(&spec) {
+        Ok(checked) => Outcome::Valid {
+            warnings: messages(src, &checked.warnings),
+            spec: Box::new(spec),
+            checked: Box::new(checked),
+        },
+        Err(v) => Outcome::Invalid {
+            errors: messages(src, &v.errors),
+            warnings: messages(src, &v.warnings),
+        },
+    }
+}
+
+/// `file:line:col: error: message`, with the parser's message lower-cased
+/// like every other message.
+pub fn parse_message(file: &str, e: &ParseError) -> Message {
+    let mut chars = e.message.chars();
+    let text = match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    Message {
+        location: format!("{file}:{}:{}", e.line, e.col),
+        severity: Severity::Error,
+        text,
+        hint: None,
+    }
+}
+
+/// Renders diagnostics, locating each entity's line in the source.
+pub fn messages(src: &Source, diags: &[Diagnostic]) -> Vec<Message> {
+    // The n-th duplicate of an id is reported at its n-th declaration.
+    let mut dup_seen: HashMap<&str, usize> = HashMap::new();
+    diags
+        .iter()
+        .map(|d| {
+            let nth = match &d.problem {
+                Problem::DuplicateId { id, other } => {
+                    let seen = dup_seen.entry(id.as_str()).or_insert(0);
+                    *seen += 1;
+                    // A clash with a catalog service is at the first declaration.
+                    if other.starts_with("the catalog") {
+                        *seen
+                    } else {
+                        *seen + 1
+                    }
+                }
+                _ => 1,
+            };
+            let line = d
+                .entity
+                .as_deref()
+                .and_then(|id| locate(&src.text, id, nth));
+            Message {
+                location: match line {
+                    Some(l) => format!("{}:{l}", src.name),
+                    None => src.name.clone(),
+                },
+                severity: d.severity(),
+                text: format!("{}: {}", d.path, d.problem),
+                hint: d.problem.hint(),
+            }
+        })
+        .collect()
+}
+
+/// The 1-based line of the `nth` (1-based) `id: "<id>"` in `text`, outside
+/// `//` comments; the first one when there are fewer than `nth`.
+pub fn locate(text: &str, id: &str, nth: usize) -> Option<usize> {
+    let needle = format!("\"{id}\"");
+    let mut found = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let code = line.find("//").map_or(line, |c| &line[..c]);
+        let mut from = 0;
+        while let Some(pos) = code[from..].find(&needle) {
+            let at = from + pos;
+            if is_id_field(&code[..at]) {
+                found.push(i + 1);
+            }
+            from = at + needle.len();
+        }
+    }
+    found.get(nth - 1).or(found.first()).copied()
+}
+
+/// True when `before` ends with `id:` (spaces allowed around the colon),
+/// where `id` is a whole word.
+fn is_id_field(before: &str) -> bool {
+    let Some(rest) = before.trim_end().strip_suffix(':') else {
+        return false;
+    };
+    let Some(rest) = rest.trim_end().strip_suffix("id") else {
+        return false;
+    };
+    !rest
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The input was bad and the user has been told why; exit with 2.
+#[derive(Debug)]
+pub struct Reported;
+
+impl fmt::Display for Reported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid input (already reported)")
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// A valid scenario, ready for a command.
+#[derive(Debug)]
+pub struct Loaded {
+    pub source: Source,
+    pub spec: ScenarioSpec,
+    pub scenario: Scenario,
+    pub warnings: Vec<Message>,
+}
+
+/// Reads and validates a scenario for a command. Warnings go to standard
+/// error; errors too, followed by `Err(Reported)` (exit code 2).
+pub fn scenario(path: &Path) -> anyhow::Result<Loaded> {
+    let source = Source::read(path)?;
+    match check(&source) {
+        Outcome::Valid {
+            spec,
+            checked,
+            warnings,
+        } => {
+            warnings.iter().for_each(Message::eprint);
+            Ok(Loaded {
+                source,
+                spec: *spec,
+                scenario: checked.scenario,
+                warnings,
+            })
+        }
+        Outcome::Invalid { errors, warnings } => {
+            errors.iter().chain(&warnings).for_each(Message::eprint);
+            anstream::eprintln!("{}: {}", source.name, counts(errors.len(), warnings.len()));
+            Err(Reported.into())
+        }
+    }
+}
+
+/// `3 errors`, `1 error, 2 warnings`.
+pub fn counts(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_finds_id_fields_only() {
+        let text = "(\n  vpcs: [(id: \"v\", cidr: \"x\")],\n  // (id: \"app\")\n  subnets: [\n    (vpc: \"app\", id : \"app\"),\n    (id: \"app\"),\n    (vpc_id: \"app\"),\n  ],\n)";
+        assert_eq!(locate(text, "v", 1), Some(2));
+        assert_eq!(locate(text, "app", 1), Some(5));
+        assert_eq!(locate(text, "app", 2), Some(6));
+        assert_eq!(locate(text, "app", 3), Some(5), "falls back to the first");
+        assert_eq!(locate(text, "nope", 1), None);
+    }
+
+    #[test]
+    fn counts_reads_well() {
+        assert_eq!(counts(1, 0), "1 error");
+        assert_eq!(counts(3, 0), "3 errors");
+        assert_eq!(counts(0, 2), "2 warnings");
+        assert_eq!(counts(2, 1), "2 errors, 1 warning");
+    }
+}
