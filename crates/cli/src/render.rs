@@ -25,35 +25,74 @@ pub fn kind_str(k: awsreach_sim::CallKind) -> &'static str {
 }
 
 fn proto_port(t: &Trace) -> String {
-    if t.protocol.has_ports() { format!("{}/{}", t.protocol, t.port) } else { t.protocol.to_string() }
+    if t.protocol.has_ports() {
+        format!("{}/{}", t.protocol, t.port)
+    } else {
+        t.protocol.to_string()
+    }
 }
 
 /// The text view: one numbered line per hop, then the verdict.
 pub fn trace_text(t: &Trace) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} {} -> {} ({}, {})", paint(BOLD, "trace"), paint(BOLD, &t.from), paint(BOLD, &t.to), kind_str(t.kind), proto_port(t));
-    let comp_w = t.hops.iter().map(|h| h.component.chars().count()).max().unwrap_or(0).min(28);
+    let _ = writeln!(
+        out,
+        "{} {} -> {} ({}, {})",
+        paint(BOLD, "trace"),
+        paint(BOLD, &t.from),
+        paint(BOLD, &t.to),
+        kind_str(t.kind),
+        proto_port(t)
+    );
+    let comp_w = t
+        .hops
+        .iter()
+        .map(|h| h.component.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(28);
     let kind_w = t.hops.iter().map(|h| h.kind.len()).max().unwrap_or(0);
     let mut in_return = false;
     for (i, h) in t.hops.iter().enumerate() {
         if h.direction == Direction::Return && !in_return {
             in_return = true;
-            let _ = writeln!(out, "     {}", paint(DIM, "-- reply (network ACLs are stateless) --"));
+            let _ = writeln!(
+                out,
+                "     {}",
+                paint(DIM, "-- reply (network ACLs are stateless) --")
+            );
         }
         let mark = match h.decision {
             Decision::Pass => paint(GREEN, "✔"),
             Decision::Block => paint(RED, "✘"),
             Decision::Info => paint(DIM, "·"),
         };
-        let rule = h.rule.as_ref().map(|r| paint(DIM, format!("  [{r}]"))).unwrap_or_default();
-        let _ = writeln!(out, "{:>4} {mark} {:<kind_w$}  {:<comp_w$}  {}{rule}", i + 1, h.kind, h.component, h.detail);
+        let rule = h
+            .rule
+            .as_ref()
+            .map(|r| paint(DIM, format!("  [{r}]")))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:>4} {mark} {:<kind_w$}  {:<comp_w$}  {}{rule}",
+            i + 1,
+            h.kind,
+            h.component,
+            h.detail
+        );
     }
     match &t.verdict {
         Verdict::Reachable => {
             let _ = writeln!(out, "{}", paint(GREEN, "reachable"));
         }
         Verdict::Blocked(b) => {
-            let _ = writeln!(out, "{} {} at hop {}", paint(RED, "blocked:"), paint(BOLD, b.code), b.hop + 1);
+            let _ = writeln!(
+                out,
+                "{} {} at hop {}",
+                paint(RED, "blocked:"),
+                paint(BOLD, b.code),
+                b.hop + 1
+            );
             write_blocked(&mut out, b, "  ");
         }
     }
@@ -63,17 +102,30 @@ pub fn trace_text(t: &Trace) -> String {
 fn write_blocked(out: &mut String, b: &Blocked, indent: &str) {
     let _ = writeln!(out, "{indent}why: {}", b.why);
     if let Some(ra) = b.code.reachability_analyzer() {
-        let _ = writeln!(out, "{indent}{}", paint(DIM, format!("Reachability Analyzer: {ra}")));
+        let _ = writeln!(
+            out,
+            "{indent}{}",
+            paint(DIM, format!("Reachability Analyzer: {ra}"))
+        );
     }
     for (i, r) in b.fixes.iter().enumerate() {
         let label = if i == 0 { "fix:" } else { " or:" };
         let _ = writeln!(out, "{indent}{} {r}", paint(YELLOW, label));
     }
     if b.fixes.is_empty() {
-        let _ = writeln!(out, "{indent}fix: (none suggested; see `awsreach explain {}`)", b.code);
+        let _ = writeln!(
+            out,
+            "{indent}fix: (none suggested; see `awsreach explain {}`)",
+            b.code
+        );
     }
     if let Some(next) = &b.after_fix {
-        let _ = writeln!(out, "{indent}{} {}", paint(BOLD, "after that fix, still blocked:"), paint(BOLD, next.code));
+        let _ = writeln!(
+            out,
+            "{indent}{} {}",
+            paint(BOLD, "after that fix, still blocked:"),
+            paint(BOLD, next.code)
+        );
         write_blocked(out, next, &format!("{indent}  "));
     }
 }
@@ -106,7 +158,9 @@ pub fn trace_json(t: &Trace) -> Value {
         .enumerate()
         .map(|(i, h)| {
             let mut v = serde_json::to_value(h).expect("hops serialise");
-            v.as_object_mut().expect("object").insert("step".into(), json!(i + 1));
+            v.as_object_mut()
+                .expect("object")
+                .insert("step".into(), json!(i + 1));
             v
         })
         .collect();

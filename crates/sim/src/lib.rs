@@ -6,12 +6,14 @@
 mod code;
 mod engine;
 mod fix;
+mod matrix;
 mod trace;
 mod walk;
 
 pub use code::Code;
 pub use engine::{Engine, Node, Probe, ProbeError, ProbeOptions};
 pub use fix::{Fix, Peer, Remedy, RuleDirection};
+pub use matrix::Matrix;
 pub use trace::{Blocked, CallKind, Decision, Direction, Hop, Outcome, Trace, Verdict};
 
 use awsreach_model::{Scenario, ScenarioSpec};
@@ -153,4 +155,17 @@ pub fn check_expectations(engine: &Engine) -> Vec<ExpectationResult> {
             }
         })
         .collect()
+}
+
+impl Engine {
+    /// One matrix cell: the outcome of the natural probe between two nodes,
+    /// or `None` when the pair means nothing (a node to itself, a service to
+    /// a non-function).
+    pub fn cell(&self, from: Node, to: Node) -> Option<Outcome> {
+        if from == to {
+            return None;
+        }
+        let probe = self.probe_nodes(from, to, &ProbeOptions::default()).ok()?;
+        Some(self.outcome(&probe))
+    }
 }

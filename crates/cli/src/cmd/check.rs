@@ -36,7 +36,11 @@ pub struct Args {
 /// Every `.ron` file under the paths, in a stable order.
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).with_context(|| format!("cannot read directory {}", dir.display()))?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read directory {}", dir.display()))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .collect();
         entries.sort();
         for p in entries {
             if p.is_dir() {
@@ -99,9 +103,22 @@ pub fn run(args: Args) -> Result<Exit> {
             }
             let port = e.port.map(|p| format!(":{p}")).unwrap_or_default();
             if args.format == crate::cli::Format::Text {
-                let mark = if r.passed { paint(GREEN, "✔") } else { paint(RED, "✘") };
-                let detail = if r.passed { paint(DIM, &actual) } else { format!("expected {expected}, got {actual}") };
-                anstream::println!("{mark} {}  {} -> {}{port}  {detail}", paint(DIM, file.display()), e.from, e.to);
+                let mark = if r.passed {
+                    paint(GREEN, "✔")
+                } else {
+                    paint(RED, "✘")
+                };
+                let detail = if r.passed {
+                    paint(DIM, &actual)
+                } else {
+                    format!("expected {expected}, got {actual}")
+                };
+                anstream::println!(
+                    "{mark} {}  {} -> {}{port}  {detail}",
+                    paint(DIM, file.display()),
+                    e.from,
+                    e.to
+                );
             }
             json_rows.push(json!({
                 "from": e.from, "to": e.to, "port": e.port,
@@ -113,12 +130,21 @@ pub fn run(args: Args) -> Result<Exit> {
     match args.format {
         crate::cli::Format::Text => {
             let summary = format!("{passed} passed, {failed} failed");
-            let bad_note = if bad > 0 { format!(", {bad} bad input") } else { String::new() };
+            let bad_note = if bad > 0 {
+                format!(", {bad} bad input")
+            } else {
+                String::new()
+            };
             let style = if failed + bad == 0 { GREEN } else { RED };
             anstream::println!("{}{bad_note}", paint(style, summary));
         }
         crate::cli::Format::Json => {
-            println!("{}", serde_json::to_string_pretty(&json!({ "passed": passed, "failed": failed, "bad_input": bad, "files": json_files }))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &json!({ "passed": passed, "failed": failed, "bad_input": bad, "files": json_files })
+                )?
+            );
         }
     }
     Ok(if bad > 0 {

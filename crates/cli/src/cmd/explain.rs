@@ -1,17 +1,17 @@
 //! `awsreach explain`: what a reason code means and how it is usually fixed.
 
-
 use anyhow::Result;
 
 use crate::cli::Exit;
 use awsreach_sim::Code;
 
-
 use crate::render::paint;
 use crate::style::{DIM, HEADER as BOLD};
 
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = "Examples:\n  awsreach explain NO_PUBLIC_IP\n  awsreach explain --list")]
+#[command(
+    after_long_help = "Examples:\n  awsreach explain NO_PUBLIC_IP\n  awsreach explain --list"
+)]
 pub struct Args {
     /// A reason code, e.g. NO_PUBLIC_IP (case-insensitive).
     #[arg(required_unless_present = "list")]
@@ -22,24 +22,40 @@ pub struct Args {
 }
 
 fn first_sentence(s: &str) -> &str {
-    s.split_once(". ").map(|(a, _)| a).unwrap_or(s).trim_end_matches('.')
+    s.split_once(". ")
+        .map(|(a, _)| a)
+        .unwrap_or(s)
+        .trim_end_matches('.')
 }
 
 pub fn run(args: Args) -> Result<Exit> {
     if args.list {
-        let w = Code::ALL.iter().map(|c| c.as_str().len()).max().unwrap_or(0);
+        let w = Code::ALL
+            .iter()
+            .map(|c| c.as_str().len())
+            .max()
+            .unwrap_or(0);
         for c in Code::ALL {
-            anstream::println!("{}  {}", paint(BOLD, format!("{:<w$}", c.as_str())), first_sentence(c.meaning()));
+            anstream::println!(
+                "{}  {}",
+                paint(BOLD, format!("{:<w$}", c.as_str())),
+                first_sentence(c.meaning())
+            );
         }
         return Ok(Exit::Ok);
     }
     let text = args.code.as_deref().unwrap_or_default();
     let Some(code) = Code::parse(text) else {
         let known: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-        let close = known.iter().copied().max_by(|a, b| strsim_score(text, a).total_cmp(&strsim_score(text, b)));
+        let close = known
+            .iter()
+            .copied()
+            .max_by(|a, b| strsim_score(text, a).total_cmp(&strsim_score(text, b)));
         anstream::eprintln!("error: unknown reason code `{text}`");
         if let Some(c) = close {
-            anstream::eprintln!("  hint: did you mean `{c}`? `awsreach explain --list` shows them all");
+            anstream::eprintln!(
+                "  hint: did you mean `{c}`? `awsreach explain --list` shows them all"
+            );
         }
         return Ok(Exit::BadInput);
     };
@@ -47,13 +63,27 @@ pub fn run(args: Args) -> Result<Exit> {
     anstream::println!("\n{}", code.meaning());
     anstream::println!("\n{} {}", paint(BOLD, "Typical fix:"), code.typical_fix());
     if let Some(ra) = code.reachability_analyzer() {
-        anstream::println!("\n{}", paint(DIM, format!("AWS Reachability Analyzer reports this as {ra}.")));
+        anstream::println!(
+            "\n{}",
+            paint(
+                DIM,
+                format!("AWS Reachability Analyzer reports this as {ra}.")
+            )
+        );
     }
     Ok(Exit::Ok)
 }
 
 fn strsim_score(a: &str, b: &str) -> f64 {
     let a = a.to_ascii_uppercase();
-    let common = a.split('_').filter(|w| !w.is_empty() && b.contains(*w)).count();
-    common as f64 + if b.starts_with(&a[..a.len().min(3)]) { 0.5 } else { 0.0 }
+    let common = a
+        .split('_')
+        .filter(|w| !w.is_empty() && b.contains(*w))
+        .count();
+    common as f64
+        + if b.starts_with(&a[..a.len().min(3)]) {
+            0.5
+        } else {
+            0.0
+        }
 }

@@ -7,8 +7,7 @@ use anyhow::Result;
 use crate::cli::Exit;
 use awsreach_sim::{Engine, Node, Outcome};
 use clap::ValueEnum;
-use rayon::prelude::*;
-use serde_json::json;
+use std::io::Write as _;
 
 use crate::render::paint;
 use crate::style::{ERROR as RED, OK as GREEN};
@@ -60,7 +59,14 @@ fn keep(engine: &Engine, nodes: Vec<Node>, filter: &[String]) -> Vec<Node> {
     if filter.is_empty() {
         return nodes;
     }
-    nodes.into_iter().filter(|n| filter.iter().any(|f| f == kind_of(*n) || *f == engine.node_name(*n))).collect()
+    nodes
+        .into_iter()
+        .filter(|n| {
+            filter
+                .iter()
+                .any(|f| f == kind_of(*n) || *f == engine.node_name(*n))
+        })
+        .collect()
 }
 
 fn cell_text(c: Option<Outcome>) -> String {
@@ -77,70 +83,103 @@ pub fn run(args: Args) -> Result<Exit> {
     let rows = keep(&engine, engine.sources(), &args.from);
     let cols = keep(&engine, engine.destinations(), &args.to);
     for f in args.from.iter().chain(&args.to) {
-        let known = ["function", "resource", "service", "host", "internet"].contains(&f.as_str()) || engine.node(f).is_ok();
+        let known = ["function", "resource", "service", "host", "internet"].contains(&f.as_str())
+            || engine.node(f).is_ok();
         if !known {
-            anstream::eprintln!("{}: error: unknown id or kind `{f}` in a filter", args.file.display());
+            anstream::eprintln!(
+                "{}: error: unknown id or kind `{f}` in a filter",
+                args.file.display()
+            );
             return Ok(Exit::BadInput);
         }
     }
-    // Rows in parallel; each row is a contiguous run of cells.
-    let cells: Vec<Vec<Option<Outcome>>> = rows.par_iter().map(|r| cols.iter().map(|c| engine.cell(*r, *c)).collect()).collect();
+    // Computed once per pair of equivalence classes (in parallel), exact per cell.
+    let m = engine.matrix(&rows, &cols);
+    // Output streams row by row from the class table; no cell is stored.
+    let (m, ncols) = (&m, cols.len());
+    let row = move |i: usize| (0..ncols).map(move |j| m.get(i, j));
+    let mut out = std::io::BufWriter::new(anstream::stdout().lock());
     let rn: Vec<String> = rows.iter().map(|n| engine.node_name(*n)).collect();
     let cn: Vec<String> = cols.iter().map(|n| engine.node_name(*n)).collect();
     match args.format {
         MatrixFormat::Json => {
-            let cells: Vec<Vec<serde_json::Value>> = cells
-                .iter()
-                .map(|row| {
-                    row.iter()
-                        .map(|c| match c {
-                            None => serde_json::Value::Null,
-                            Some(Outcome::Reachable) => json!({ "verdict": "reachable" }),
-                            Some(Outcome::Blocked(code)) => json!({ "verdict": "blocked", "code": code.as_str() }),
-                        })
-                        .collect()
-                })
-                .collect();
-            println!("{}", serde_json::to_string_pretty(&json!({ "rows": rn, "columns": cn, "cells": cells }))?);
+            // Written by hand so a large matrix is never held as a JSON value.
+            let cell_json = |c: Option<Outcome>| match c {
+                None => "null".to_string(),
+                Some(Outcome::Reachable) => r#"{"verdict":"reachable"}"#.to_string(),
+                Some(Outcome::Blocked(code)) => {
+                    format!(r#"{{"verdict":"blocked","code":"{code}"}}"#)
+                }
+            };
+            writeln!(
+                out,
+                "{{\n  \"rows\": {},\n  \"columns\": {},\n  \"cells\": [",
+                serde_json::to_string(&rn)?,
+                serde_json::to_string(&cn)?
+            )?;
+            for i in 0..rows.len() {
+                let vals: Vec<String> = row(i).map(cell_json).collect();
+                let comma = if i + 1 < rows.len() { "," } else { "" };
+                writeln!(out, "    [{}]{comma}", vals.join(", "))?;
+            }
+            writeln!(out, "  ]\n}}")?;
         }
         MatrixFormat::Csv => {
-            println!("from,{}", cn.join(","));
-            for (name, row) in rn.iter().zip(&cells) {
-                let vals: Vec<String> = row.iter().map(|c| match c {
-                    None => String::new(),
-                    Some(Outcome::Reachable) => "reachable".into(),
-                    Some(Outcome::Blocked(code)) => code.as_str().into(),
-                }).collect();
-                println!("{name},{}", vals.join(","));
+            writeln!(out, "from,{}", cn.join(","))?;
+            for (i, name) in rn.iter().enumerate() {
+                let vals: Vec<&str> = row(i)
+                    .map(|c| match c {
+                        None => "",
+                        Some(Outcome::Reachable) => "reachable",
+                        Some(Outcome::Blocked(code)) => code.as_str(),
+                    })
+                    .collect();
+                writeln!(out, "{name},{}", vals.join(","))?;
             }
         }
         MatrixFormat::Markdown => {
-            println!("| from \\ to | {} |", cn.join(" | "));
-            println!("|---|{}", "---|".repeat(cn.len()));
-            for (name, row) in rn.iter().zip(&cells) {
-                let vals: Vec<String> = row.iter().map(|c| cell_text(*c)).collect();
-                println!("| {name} | {} |", vals.join(" | "));
+            writeln!(out, "| from \\ to | {} |", cn.join(" | "))?;
+            writeln!(out, "|---|{}", "---|".repeat(cn.len()))?;
+            for (i, name) in rn.iter().enumerate() {
+                let vals: Vec<String> = row(i).map(cell_text).collect();
+                writeln!(out, "| {name} | {} |", vals.join(" | "))?;
             }
         }
         MatrixFormat::Text => {
-            let texts: Vec<Vec<String>> = cells.iter().map(|r| r.iter().map(|c| cell_text(*c)).collect()).collect();
-            let w0 = rn.iter().map(|s| s.chars().count()).max().unwrap_or(0).max("from \\ to".len());
-            let widths: Vec<usize> = (0..cn.len()).map(|j| texts.iter().map(|r| r[j].chars().count()).chain([cn[j].chars().count()]).max().unwrap_or(1)).collect();
+            // Two passes over the class table: widths first, then the rows.
+            let w0 = rn
+                .iter()
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max("from \\ to".len());
+            let mut widths: Vec<usize> = cn.iter().map(|c| c.chars().count()).collect();
+            for i in 0..rows.len() {
+                for (j, c) in row(i).enumerate() {
+                    widths[j] = widths[j].max(cell_text(c).chars().count());
+                }
+            }
             let mut line = format!("{:<w0$}", "from \\ to");
             for (j, c) in cn.iter().enumerate() {
                 line.push_str(&format!("  {:<w$}", c, w = widths[j]));
             }
-            anstream::println!("{}", line.trim_end());
-            for (name, row) in rn.iter().zip(&texts) {
+            writeln!(out, "{}", line.trim_end())?;
+            for (i, name) in rn.iter().enumerate() {
                 let mut line = format!("{name:<w0$}");
-                for (j, t) in row.iter().enumerate() {
+                for (j, c) in row(i).enumerate() {
+                    let t = cell_text(c);
                     let pad = widths[j] - t.chars().count();
-                    let styled = if t.starts_with('○') { paint(GREEN, t) } else if t.starts_with('✗') { paint(RED, t) } else { t.clone() };
+                    let styled = match c {
+                        Some(Outcome::Reachable) => paint(GREEN, &t),
+                        Some(Outcome::Blocked(_)) => paint(RED, &t),
+                        None => t,
+                    };
                     line.push_str(&format!("  {styled}{}", " ".repeat(pad)));
                 }
-                anstream::println!("{}", line.trim_end());
+                writeln!(out, "{}", line.trim_end())?;
             }
         }
     }
+    out.flush()?;
     Ok(Exit::Ok)
 }

@@ -98,17 +98,32 @@ pub fn run(args: Args) -> Result<Exit> {
         action: args.api_action.clone(),
     };
     let depth = if args.no_followup { 0 } else { 3 };
-    let trace = match trace_with_followup(&loaded.spec, &engine, &args.from, &args.to, &opts, depth) {
+    let trace = match trace_with_followup(&loaded.spec, &engine, &args.from, &args.to, &opts, depth)
+    {
         Ok(t) => t,
         Err(e) => {
-            let hint = e.hint().map(|h| format!("\n  hint: {h}")).unwrap_or_default();
-            anstream::eprintln!("{}: {} {e}{hint}", args.file.display(), render::paint(crate::style::ERROR, "error:"));
+            let hint = e
+                .hint()
+                .map(|h| format!("\n  hint: {h}"))
+                .unwrap_or_default();
+            anstream::eprintln!(
+                "{}: {} {e}{hint}",
+                args.file.display(),
+                render::paint(crate::style::ERROR, "error:")
+            );
             return Ok(Exit::BadInput);
         }
     };
     match args.format {
         crate::cli::Format::Text => anstream::print!("{}", render::trace_text(&trace)),
-        crate::cli::Format::Json => println!("{}", serde_json::to_string_pretty(&render::trace_json(&trace))?),
+        crate::cli::Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&render::trace_json(&trace))?
+        ),
     }
-    Ok(if trace.verdict.is_reachable() { Exit::Ok } else { Exit::Blocked })
+    Ok(if trace.verdict.is_reachable() {
+        Exit::Ok
+    } else {
+        Exit::Blocked
+    })
 }
