@@ -137,7 +137,9 @@ pub enum Format {
 pub enum ColorChoice {
     /// Colour when writing to a terminal
     Auto,
+    /// Always colour
     Always,
+    /// Never colour
     Never,
 }
 

@@ -15,8 +15,8 @@ standard error, compiler style, with the line of the entity at fault and a
 hint where one helps:
 
   shop.ron:3:18: error: expected comma
-  shop.ron:12: error: subnets[\"app\"].cidr: subnet cidr 10.2.0.0/24 is outside vpc `shop` (10.0.0.0/16)
-    hint: pick a subnet cidr inside one of the vpc's cidr blocks
+  shop.ron:12: error: subnets[\"app\"].vpc: unknown vpc `shop-vcp`
+    hint: did you mean `shop-vpc`? known vpc ids: `data-vpc`, `shop-vpc`
 
 Warnings (legal but suspicious, e.g. a NAT gateway in a subnet without a
 route to an internet gateway) do not make a file invalid.";
