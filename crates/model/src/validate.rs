@@ -665,6 +665,11 @@ impl<'a> Validator<'a> {
         for vi in 0..self.out.vpcs.len() {
             let vpc = VpcId(vi as u32);
             let name = self.out.vpcs[vi].name.clone();
+            // A VPC with an IPv6 block also gets the IPv6 twins of the default
+            // "allow all" rules: NACL rule 101 for ::/0 and a ::/0 outbound
+            // rule in the default group ("Default network ACL", "Default
+            // security groups" in the Amazon VPC user guide).
+            let ipv6 = self.out.vpcs[vi].ipv6_cidr.is_some();
             if self.out.vpcs[vi].main_route_table.0 == u32::MAX {
                 self.out.vpcs[vi].main_route_table =
                     RouteTableId(self.out.route_tables.len() as u32);
@@ -678,19 +683,23 @@ impl<'a> Validator<'a> {
             }
             if self.out.vpcs[vi].default_nacl.0 == u32::MAX {
                 self.out.vpcs[vi].default_nacl = NaclId(self.out.network_acls.len() as u32);
-                let all = |number| NaclRule {
+                let all = |number, cidr: &str| NaclRule {
                     number,
                     action: RuleAction::Allow,
                     protocol: Protocol::All,
                     ports: PortRange::ALL,
-                    cidr: "0.0.0.0/0".parse().unwrap(),
+                    cidr: cidr.parse().unwrap(),
                 };
+                let mut rules = vec![all(100, "0.0.0.0/0")];
+                if ipv6 {
+                    rules.push(all(101, "::/0"));
+                }
                 self.out.network_acls.push(NetworkAcl {
                     name: format!("{name}-default-acl"),
                     vpc,
                     declared: false,
-                    ingress: vec![all(100)],
-                    egress: vec![all(100)],
+                    ingress: rules.clone(),
+                    egress: rules,
                 });
             }
             if self.out.vpcs[vi].default_sg.0 == u32::MAX {
@@ -705,11 +714,14 @@ impl<'a> Validator<'a> {
                         ports: PortRange::ALL,
                         peer: SgPeer::Sg(id),
                     }],
-                    egress: vec![SgRule {
-                        protocol: Protocol::All,
-                        ports: PortRange::ALL,
-                        peer: SgPeer::Cidr("0.0.0.0/0".parse().unwrap()),
-                    }],
+                    egress: ["0.0.0.0/0", "::/0"][..if ipv6 { 2 } else { 1 }]
+                        .iter()
+                        .map(|c| SgRule {
+                            protocol: Protocol::All,
+                            ports: PortRange::ALL,
+                            peer: SgPeer::Cidr(c.parse().unwrap()),
+                        })
+                        .collect(),
                 });
             }
         }

@@ -106,6 +106,33 @@ fn default_nacl_allows_everything_both_ways() {
 }
 
 #[test]
+fn ipv6_vpc_defaults_also_allow_ipv6() {
+    // AWS adds NACL rule 101 for ::/0 and a ::/0 outbound rule in the default
+    // group when the VPC has an IPv6 block; a new group gets IPv4 only.
+    let s = check(
+        r#"(vpcs: [(id: "v", cidr: "10.0.0.0/16", ipv6_cidr: "2600:1f18::/56")],
+            security_groups: [(id: "custom", vpc: "v")])"#,
+    )
+    .scenario;
+    let acl = &s.network_acls[s.vpcs[0].default_nacl.ix()];
+    let rules: Vec<(u32, String)> = acl
+        .ingress
+        .iter()
+        .map(|r| (r.number, r.cidr.to_string()))
+        .collect();
+    assert_eq!(rules, [(100, "0.0.0.0/0".into()), (101, "::/0".into())]);
+    assert_eq!(acl.egress, acl.ingress);
+    let sg = &s.security_groups[s.vpcs[0].default_sg.ix()];
+    let peers: Vec<SgPeer> = sg.egress.iter().map(|r| r.peer).collect();
+    assert_eq!(
+        peers,
+        [SgPeer::Cidr(net("0.0.0.0/0")), SgPeer::Cidr(net("::/0"))]
+    );
+    let custom = &s.security_groups[sg_id(&s, "custom").ix()];
+    assert_eq!(custom.egress, [all_outbound()]);
+}
+
+#[test]
 fn custom_nacl_without_rules_has_none_so_it_denies_all() {
     let s = check(
         r#"(vpcs: [(id: "v", cidr: "10.0.0.0/16")], network_acls: [(id: "locked", vpc: "v")])"#,
