@@ -59,3 +59,20 @@ fn example_scenario_is_valid_without_warnings() {
     let c = check(&example_src());
     assert_eq!(c.warnings, [], "the example should be warning-free");
 }
+
+/// The complete scenarios in docs/scenario-format.md (```ron blocks that
+/// open with `(` and a `name:` line) stay valid as the format evolves.
+#[test]
+fn scenarios_in_the_format_docs_are_valid() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/scenario-format.md");
+    let doc = std::fs::read_to_string(path).expect("docs/scenario-format.md is readable");
+    let mut checked = 0;
+    for block in doc.split("```ron\n").skip(1) {
+        let src = block.split("```").next().unwrap_or_default();
+        if src.starts_with("(\n    name:") {
+            check(src);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "no complete scenario found in the docs");
+}
