@@ -62,12 +62,8 @@ pub enum Command {
     Check(cmd::check::Args),
     /// Reachability table of every source against every destination
     Matrix(cmd::matrix::Args),
-    // Later issues add their commands here, one module each under `cmd/`,
-    // plus a line in `Command::run`:
-    //   Trace(cmd::trace::Args),         awsreach trace FILE --from X --to Y
-    //   Explain(cmd::explain::Args),     awsreach explain CODE
-    //   Check(cmd::check::Args),         awsreach check FILE   (runs `expect`)
-    //   Matrix(cmd::matrix::Args),       awsreach matrix FILE
+    // Later commands go here, one module each under `cmd/` (a doc comment
+    // on the variant is its one-line help), plus a line in `Command::run`:
     //   Gen(cmd::gen::Args),             awsreach gen --seed N
     //   Fuzz(cmd::fuzz::Args),           awsreach fuzz --seeds A..B
     //   BenchScenario(cmd::bench_scenario::Args)
