@@ -101,6 +101,11 @@ pub enum Fix {
         source: TriggerSource,
         function: String,
     },
+    CreatePeering {
+        id: String,
+        requester: String,
+        accepter: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -287,6 +292,16 @@ impl fmt::Display for Fix {
             Fix::AddTrigger { source, function } => {
                 write!(f, "declare a {source:?} trigger for {function}")
             }
+            Fix::CreatePeering {
+                id,
+                requester,
+                accepter,
+            } => {
+                write!(
+                    f,
+                    "create a peering connection {id} between {requester} and {accepter}"
+                )
+            }
         }
     }
 }
@@ -397,10 +412,10 @@ impl Fix {
                 }
             }
             Fix::AssociateGatewayEndpoint { endpoint, table } => {
-                if let Some(e) = spec.vpc_endpoints.iter_mut().find(|e| &e.id == endpoint) {
-                    if !e.route_tables.contains(table) {
-                        e.route_tables.push(table.clone());
-                    }
+                if let Some(e) = spec.vpc_endpoints.iter_mut().find(|e| &e.id == endpoint)
+                    && !e.route_tables.contains(table)
+                {
+                    e.route_tables.push(table.clone());
                 }
                 // The synthesized main table must exist in the spec to be associated.
                 if let Some(vpc) = spec
@@ -451,13 +466,13 @@ impl Fix {
                 }
             }
             Fix::AllowEndpointAction { endpoint, action } => {
-                if let Some(e) = spec.vpc_endpoints.iter_mut().find(|e| &e.id == endpoint) {
-                    if let Some(p) = &mut e.policy {
-                        p.deny
-                            .retain(|d| !awsreach_model::action_matches(d, action));
-                        if let Some(allow) = &mut p.allow {
-                            allow.push(action.clone());
-                        }
+                if let Some(e) = spec.vpc_endpoints.iter_mut().find(|e| &e.id == endpoint)
+                    && let Some(p) = &mut e.policy
+                {
+                    p.deny
+                        .retain(|d| !awsreach_model::action_matches(d, action));
+                    if let Some(allow) = &mut p.allow {
+                        allow.push(action.clone());
                     }
                 }
             }
@@ -530,11 +545,22 @@ impl Fix {
                 function,
                 principal,
             } => {
-                if let Some(f) = spec.functions.iter_mut().find(|f| &f.id == function) {
-                    if let Some(p) = &mut f.policy {
-                        p.allow.push(principal.clone());
-                    }
+                if let Some(f) = spec.functions.iter_mut().find(|f| &f.id == function)
+                    && let Some(p) = &mut f.policy
+                {
+                    p.allow.push(principal.clone());
                 }
+            }
+            Fix::CreatePeering {
+                id,
+                requester,
+                accepter,
+            } => {
+                spec.peering_connections.push(PeeringSpec {
+                    id: id.clone(),
+                    requester: requester.clone(),
+                    accepter: accepter.clone(),
+                });
             }
             Fix::AddTrigger { source, function } => {
                 spec.triggers.push(TriggerSpec {

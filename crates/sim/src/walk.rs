@@ -10,6 +10,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use awsreach_model::net::{EPHEMERAL, PortRange, Protocol};
 use awsreach_model::spec::{PollerMode, RuleAction};
 use awsreach_model::*;
+use ipnet::IpNet;
 
 use crate::code::Code;
 use crate::engine::{Addr, Engine, Node, Probe};
@@ -759,6 +760,12 @@ impl<'e, S: Sink> Walk<'e, S> {
                     endpoint: e.name.clone(),
                     vpc: self.vpc_name(vpc).into(),
                 })];
+                // The endpoint exists: creating another one with the same id is no remedy.
+                b.fixes.retain(|r| {
+                    !r.steps
+                        .iter()
+                        .any(|f| matches!(f, Fix::CreateInterfaceEndpoint { .. }))
+                });
                 fixes.append(&mut b.fixes);
                 b.fixes = fixes;
             }
@@ -790,7 +797,10 @@ impl<'e, S: Sink> Walk<'e, S> {
             }
             return b;
         }
-        if !svc.gateway_endpoint && !svc.interface_endpoint {
+        // A source in a public subnet is stopped by its missing public IP
+        // (rules 1 and 10; seed pattern 4: "its ENI has no public IP"), not by
+        // the service's lack of endpoints: keep NO_PUBLIC_IP and its fixes.
+        if !svc.gateway_endpoint && !svc.interface_endpoint && b.code != Code::NoPublicIp {
             b.code = Code::NoEndpointSupport;
             if S::ON {
                 b.why = format!(
@@ -844,8 +854,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     // Rule 8: non-VPC functions have no outbound IPv6.
                     let name = self.sc.functions[f.ix()].name.clone();
                     return Err(self.block(Code::NoIpv6, "lambda-network", |_| "lambda-managed-network".into(), |_| "no outbound IPv6 outside a VPC".into(), |w| {
-                        let _ = w;
-                        (format!("{name} runs outside any VPC, where functions have no outbound IPv6"), Vec::new())
+                        (format!("{name} runs outside any VPC, where functions have no outbound IPv6"), w.ipv6_attach_fix(&name))
                     }));
                 }
                 self.internet(Addr::Internet, dst)
@@ -885,19 +894,17 @@ impl<'e, S: Sink> Walk<'e, S> {
 
     /// A literal source address: an ENI's address if one holds it, else a host on the internet.
     fn flow_from_ip(&mut self, ip: IpAddr, dst: Dst) -> Step {
-        if let IpAddr::V4(a) = ip {
-            if let Some(eni) = self
+        if let IpAddr::V4(a) = ip
+            && let Some(eni) = self
                 .sc
                 .vpcs
                 .iter()
                 .enumerate()
                 .find_map(|(i, _)| self.e.eni_by_ip.get(&(VpcId(i as u32), a)).copied())
-            {
-                if !matches!(self.sc.enis[eni.ix()].owner, EniOwner::Endpoint(_)) {
-                    let src = self.src_of_eni(eni);
-                    return self.flow(&src, dst, 0);
-                }
-            }
+            && !matches!(self.sc.enis[eni.ix()].owner, EniOwner::Endpoint(_))
+        {
+            let src = self.src_of_eni(eni);
+            return self.flow(&src, dst, 0);
         }
         hop!(
             self,
@@ -1244,7 +1251,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             let SrcKind::Nat(n) = src.what else {
                 unreachable!()
             };
-            return self.nat_no_internet(n);
+            return self.nat_no_internet(n, daddr);
         }
         self.block(
             Code::NoRoute,
@@ -1286,11 +1293,11 @@ impl<'e, S: Sink> Walk<'e, S> {
             );
             return self.internet(Addr::V6(src.ipv6.expect("checked")), dst);
         }
-        if let SrcKind::Nat(n) = src.what {
-            if !self.sc.nat_gateways[n.ix()].public {
-                // Rule 11: a private NAT gateway cannot use an internet gateway.
-                return Err(self.nat_no_internet(n));
-            }
+        if let SrcKind::Nat(n) = src.what
+            && !self.sc.nat_gateways[n.ix()].public
+        {
+            // Rule 11: a private NAT gateway cannot use an internet gateway.
+            return Err(self.nat_no_internet(n, daddr));
         }
         let Some(public) = src.public_ip else {
             return Err(self.block(Code::NoPublicIp, "internet-gateway", |_| igw.name.clone(), |_| format!("{} has no public IPv4 address to translate to", src.ip), |w| {
@@ -1315,9 +1322,23 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// through its own subnet's route table; not for its own subnet.
     fn via_nat(&mut self, src: &Src<'e>, dst: Dst, daddr: Addr, n: NatId, depth: u8) -> Step {
         let nat = &self.sc.nat_gateways[n.ix()];
+        // Rule 11: a NAT gateway reaches the internet only through an internet
+        // gateway route in its own subnet's table; one whose table sends public
+        // traffic to a NAT gateway (itself included) has no internet route.
+        if let SrcKind::Nat(m) = src.what
+            && self.is_public_dst(dst)
+        {
+            return Err(self.nat_no_internet(m, daddr));
+        }
         if nat.subnet == src.subnet {
             return Err(self.block(Code::NatInSourceSubnet, "nat-gateway", |_| nat.name.clone(), |_| "the source is in the NAT gateway's own subnet".into(), |w| {
-                (format!("{} routes to {} but sits in the same subnet {}, and a NAT gateway does not serve its own subnet", src.name, nat.name, w.subnet_name(src.subnet)), w.route_fixes(src, dst, daddr, w.table_of(src.subnet), Some("0.0.0.0/0".into())))
+                // Replace the route that matched (it may be narrower than 0.0.0.0/0).
+                let table = w.table_of(src.subnet);
+                let dest = w.e.lpm[table.ix()]
+                    .lookup(daddr)
+                    .map(|ri| w.sc.dest_name(w.sc.route_tables[table.ix()].routes[ri as usize].dest))
+                    .unwrap_or_else(|| "0.0.0.0/0".into());
+                (format!("{} routes to {} but sits in the same subnet {}, and a NAT gateway does not serve its own subnet", src.name, nat.name, w.subnet_name(src.subnet)), w.route_fixes(src, dst, daddr, table, Some(dest)))
             }));
         }
         if depth >= MAX_DEPTH {
@@ -1361,18 +1382,44 @@ impl<'e, S: Sink> Walk<'e, S> {
         self.flow(&me, dst, depth + 1)
     }
 
-    fn nat_no_internet(&mut self, n: NatId) -> Block {
+    /// Rule 11: a NAT gateway that cannot reach the internet for `daddr`.
+    fn nat_no_internet(&mut self, n: NatId, daddr: Addr) -> Block {
         let nat = &self.sc.nat_gateways[n.ix()];
-        self.block(Code::NatWithoutInternetRoute, "nat-gateway", |_| nat.name.clone(), |w| if nat.public { format!("subnet {} has no 0.0.0.0/0 route to an internet gateway", w.subnet_name(nat.subnet)) } else { "a private NAT gateway cannot use an internet gateway".into() }, |w| {
+        // A NAT gateway already in a public subnet whose table sends this
+        // destination elsewhere through a more specific route (rule 9).
+        let table = self.table_of(nat.subnet);
+        let narrower = if nat.public && self.sc.is_public_subnet(nat.subnet) {
+            self.e.lpm[table.ix()]
+                .lookup(daddr)
+                .map(|ri| self.sc.route_tables[table.ix()].routes[ri as usize])
+                .filter(|r| !matches!(r.target, Target::Igw(_)))
+        } else {
+            None
+        };
+        self.block(Code::NatWithoutInternetRoute, "nat-gateway", |_| nat.name.clone(), |w| match (nat.public, narrower) {
+            (false, _) => "a private NAT gateway cannot use an internet gateway".into(),
+            (true, Some(r)) => format!("subnet {} sends {} to {} instead of the internet gateway", w.subnet_name(nat.subnet), w.sc.dest_name(r.dest), w.sc.target_name(r.target)),
+            (true, None) => format!("subnet {} has no 0.0.0.0/0 route to an internet gateway", w.subnet_name(nat.subnet)),
+        }, |w| {
             let vpc = w.sc.subnet_vpc(nat.subnet);
-            if !nat.public {
-                return (format!("{} is a private NAT gateway, which cannot reach the internet", nat.name), vec![Remedy::one(Fix::MakeNatPublic { nat: nat.name.clone(), elastic_ip: w.fresh_public_ip(n.0 + 7000) })]);
-            }
             let public = w.sc.vpcs[vpc.ix()].subnets.iter().copied().find(|s| w.sc.is_public_subnet(*s));
-            let fixes = match public {
-                Some(s) => vec![Remedy::one(Fix::MoveNatGateway { nat: nat.name.clone(), subnet: w.subnet_name(s).into() })],
-                None => Vec::new(),
+            let move_to_public = |w: &Self| match public {
+                Some(s) if !w.sc.is_public_subnet(nat.subnet) => Some(Fix::MoveNatGateway { nat: nat.name.clone(), subnet: w.subnet_name(s).into() }),
+                _ => None,
             };
+            if !nat.public {
+                // Public connectivity alone is not enough: it must also sit in a public subnet.
+                let mut steps = vec![Fix::MakeNatPublic { nat: nat.name.clone(), elastic_ip: w.fresh_public_ip(n.0 + 7000) }];
+                steps.extend(move_to_public(w));
+                return (format!("{} is a private NAT gateway, which cannot reach the internet", nat.name), vec![Remedy { steps }]);
+            }
+            if let Some(r) = narrower {
+                let g = w.sc.vpcs[vpc.ix()].internet_gateway.expect("a public subnet has an internet gateway");
+                let gname = w.sc.internet_gateways[g.ix()].name.clone();
+                let fix = w.add_route(table, w.sc.dest_name(r.dest), awsreach_model::spec::RouteTarget::Igw(gname.clone()), gname);
+                return (format!("{} sits in subnet {}, whose route table sends {} ({}) to {} instead of the internet gateway, so it cannot reach the internet", nat.name, w.subnet_name(nat.subnet), daddr.show(w.sc), w.sc.dest_name(r.dest), w.sc.target_name(r.target)), vec![Remedy::one(fix)]);
+            }
+            let fixes = move_to_public(w).map(Remedy::one).into_iter().collect();
             (format!("{} sits in subnet {}, whose route table has no 0.0.0.0/0 route to an internet gateway, so it cannot reach the internet", nat.name, w.subnet_name(nat.subnet)), fixes)
         })
     }
@@ -2087,7 +2134,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 if let Dst::Svc(s) = dst {
                     let svc = &self.sc.services[s.ix()];
                     if svc.interface_endpoint {
-                        out.push(Remedy::one(self.create_endpoint_fix(vpc, s, src)));
+                        out.push(self.create_endpoint_fix(vpc, s, src));
                     }
                 }
                 if let Some(n) = self.working_nat(vpc, src.subnet) {
@@ -2104,7 +2151,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     .copied()
                     .find(|s| self.sc.is_public_subnet(*s) && *s != src.subnet)
                 {
-                    let id = format!("nat-{}", self.subnet_name(pub_sub));
+                    let id = self.fresh_id(&format!("nat-{}", self.subnet_name(pub_sub)));
                     out.push(Remedy {
                         steps: vec![
                             Fix::CreateNatGateway {
@@ -2132,21 +2179,76 @@ impl<'e, S: Sink> Walk<'e, S> {
                     Addr::V4(a) => v.contains(IpAddr::V4(a)),
                     _ => false,
                 });
-                if let Some(tv) = target_vpc.map(|i| VpcId(i as u32)) {
+                if let Some(tv) = target_vpc.map(|i| VpcId(i as u32)).filter(|tv| *tv != vpc) {
+                    let dest =
+                        replace.unwrap_or_else(|| self.sc.vpcs[tv.ix()].cidrs[0].to_string());
                     if let Some(p) = self.sc.peerings.iter().find(|p| p.other(vpc) == Some(tv)) {
-                        let dest =
-                            replace.unwrap_or_else(|| self.sc.vpcs[tv.ix()].cidrs[0].to_string());
                         out.push(Remedy::one(self.add_route(
                             table,
                             dest,
                             RT::Peering(p.name.clone()),
                             p.name.clone(),
                         )));
+                    } else if let Some(e) = Self::dst_eni(dst) {
+                        // Rule 15: no transitive routing; a peering of their own,
+                        // with routes in both directions.
+                        let id = self.fresh_id(&format!(
+                            "pcx-{}-{}",
+                            self.vpc_name(vpc),
+                            self.vpc_name(tv)
+                        ));
+                        let back = self.table_of(self.sc.enis[e.ix()].subnet);
+                        out.push(Remedy {
+                            steps: vec![
+                                Fix::CreatePeering {
+                                    id: id.clone(),
+                                    requester: self.vpc_name(vpc).into(),
+                                    accepter: self.vpc_name(tv).into(),
+                                },
+                                self.add_route(table, dest, RT::Peering(id.clone()), id.clone()),
+                                self.add_route(
+                                    back,
+                                    self.sc.vpcs[vpc.ix()].cidrs[0].to_string(),
+                                    RT::Peering(id.clone()),
+                                    id,
+                                ),
+                            ],
+                        });
                     }
                 }
             }
         }
         out
+    }
+
+    /// Rule 8: IPv6 egress needs a VPC function in a dual-stack subnet whose
+    /// table sends `::/0` to an (egress-only) internet gateway.
+    fn ipv6_attach_fix(&self, function: &str) -> Vec<Remedy> {
+        let subnet = (0..self.sc.subnets.len())
+            .map(|i| SubnetId(i as u32))
+            .find(|s| {
+                self.sc.subnets[s.ix()].ipv6_cidr.is_some() && {
+                    let t = self.table_of(*s);
+                    self.sc.route_tables[t.ix()].routes.iter().any(|r| {
+                        matches!(r.target, Target::EgressOnlyIgw(_) | Target::Igw(_))
+                            && matches!(r.dest, RouteDest::Cidr(IpNet::V6(n)) if n.prefix_len() == 0)
+                    })
+                }
+            });
+        subnet
+            .map(|s| Remedy {
+                steps: vec![
+                    Fix::AttachFunctionToVpc {
+                        function: function.to_string(),
+                        subnets: vec![self.subnet_name(s).to_string()],
+                    },
+                    Fix::EnableFunctionIpv6 {
+                        function: function.to_string(),
+                    },
+                ],
+            })
+            .into_iter()
+            .collect()
     }
 
     fn assign_public_ip_fix(&self, src: &Src<'e>) -> Option<Fix> {
@@ -2159,19 +2261,92 @@ impl<'e, S: Sink> Walk<'e, S> {
         }
     }
 
-    fn create_endpoint_fix(&self, vpc: VpcId, s: ServiceId, src: &Src<'e>) -> Fix {
+    fn create_endpoint_fix(&self, vpc: VpcId, s: ServiceId, src: &Src<'e>) -> Remedy {
         let svc = &self.sc.services[s.ix()];
-        let sgs: Vec<String> = match src.sgs.and_then(|g| g.first()) {
-            Some(g) => vec![self.name_of_sg(*g).to_string()],
-            None => Vec::new(),
-        };
-        // Using the caller's own group on the endpoint lets a self-referencing rule admit it.
-        Fix::CreateInterfaceEndpoint {
-            id: format!("vpce-{}", svc.id.replace('.', "-")),
+        let first = src.sgs.and_then(|g| g.first().copied());
+        let sgs: Vec<String> = first
+            .map(|g| vec![self.name_of_sg(g).to_string()])
+            .unwrap_or_default();
+        // The caller's own group goes on the endpoint; rule 13: the endpoint's
+        // groups must admit tcp/443 from the caller, so add a self-reference
+        // for 443 when the group does not already admit its own members on it.
+        let mut steps = vec![Fix::CreateInterfaceEndpoint {
+            id: self.fresh_id(&format!("vpce-{}", svc.id.replace('.', "-"))),
             vpc: self.vpc_name(vpc).into(),
             service: svc.id.clone(),
             subnets: vec![self.subnet_name(src.subnet).into()],
             security_groups: sgs,
+        }];
+        if let (Some(g), Some(mine)) = (first, src.sgs) {
+            let me = Seen {
+                addr: Addr::V4(src.ip),
+                sgs: mine,
+                name: src.name,
+                src_sg_first: Some(g),
+            };
+            let https = Walk {
+                proto: Protocol::Tcp,
+                port: 443,
+                ..self.shallow()
+            };
+            if https.sg_match(&[g], RuleDirection::Ingress, me).is_none() {
+                let name = self.name_of_sg(g).to_string();
+                steps.push(Fix::AddSgRule {
+                    sg: name.clone(),
+                    vpc: self.vpc_name(vpc).into(),
+                    direction: RuleDirection::Ingress,
+                    protocol: Protocol::Tcp,
+                    ports: "443".into(),
+                    peer: Peer::Sg(name),
+                });
+            }
+        }
+        Remedy { steps }
+    }
+
+    /// An id for an entity a fix creates: `base`, or `base-2`, `base-3`, ...
+    /// when the scenario already uses it (ids are unique across every kind).
+    fn fresh_id(&self, base: &str) -> String {
+        let sc = self.sc;
+        let taken = |id: &str| {
+            sc.vpcs.iter().any(|x| x.name == id)
+                || sc.subnets.iter().any(|x| x.name == id)
+                || sc.route_tables.iter().any(|x| x.name == id)
+                || sc.internet_gateways.iter().any(|x| x.name == id)
+                || sc.egress_only_igws.iter().any(|x| x.name == id)
+                || sc.nat_gateways.iter().any(|x| x.name == id)
+                || sc.endpoints.iter().any(|x| x.name == id)
+                || sc.security_groups.iter().any(|x| x.name == id)
+                || sc.network_acls.iter().any(|x| x.name == id)
+                || sc.resources.iter().any(|x| x.name == id)
+                || sc.functions.iter().any(|x| x.name == id)
+                || sc.triggers.iter().any(|x| x.name == id)
+                || sc.external_hosts.iter().any(|x| x.name == id)
+                || sc.peerings.iter().any(|x| x.name == id)
+                || sc.transit_gateways.iter().any(|x| x.name == id)
+        };
+        if !taken(base) {
+            return base.to_string();
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| !taken(id))
+            .expect("some suffix is free")
+    }
+
+    /// A verdict-only copy of this walk's settings, for side questions.
+    fn shallow(&self) -> Walk<'e, NoHops> {
+        Walk {
+            e: self.e,
+            sc: self.sc,
+            sink: NoHops,
+            proto: self.proto,
+            port: self.port,
+            action: self.action,
+            legs: [None; 8],
+            nlegs: 0,
+            dir: Direction::Forward,
+            from: self.from,
         }
     }
 
@@ -2183,10 +2358,10 @@ impl<'e, S: Sink> Walk<'e, S> {
             out.push(Remedy::one(f));
             return out;
         }
-        if let Dst::Svc(s) = dst {
-            if self.sc.services[s.ix()].interface_endpoint {
-                out.push(Remedy::one(self.create_endpoint_fix(vpc, s, src)));
-            }
+        if let Dst::Svc(s) = dst
+            && self.sc.services[s.ix()].interface_endpoint
+        {
+            out.push(self.create_endpoint_fix(vpc, s, src));
         }
         if let SrcKind::Function(f) = src.what {
             let fname = self.sc.functions[f.ix()].name.clone();
@@ -2208,7 +2383,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                         .find(|s| !self.sc.is_public_subnet(*s))
                     {
                         let t = self.table_of(s);
-                        let id = format!("nat-{}", self.subnet_name(src.subnet));
+                        let id = self.fresh_id(&format!("nat-{}", self.subnet_name(src.subnet)));
                         out.push(Remedy {
                             steps: vec![
                                 Fix::CreateNatGateway {
