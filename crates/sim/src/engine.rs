@@ -97,6 +97,11 @@ impl Lpm {
         for (len, mut v) in by_len.into_iter().enumerate().rev() {
             if !v.is_empty() {
                 v.sort_unstable();
+                // Rule 9: a declared route with exactly a VPC CIDR ties with its
+                // implicit `local` route, which wins. Routes are stored local
+                // first, so keep the lowest index of each network: the binary
+                // search below must not pick one of the tied routes at random.
+                v.dedup_by_key(|e| e.0);
                 lpm.v4.push((len as u8, v));
             }
         }

@@ -1,0 +1,155 @@
+//! Integration tests of the simulator: every scenario file's expectations,
+//! reason-code coverage, fix soundness, the seed principles, one test per
+//! AWS rule, and snapshots of a handful of traces.
+
+mod rules;
+mod scenarios;
+mod seed;
+mod snapshots;
+
+use std::path::{Path, PathBuf};
+
+use awsreach_model::{LoadError, ScenarioSpec, load, parse, validate};
+use awsreach_sim::{Engine, Outcome, ProbeOptions, Trace, Verdict};
+
+/// The workspace root, where `scenarios/` lives.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every `.ron` file under `scenarios/`, recursively, sorted.
+fn scenario_files() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let entries =
+            std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry.expect("directory entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|x| x == "ron") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&root().join("scenarios"), &mut out);
+    out.sort();
+    out
+}
+
+/// A path relative to the workspace root, for messages.
+fn rel(path: &Path) -> String {
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// A scenario ready to probe: its raw spec (for fixes) and its engine.
+struct Loaded {
+    spec: ScenarioSpec,
+    engine: Engine,
+}
+
+/// Parses and validates a scenario that must be valid, showing every error otherwise.
+fn load_src(src: &str, what: &str) -> Loaded {
+    let spec = parse(src).unwrap_or_else(|e| panic!("{what}: parse error: {e}"));
+    let checked = match validate(&spec) {
+        Ok(c) => c,
+        Err(v) => {
+            let all: Vec<String> = v.errors.iter().map(|d| d.to_string()).collect();
+            panic!("{what}: invalid scenario:\n{}", all.join("\n"))
+        }
+    };
+    Loaded {
+        spec,
+        engine: Engine::new(checked.scenario),
+    }
+}
+
+fn load_file(path: &Path) -> Loaded {
+    let src = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    load_src(&src, &rel(path))
+}
+
+/// Re-validates a spec changed by a test.
+fn load_spec(spec: ScenarioSpec, what: &str) -> Loaded {
+    let checked = match validate(&spec) {
+        Ok(c) => c,
+        Err(v) => {
+            let all: Vec<String> = v.errors.iter().map(|d| d.to_string()).collect();
+            panic!("{what}: invalid scenario:\n{}", all.join("\n"))
+        }
+    };
+    Loaded {
+        spec,
+        engine: Engine::new(checked.scenario),
+    }
+}
+
+impl Loaded {
+    fn outcome(&self, from: &str, to: &str) -> Outcome {
+        self.outcome_with(from, to, &ProbeOptions::default())
+    }
+
+    fn outcome_with(&self, from: &str, to: &str, opts: &ProbeOptions) -> Outcome {
+        let probe = self
+            .engine
+            .probe(from, to, opts)
+            .unwrap_or_else(|e| panic!("probe {from} -> {to}: {e}"));
+        let fast = self.engine.outcome(&probe);
+        // The verdict-only walk and the recording walk must always agree.
+        let full = self.engine.trace(&probe);
+        assert_eq!(
+            fast,
+            full.outcome(),
+            "outcome() and trace() disagree for {from} -> {to}"
+        );
+        fast
+    }
+
+    fn trace(&self, from: &str, to: &str) -> Trace {
+        self.trace_with(from, to, &ProbeOptions::default())
+    }
+
+    fn trace_with(&self, from: &str, to: &str, opts: &ProbeOptions) -> Trace {
+        let probe = self
+            .engine
+            .probe(from, to, opts)
+            .unwrap_or_else(|e| panic!("probe {from} -> {to}: {e}"));
+        self.engine.trace(&probe)
+    }
+}
+
+/// Loads an inline scenario written by a test.
+fn scenario(src: &str) -> Loaded {
+    load_src(src, "inline scenario")
+}
+
+/// The validation errors of an inline scenario that must be invalid.
+fn invalid(src: &str) -> Vec<String> {
+    match load(src) {
+        Ok(_) => panic!("expected validation errors, the scenario is valid"),
+        Err(LoadError::Invalid(v)) => v.errors.iter().map(|d| d.to_string()).collect(),
+        Err(e) => panic!("expected validation errors, got: {e}"),
+    }
+}
+
+fn blocked(code: &str) -> Outcome {
+    Outcome::Blocked(
+        awsreach_sim::Code::parse(code).unwrap_or_else(|| panic!("unknown code {code}")),
+    )
+}
+
+/// The components of a trace's hops, in order, for path assertions.
+fn components(t: &Trace) -> Vec<&str> {
+    t.hops.iter().map(|h| h.component.as_str()).collect()
+}
+
+fn blocked_code(t: &Trace) -> Option<&'static str> {
+    match &t.verdict {
+        Verdict::Reachable => None,
+        Verdict::Blocked(b) => Some(b.code.as_str()),
+    }
+}
