@@ -1239,9 +1239,50 @@ impl<'e, S: Sink> Walk<'e, S> {
                         |_| (format!("the packet loops through {name}"), Vec::new()),
                     ));
                 }
+                let n = &self.sc.enis[appliance.ix()];
+                // Rule 17: reaching the appliance crosses its subnet's NACL
+                // (and the reply crosses it back).
+                if n.subnet != src.subnet {
+                    self.nacl_step(
+                        n.subnet,
+                        RuleDirection::Ingress,
+                        Addr::V4(src.ip),
+                        PortRange::single(self.port),
+                    )?;
+                    self.push_leg(n.subnet, RuleDirection::Egress, Addr::V4(src.ip));
+                }
+                // Rule 16: the appliance's own groups filter what it receives
+                // and, below, what it sends on.
+                let sgs: &[SgId] = &n.security_groups;
+                match self.sg_match(sgs, RuleDirection::Ingress, seen) {
+                    Some((g, i)) => {
+                        hop!(
+                            self,
+                            "security-group",
+                            self.name_of_sg(g),
+                            Decision::Pass,
+                            format!(
+                                "inbound {} from {} allowed on the appliance",
+                                ports_str(self.proto, self.port),
+                                seen.addr.show(self.sc)
+                            ),
+                            Some(self.sg_rule_text(g, RuleDirection::Ingress, i))
+                        );
+                    }
+                    None => {
+                        return Err(self.block(Code::SgIngressDenied, "security-group", |w| w.sg_names(sgs), |w| format!("no inbound rule admits {} from {} on the appliance", ports_str(w.proto, w.port), seen.addr.show(w.sc)), |w| {
+                            let g = sgs[0];
+                            let peer = match seen.src_sg_first {
+                                Some(sg) if w.sc.security_groups[sg.ix()].vpc == w.sc.security_groups[g.ix()].vpc => Peer::Sg(w.name_of_sg(sg).into()),
+                                _ => Peer::Cidr(seen.addr.cidr()),
+                            };
+                            (format!("the route sends the packet through {name}, whose security groups ({}) do not admit {} from {}", w.sg_names(sgs), ports_str(w.proto, w.port), seen.name), vec![Remedy::one(w.sg_fix(g, RuleDirection::Ingress, peer))])
+                        }));
+                    }
+                }
                 hop!(self, "eni", name, Decision::Pass, "appliance forwards the packet (as a NAT instance: the source becomes the appliance)".to_string());
                 let next = self.src_of_eni(appliance);
-                self.flow(&Src { sgs: None, ..next }, dst, depth + 1)
+                self.flow(&next, dst, depth + 1)
             }
         }
     }

@@ -51,11 +51,17 @@ fn seed_files_exist_with_expectations() {
             "{name} has no expectations"
         );
     }
-    let on_disk = std::fs::read_dir(&dir).expect("scenarios/seed").count();
+    let on_disk = std::fs::read_dir(&dir)
+        .expect("scenarios/seed")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "ron"))
+        })
+        .count();
     assert_eq!(
         on_disk,
         SEED_FILES.len(),
-        "scenarios/seed holds files issue 4 does not list"
+        "scenarios/seed holds scenarios issue 4 does not list"
     );
 }
 

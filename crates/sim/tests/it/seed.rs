@@ -296,3 +296,141 @@ fn endpoints_win_over_the_nat_path() {
     let c = crate::components(&p3e.trace("private-ec2", "fn")).join(" ");
     assert!(c.contains("vpce-lambda") && !c.contains("nat"), "{c}");
 }
+
+/// The tables of seed-patterns.md, row by row (`None` = ○, `Some(code)` =
+/// ✗ with the code awsreach gives). Each row must be pinned by an `expect`
+/// entry of its seed file, and the engine must agree.
+#[test]
+fn seed_files_pin_every_row_of_the_spec_tables() {
+    const OK: Option<&str> = None;
+    let tables: &[(&str, &[(&str, &str, Option<&str>)])] = &[
+        (
+            "p1-outside-vpc-calls-out.ron",
+            &[
+                ("fn", "s3", OK),
+                ("fn", "sqs", OK),
+                ("fn", "events", OK),
+                ("fn", "pinpoint", OK),
+                ("fn", "public-ec2", OK),
+                ("fn", "private-ec2", Some("PRIVATE_ADDRESS_FROM_INTERNET")),
+            ],
+        ),
+        (
+            "p2-outside-vpc-invoked-no-nat.ron",
+            &[
+                ("events", "fn", OK),
+                ("public-ec2", "fn", OK),
+                ("private-ec2", "fn", Some("NO_ROUTE")),
+            ],
+        ),
+        (
+            "p2e-outside-vpc-invoked-lambda-endpoint.ron",
+            &[
+                ("events", "fn", OK),
+                ("public-ec2", "fn", OK),
+                ("private-ec2", "fn", OK),
+            ],
+        ),
+        (
+            "p3-outside-vpc-invoked-with-nat.ron",
+            &[
+                ("events", "fn", OK),
+                ("public-ec2", "fn", OK),
+                ("private-ec2", "fn", OK),
+            ],
+        ),
+        (
+            "p3e-outside-vpc-invoked-nat-and-endpoint.ron",
+            &[
+                ("events", "fn", OK),
+                ("public-ec2", "fn", OK),
+                ("private-ec2", "fn", OK),
+            ],
+        ),
+        (
+            "p4-public-subnet-calls-out.ron",
+            &[
+                ("fn", "s3", Some("NO_PUBLIC_IP")),
+                ("fn", "sqs", Some("NO_PUBLIC_IP")),
+                ("fn", "events", Some("NO_PUBLIC_IP")),
+                ("fn", "pinpoint", Some("NO_PUBLIC_IP")),
+                ("fn", "public-ec2", OK),
+                ("fn", "private-ec2", OK),
+                ("fn", "fn-private", Some("NO_PUBLIC_IP")),
+            ],
+        ),
+        (
+            "p5-public-subnet-invoked.ron",
+            &[
+                ("events", "fn", OK),
+                ("public-ec2", "fn", OK),
+                ("private-ec2", "fn", Some("NO_ROUTE")),
+            ],
+        ),
+        (
+            "p5e-public-subnet-invoked-lambda-endpoint.ron",
+            &[
+                ("events", "fn", OK),
+                ("public-ec2", "fn", OK),
+                ("private-ec2", "fn", OK),
+            ],
+        ),
+        (
+            "p6-private-no-nat-calls-out.ron",
+            &[
+                ("fn", "private-ec2", OK),
+                ("fn", "public-ec2", OK),
+                ("fn", "pinpoint", Some("NO_ENDPOINT_SUPPORT")),
+                ("fn", "sqs", OK),
+                ("fn", "s3", OK),
+                ("fn", "sns", Some("NO_ROUTE")),
+            ],
+        ),
+        (
+            "p7-private-with-nat-calls-out.ron",
+            &[
+                ("fn", "private-ec2", OK),
+                ("fn", "public-ec2", OK),
+                ("fn", "pinpoint", OK),
+                ("fn", "sns", OK),
+                ("fn", "sqs", OK),
+                ("fn", "s3", OK),
+            ],
+        ),
+        (
+            "p8-private-subnet-invoked.ron",
+            &[
+                ("events", "fn", OK),
+                ("sqs", "fn", OK),
+                ("events->fn", "fn", OK),
+                ("public-ec2", "fn", OK),
+                ("private-ec2", "fn", OK),
+            ],
+        ),
+    ];
+    assert_eq!(tables.len(), 11, "one table per seed file");
+    for (file, rows) in tables {
+        let l = seed(file);
+        let pinned = &l.engine.scenario().expectations;
+        for (from, to, want) in *rows {
+            let want = match want {
+                None => Outcome::Reachable,
+                Some(c) => blocked(c),
+            };
+            assert_eq!(l.outcome(from, to), want, "{file}: {from} -> {to}");
+            let row = pinned
+                .iter()
+                .find(|e| e.from == *from && e.to == *to && e.port.is_none())
+                .unwrap_or_else(|| panic!("{file} does not pin {from} -> {to}"));
+            let code = want.code().map(|c| c.as_str().to_string());
+            assert_eq!(
+                (
+                    row.expect == awsreach_model::spec::Expect::Reachable,
+                    &row.code
+                ),
+                (want == Outcome::Reachable, &code),
+                "{file}: the expect entry for {from} -> {to}"
+            );
+        }
+    }
+}
