@@ -297,13 +297,16 @@ fn endpoints_win_over_the_nat_path() {
     assert!(c.contains("vpce-lambda") && !c.contains("nat"), "{c}");
 }
 
+/// One row of a seed table: from, to, and `None` (○) or the code of ✗.
+type Row = (&'static str, &'static str, Option<&'static str>);
+
 /// The tables of seed-patterns.md, row by row (`None` = ○, `Some(code)` =
 /// ✗ with the code awsreach gives). Each row must be pinned by an `expect`
 /// entry of its seed file, and the engine must agree.
 #[test]
 fn seed_files_pin_every_row_of_the_spec_tables() {
     const OK: Option<&str> = None;
-    let tables: &[(&str, &[(&str, &str, Option<&str>)])] = &[
+    let tables: &[(&str, &[Row])] = &[
         (
             "p1-outside-vpc-calls-out.ron",
             &[
