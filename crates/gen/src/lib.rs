@@ -1,1 +1,19 @@
-//! gen
+//! Seeded random scenarios for fuzzing, tests and benchmarks.
+//!
+//! [`generate`] turns [`GenOptions`] into a [`ScenarioSpec`] that always
+//! validates, byte-identical for the same options on any machine (one
+//! ChaCha8 stream, no hash-order iteration). [`bench_topology`] makes the
+//! large topologies of the benches, and [`probes`] picks reachability
+//! questions worth asking of a scenario.
+//!
+//! [`ScenarioSpec`]: awsreach_model::ScenarioSpec
+
+mod addr;
+mod dice;
+mod generate;
+mod probe;
+mod profile;
+
+pub use generate::{bench_topology, generate};
+pub use probe::{ProbeSpec, probes};
+pub use profile::{GenOptions, Limits, Profile};
