@@ -797,10 +797,16 @@ impl<'e, S: Sink> Walk<'e, S> {
             }
             return b;
         }
-        // A source in a public subnet is stopped by its missing public IP
-        // (rules 1 and 10; seed pattern 4: "its ENI has no public IP"), not by
-        // the service's lack of endpoints: keep NO_PUBLIC_IP and its fixes.
-        if !svc.gateway_endpoint && !svc.interface_endpoint && b.code != Code::NoPublicIp {
+        // NO_ENDPOINT_SUPPORT is for a caller with no way out at all (seed
+        // pattern 6). A source in a public subnet is stopped by its missing
+        // public IP (rules 1 and 10; seed pattern 4: "its ENI has no public
+        // IP"), and one behind a misplaced NAT gateway by that gateway (rule
+        // 11): keep those codes, which name what to repair.
+        let broken_way_out = matches!(
+            b.code,
+            Code::NoPublicIp | Code::NatWithoutInternetRoute | Code::NatInSourceSubnet
+        );
+        if !svc.gateway_endpoint && !svc.interface_endpoint && !broken_way_out {
             b.code = Code::NoEndpointSupport;
             if S::ON {
                 b.why = format!(
