@@ -17,3 +17,7 @@ mod profile;
 pub use generate::{bench_topology, generate};
 pub use probe::{ProbeSpec, probes};
 pub use profile::{GenOptions, Limits, Profile};
+
+// The invariant fuzz harness: the loop and its invariants, the independent
+// reference evaluator, and the scenario shrinker.
+pub mod reference;
