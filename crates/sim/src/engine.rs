@@ -306,13 +306,14 @@ impl Engine {
         if let Ok(ip) = id.parse::<IpAddr>() {
             return Ok(Node::Ip(ip));
         }
+        // Close in spelling: a small edit distance, or a high Jaro-Winkler score.
         let suggestion = self
             .names
             .keys()
-            .map(|k| (strsim::jaro_winkler(id, k), k))
-            .filter(|(s, _)| *s > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| k.clone());
+            .map(|k| (strsim::jaro_winkler(id, k), strsim::levenshtein(id, k), k))
+            .filter(|(jw, lev, _)| *jw > 0.8 || *lev <= (id.len() / 3).max(1))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)).then(b.2.cmp(a.2)))
+            .map(|(_, _, k)| k.clone());
         Err(ProbeError::UnknownId {
             id: id.into(),
             suggestion,

@@ -40,6 +40,12 @@ pub enum Fix {
         endpoint: String,
         table: String,
     },
+    CreateGatewayEndpoint {
+        id: String,
+        vpc: String,
+        service: String,
+        route_tables: Vec<String>,
+    },
     CreateInterfaceEndpoint {
         id: String,
         vpc: String,
@@ -208,6 +214,16 @@ impl fmt::Display for Fix {
             Fix::AssociateGatewayEndpoint { endpoint, table } => {
                 write!(f, "associate gateway endpoint {endpoint} with {table}")
             }
+            Fix::CreateGatewayEndpoint {
+                id,
+                vpc,
+                service,
+                route_tables,
+            } => write!(
+                f,
+                "create a gateway endpoint {id} for {service} in {vpc}, associated with {}",
+                route_tables.join(", ")
+            ),
             Fix::CreateInterfaceEndpoint {
                 id,
                 vpc,
@@ -426,6 +442,28 @@ impl Fix {
                 {
                     table_mut(spec, table, &vpc);
                 }
+            }
+            Fix::CreateGatewayEndpoint {
+                id,
+                vpc,
+                service,
+                route_tables,
+            } => {
+                // The main table may be the synthesized one: declare it first.
+                for t in route_tables {
+                    table_mut(spec, t, vpc);
+                }
+                spec.vpc_endpoints.push(VpcEndpointSpec {
+                    id: id.clone(),
+                    vpc: vpc.clone(),
+                    service: service.clone(),
+                    kind: EndpointKind::Gateway,
+                    route_tables: route_tables.clone(),
+                    subnets: Vec::new(),
+                    security_groups: Vec::new(),
+                    private_dns: true,
+                    policy: None,
+                });
             }
             Fix::CreateInterfaceEndpoint {
                 id,

@@ -1309,9 +1309,10 @@ impl<'e, S: Sink> Walk<'e, S> {
                 let t = &w.sc.route_tables[table.ix()];
                 (
                     format!(
-                        "{} (route table of {}) has no route to {}",
-                        t.name,
+                        "{} cannot leave subnet {}: its route table {} has no route to {}",
+                        src.name,
                         w.subnet_name(src.subnet),
+                        t.name,
                         daddr.show(w.sc)
                     ),
                     w.route_fixes(src, dst, daddr, table, None),
@@ -2310,6 +2311,17 @@ impl<'e, S: Sink> Walk<'e, S> {
 
     fn create_endpoint_fix(&self, vpc: VpcId, s: ServiceId, src: &Src<'e>) -> Remedy {
         let svc = &self.sc.services[s.ix()];
+        // S3 and DynamoDB: a gateway endpoint on the caller's route table is
+        // the free, one-step fix; its prefix-list route beats 0.0.0.0/0 (rule 12).
+        if svc.gateway_endpoint {
+            let table = &self.sc.route_tables[self.table_of(src.subnet).ix()];
+            return Remedy::one(Fix::CreateGatewayEndpoint {
+                id: self.fresh_id(&format!("vpce-{}-gw", svc.id)),
+                vpc: self.vpc_name(vpc).into(),
+                service: svc.id.clone(),
+                route_tables: vec![table.name.clone()],
+            });
+        }
         let first = src.sgs.and_then(|g| g.first().copied());
         let sgs: Vec<String> = first
             .map(|g| vec![self.name_of_sg(g).to_string()])
