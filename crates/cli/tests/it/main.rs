@@ -1,6 +1,8 @@
 //! CLI tests: the clap definition, and the real binary's stdout, stderr and
 //! exit code for `validate`, `show` and `services`.
 
+mod tracing;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
