@@ -350,6 +350,16 @@ impl Engine {
             to: self.node_name(to),
             reason: reason.into(),
         };
+        if let (Node::Trigger(t), Node::Function(f)) = (from, to) {
+            let tr = &self.sc.triggers[t.ix()];
+            if tr.function != f {
+                let target = &self.sc.functions[tr.function.ix()].name;
+                return Err(unsupported(&format!(
+                    "trigger `{}` invokes `{target}`, not this function",
+                    tr.name
+                )));
+            }
+        }
         let natural = match (from, to) {
             (Node::Service(_) | Node::Trigger(_), Node::Function(_)) => CallKind::Trigger,
             (Node::Service(_) | Node::Trigger(_), _) => {
