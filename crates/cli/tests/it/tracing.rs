@@ -229,3 +229,26 @@ fn seed_matrices() {
         }
     }
 }
+
+/// The sample outputs in README.md are what the binary prints today.
+#[test]
+fn readme_samples_are_current() {
+    let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
+    let mut checked = 0;
+    for block in readme.split("```text\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        let Some(cmdline) = block
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("$ awsreach "))
+        else {
+            continue;
+        };
+        let args: Vec<&str> = cmdline.split_whitespace().collect();
+        let run = awsreach(&workspace(), &args);
+        let expected: String = block.lines().skip(1).map(|l| format!("{l}\n")).collect();
+        assert_eq!(run.stdout, expected, "README sample `{cmdline}` is stale");
+        checked += 1;
+    }
+    assert!(checked >= 2, "README has its samples");
+}
