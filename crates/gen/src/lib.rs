@@ -20,4 +20,6 @@ pub use profile::{GenOptions, Limits, Profile};
 
 // The invariant fuzz harness: the loop and its invariants, the independent
 // reference evaluator, and the scenario shrinker.
+pub mod fuzz;
 pub mod reference;
+pub mod shrink;
