@@ -386,6 +386,15 @@ impl Fix {
                 ports,
                 peer,
             } => {
+                // A peer group may be the VPC's implicit default group, which
+                // the spec does not declare: declare it (as sg_mut does for
+                // the group being changed), else the rule names an unknown
+                // group and the fixed scenario does not validate. Found by
+                // `awsreach fuzz` (fix-sound, scenarios/regressions/
+                // fix-peer-is-implicit-default-sg.ron).
+                if let Peer::Sg(p) = peer {
+                    sg_mut(spec, p, vpc);
+                }
                 let g = sg_mut(spec, sg, vpc);
                 let mut rule = SgRuleSpec {
                     protocol: *protocol,
