@@ -62,10 +62,12 @@ pub enum Command {
     Check(cmd::check::Args),
     /// Reachability table of every source against every destination
     Matrix(cmd::matrix::Args),
+    /// Write a seeded random scenario (same seed, same bytes)
+    Gen(cmd::r#gen::Args),
+    /// Generate scenarios and check invariants; shrink and save what breaks
+    Fuzz(cmd::fuzz::Args),
     // Later commands go here, one module each under `cmd/` (a doc comment
     // on the variant is its one-line help), plus a line in `Command::run`:
-    //   Gen(cmd::gen::Args),             awsreach gen --seed N
-    //   Fuzz(cmd::fuzz::Args),           awsreach fuzz --seeds A..B
     //   BenchScenario(cmd::bench_scenario::Args)
 }
 
@@ -79,6 +81,8 @@ impl Command {
             Command::Explain(a) => cmd::explain::run(a),
             Command::Check(a) => cmd::check::run(a),
             Command::Matrix(a) => cmd::matrix::run(a),
+            Command::Gen(a) => cmd::r#gen::run(a),
+            Command::Fuzz(a) => cmd::fuzz::run(a),
         }
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod explain;
+pub mod fuzz;
+pub mod r#gen;
 pub mod matrix;
 pub mod services;
 pub mod show;
