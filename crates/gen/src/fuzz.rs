@@ -163,6 +163,9 @@ pub struct Config {
     pub fixes: usize,
     /// Only these invariants (no-panic and valid always hold the loop up).
     pub only: Option<Vec<Invariant>>,
+    /// Every change, every move of every function, every fix and every
+    /// matrix cell instead of a sample: for replaying small scenarios.
+    pub exhaustive: bool,
 }
 
 impl Default for Config {
@@ -174,6 +177,7 @@ impl Default for Config {
             placements: 1,
             fixes: 3,
             only: None,
+            exhaustive: false,
         }
     }
 }
@@ -212,6 +216,9 @@ impl Report {
         self.checks[i as usize]
     }
 }
+
+/// At most this many changes or moves in an exhaustive check.
+const EXHAUSTIVE_CAP: usize = 400;
 
 /// A small, portable mixer for seeds (splitmix64).
 fn mix(a: u64, b: u64) -> u64 {
@@ -306,7 +313,12 @@ pub fn replay_probes(spec: &ScenarioSpec, seed: u64, n: usize) -> Vec<ProbeSpec>
             protocol: e.protocol,
         })
         .collect();
-    out.extend(probes(spec, seed, n));
+    // Small scenarios repeat generated probes: ask each question once.
+    for p in probes(spec, seed, n) {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
     out
 }
 
@@ -752,6 +764,11 @@ impl Checker<'_, '_> {
     fn monotonic(&mut self, before: &[Result<Outcome, ProbeError>]) {
         let chosen: Vec<Change> = match self.focus.change {
             Some(c) => vec![c.clone()],
+            None if self.cfg.exhaustive => Change::candidates(self.spec)
+                .into_iter()
+                .flatten()
+                .take(EXHAUSTIVE_CAP)
+                .collect(),
             None => {
                 let groups = Change::candidates(self.spec);
                 if groups.is_empty() {
@@ -818,6 +835,29 @@ impl Checker<'_, '_> {
         let moves: Vec<Change> = match self.focus.change {
             Some(c @ Change::Place { .. }) => vec![c.clone()],
             Some(_) => return,
+            None if self.cfg.exhaustive => {
+                let mut all = Vec::new();
+                for f in &spec.functions {
+                    if f.vpc.is_some() {
+                        all.push(Change::Place {
+                            function: f.id.clone(),
+                            vpc: None,
+                        });
+                    }
+                    for s in &spec.subnets {
+                        all.push(Change::Place {
+                            function: f.id.clone(),
+                            vpc: Some(FunctionVpcSpec {
+                                subnets: vec![s.id.clone()],
+                                security_groups: Vec::new(),
+                                ipv6_dual_stack: false,
+                            }),
+                        });
+                    }
+                }
+                all.truncate(EXHAUSTIVE_CAP);
+                all
+            }
             None => {
                 if spec.functions.is_empty() {
                     return;
@@ -968,7 +1008,9 @@ impl Checker<'_, '_> {
                 order.push(i);
             }
         }
-        order.truncate(self.cfg.fixes);
+        if !self.cfg.exhaustive {
+            order.truncate(self.cfg.fixes);
+        }
         for i in order {
             let p = &self.probes[i];
             *self.current.borrow_mut() = Some(p.clone());

@@ -74,3 +74,44 @@ fn reference_meets_the_bundled_expectations() {
         failures.join("\n")
     );
 }
+
+/// A bounded fuzz run over a fixed list of seeds: every invariant, every
+/// profile. Any violation fails the test with its replay command. Each
+/// invariant must also have been exercised, so a check that silently stops
+/// running is noticed.
+#[test]
+fn bounded_fuzz_finds_no_violation() {
+    use awsreach_gen::fuzz::{Config, Invariant, Report, run_case};
+    let iterations: u64 = std::env::var("AWSREACH_FUZZ_ITERATIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let cfg = Config::default();
+    let mut total = Report::default();
+    let mut failures = Vec::new();
+    for seed in [1u64, 2, 3] {
+        for it in 0..iterations / 3 {
+            let case = run_case(seed, it, None, &cfg);
+            for v in &case.report.violations {
+                failures.push(format!(
+                    "{v}\n    replay: awsreach fuzz --seed {seed} --iteration {it}"
+                ));
+            }
+            total.absorb(case.report);
+        }
+    }
+    let counts: Vec<String> = Invariant::ALL
+        .iter()
+        .map(|&i| format!("{i}: {}", total.checked(i)))
+        .collect();
+    eprintln!("{} probes; checks: {}", total.probes, counts.join(", "));
+    for i in Invariant::ALL {
+        assert!(total.checked(i) > 0, "{i} was never checked");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} violation(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
