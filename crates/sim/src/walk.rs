@@ -427,17 +427,21 @@ impl<'e, S: Sink> Walk<'e, S> {
                 (format!("{src} never invokes {fname}: the scenario declares no trigger (event source mapping, rule, subscription or notification) between them"), fixes)
             }));
         }
-        // Several triggers from one service: reachable if any works; report the first failure.
-        let mut first_err = None;
-        for t in candidates {
-            match self.one_trigger(t) {
-                Ok(()) => return Ok(()),
-                Err(b) => {
-                    first_err.get_or_insert(b);
-                }
-            }
-        }
-        Err(first_err.expect("at least one trigger"))
+        // Several triggers from one service: reachable if any works, else the
+        // first failure. Each is tried on a fresh verdict-only walk, so the
+        // trace records only the trigger that decides (a reachable trace
+        // showed the blocking hops of a failed alternative before), and no
+        // state of a failed attempt (reply legs, direction) leaks into the
+        // next. Found by `awsreach fuzz` (trace-shape).
+        let pick = match candidates[..] {
+            [only] => only,
+            _ => candidates
+                .iter()
+                .copied()
+                .find(|&t| self.shallow().one_trigger(t).is_ok())
+                .unwrap_or(candidates[0]),
+        };
+        self.one_trigger(pick)
     }
 
     fn one_trigger(&mut self, t: TriggerId) -> Step {
