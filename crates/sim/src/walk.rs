@@ -1695,6 +1695,11 @@ impl<'e, S: Sink> Walk<'e, S> {
             EniOwner::Endpoint(e) => Some(e),
             _ => None,
         };
+        // A NAT gateway has no security groups and takes no new inbound
+        // connection (rule 11): no group check, NOT_LISTENING below. (A probe
+        // to a NAT gateway's Elastic IP panicked building the group fix from
+        // an empty list; found by `awsreach fuzz` on mangled scenario files.)
+        let nat = matches!(n.owner, EniOwner::Nat(_));
         match self.sg_match(&n.security_groups, RuleDirection::Ingress, seen) {
             Some((g, i)) => {
                 hop!(
@@ -1710,6 +1715,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     Some(self.sg_rule_text(g, RuleDirection::Ingress, i))
                 );
             }
+            None if nat => {}
             None => {
                 let code = if endpoint.is_some() {
                     Code::EndpointSgDenied
