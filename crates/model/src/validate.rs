@@ -82,6 +82,36 @@ fn closest<'k>(id: &str, known: impl Iterator<Item = &'k str>) -> Option<String>
         .map(|(_, k)| k.to_string())
 }
 
+/// [`Validator::resolve`] on borrowed fields: resolving against one of the
+/// validator's own maps this way needs no copy of the map (a copy per route
+/// or per ENI made large scenarios quadratic).
+fn resolve_in<T: Copy>(
+    diags: &mut Vec<Diagnostic>,
+    map: &HashMap<&str, T>,
+    kind: EntityKind,
+    id: &str,
+    at: String,
+    entity: &str,
+) -> Option<T> {
+    if let Some(x) = map.get(id) {
+        return Some(*x);
+    }
+    let mut known: Vec<String> = map.keys().map(|k| k.to_string()).collect();
+    known.sort();
+    let suggestion = closest(id, known.iter().map(|s| s.as_str()));
+    diags.push(Diagnostic {
+        path: at,
+        entity: Some(entity.to_string()),
+        problem: Problem::UnknownRef {
+            kind: kind.noun(),
+            id: id.into(),
+            known,
+            suggestion,
+        },
+    });
+    None
+}
+
 impl<'a> Validator<'a> {
     fn new(spec: &'a ScenarioSpec) -> Self {
         Validator {
@@ -183,23 +213,7 @@ impl<'a> Validator<'a> {
         at: String,
         entity: &str,
     ) -> Option<T> {
-        if let Some(x) = map.get(id) {
-            return Some(*x);
-        }
-        let mut known: Vec<String> = map.keys().map(|k| k.to_string()).collect();
-        known.sort();
-        let suggestion = closest(id, known.iter().map(|s| s.as_str()));
-        self.err(
-            at,
-            entity,
-            Problem::UnknownRef {
-                kind: kind.noun(),
-                id: id.into(),
-                known,
-                suggestion,
-            },
-        );
-        None
+        resolve_in(&mut self.diags, map, kind, id, at, entity)
     }
 
     fn resolve_service(&mut self, id: &str, at: String, entity: &str) -> Option<ServiceId> {
@@ -1078,11 +1092,11 @@ impl<'a> Validator<'a> {
     }
 
     fn sg_list(&mut self, names: &[String], vpc: VpcId, list: &str, id: &str) -> Vec<SgId> {
-        let sg_map = self.sg.clone();
         let mut out = Vec::new();
         for n in names {
-            if let Some(g) = self.resolve(
-                &sg_map,
+            if let Some(g) = resolve_in(
+                &mut self.diags,
+                &self.sg,
                 EntityKind::SecurityGroup,
                 n,
                 path(list, id, "security_groups"),
@@ -1525,20 +1539,18 @@ impl<'a> Validator<'a> {
         at: String,
         entity: &str,
     ) -> Option<Target> {
-        let (igw, nat, vpce, pcx, tgw, eigw, res) = (
-            self.igw.clone(),
-            self.nat.clone(),
-            self.vpce.clone(),
-            self.peering.clone(),
-            self.tgw.clone(),
-            self.eigw.clone(),
-            self.resource.clone(),
-        );
         Some(match t {
             RouteTarget::Local => Target::Local,
             RouteTarget::Blackhole => Target::Blackhole,
             RouteTarget::Igw(n) => {
-                let g = self.resolve(&igw, EntityKind::InternetGateway, n, at.clone(), entity)?;
+                let g = resolve_in(
+                    &mut self.diags,
+                    &self.igw,
+                    EntityKind::InternetGateway,
+                    n,
+                    at.clone(),
+                    entity,
+                )?;
                 self.same_vpc(
                     "internet gateway",
                     n,
@@ -1550,7 +1562,14 @@ impl<'a> Validator<'a> {
                 .then_some(Target::Igw(g))?
             }
             RouteTarget::EgressOnlyIgw(n) => {
-                let g = self.resolve(&eigw, EntityKind::EgressOnlyIgw, n, at.clone(), entity)?;
+                let g = resolve_in(
+                    &mut self.diags,
+                    &self.eigw,
+                    EntityKind::EgressOnlyIgw,
+                    n,
+                    at.clone(),
+                    entity,
+                )?;
                 self.same_vpc(
                     "egress-only internet gateway",
                     n,
@@ -1562,13 +1581,27 @@ impl<'a> Validator<'a> {
                 .then_some(Target::EgressOnlyIgw(g))?
             }
             RouteTarget::Nat(n) => {
-                let g = self.resolve(&nat, EntityKind::NatGateway, n, at.clone(), entity)?;
+                let g = resolve_in(
+                    &mut self.diags,
+                    &self.nat,
+                    EntityKind::NatGateway,
+                    n,
+                    at.clone(),
+                    entity,
+                )?;
                 let gv = self.out.subnets[self.out.nat_gateways[g.ix()].subnet.ix()].vpc;
                 self.same_vpc("nat gateway", n, gv, vpc, at, entity)
                     .then_some(Target::Nat(g))?
             }
             RouteTarget::Endpoint(n) => {
-                let g = self.resolve(&vpce, EntityKind::VpcEndpoint, n, at.clone(), entity)?;
+                let g = resolve_in(
+                    &mut self.diags,
+                    &self.vpce,
+                    EntityKind::VpcEndpoint,
+                    n,
+                    at.clone(),
+                    entity,
+                )?;
                 self.same_vpc(
                     "vpc endpoint",
                     n,
@@ -1580,7 +1613,14 @@ impl<'a> Validator<'a> {
                 .then_some(Target::Endpoint(g))?
             }
             RouteTarget::Peering(n) => {
-                let g = self.resolve(&pcx, EntityKind::Peering, n, at.clone(), entity)?;
+                let g = resolve_in(
+                    &mut self.diags,
+                    &self.peering,
+                    EntityKind::Peering,
+                    n,
+                    at.clone(),
+                    entity,
+                )?;
                 if self.out.peerings[g.ix()].other(vpc).is_none() {
                     let p = &self.out.peerings[g.ix()];
                     let (found, expected) = (
@@ -1605,15 +1645,23 @@ impl<'a> Validator<'a> {
                 }
                 Target::Peering(g)
             }
-            RouteTarget::TransitGateway(n) => Target::TransitGateway(self.resolve(
-                &tgw,
+            RouteTarget::TransitGateway(n) => Target::TransitGateway(resolve_in(
+                &mut self.diags,
+                &self.tgw,
                 EntityKind::TransitGateway,
                 n,
                 at,
                 entity,
             )?),
             RouteTarget::Eni(n) => {
-                let r = self.resolve(&res, EntityKind::Resource, n, at.clone(), entity)?;
+                let r = resolve_in(
+                    &mut self.diags,
+                    &self.resource,
+                    EntityKind::Resource,
+                    n,
+                    at.clone(),
+                    entity,
+                )?;
                 let eni = self.out.resources[r.ix()].eni;
                 let ev = self.out.subnets[self.out.enis[eni.ix()].subnet.ix()].vpc;
                 self.same_vpc("resource", n, ev, vpc, at, entity)
