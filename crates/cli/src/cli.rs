@@ -66,9 +66,7 @@ pub enum Command {
     Gen(cmd::r#gen::Args),
     /// Generate scenarios and check invariants; shrink and save what breaks
     Fuzz(cmd::fuzz::Args),
-    // Later commands go here, one module each under `cmd/` (a doc comment
-    // on the variant is its one-line help), plus a line in `Command::run`:
-    //   BenchScenario(cmd::bench_scenario::Args)
+    BenchScenario(cmd::bench_scenario::Args),
 }
 
 impl Command {
@@ -83,6 +81,7 @@ impl Command {
             Command::Matrix(a) => cmd::matrix::run(a),
             Command::Gen(a) => cmd::r#gen::run(a),
             Command::Fuzz(a) => cmd::fuzz::run(a),
+            Command::BenchScenario(a) => cmd::bench_scenario::run(a),
         }
     }
 }

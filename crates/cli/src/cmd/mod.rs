@@ -1,6 +1,7 @@
 //! One module per subcommand. Each exposes `Args` (clap) and
 //! `run(Args) -> anyhow::Result<Exit>`; `cli::Command` lists them.
 
+pub mod bench_scenario;
 pub mod check;
 pub mod explain;
 pub mod fuzz;
