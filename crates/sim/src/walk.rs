@@ -1642,8 +1642,13 @@ impl<'e, S: Sink> Walk<'e, S> {
                                 _ => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
                             })
                         });
+                        // The source's own CIDR block (a secondary one is not
+                        // covered by the first).
                         let dest = src_vpc
-                            .map(|v| v.cidrs[0].to_string())
+                            .map(|v| {
+                                let block = v.cidrs.iter().find(|c| seen.addr.in_net(&IpNet::V4(**c)));
+                                block.unwrap_or(&v.cidrs[0]).to_string()
+                            })
                             .unwrap_or_else(|| seen.addr.cidr());
                         let spec_target = match via {
                             Target::Peering(p) => awsreach_model::spec::RouteTarget::Peering(
@@ -1879,7 +1884,10 @@ impl<'e, S: Sink> Walk<'e, S> {
                     return Err(self.block(Code::NoReturnRoute, "route-table", |w| w.sc.route_tables[t.ix()].name.clone(), |_| "no route back to the internet gateway".into(), |w| {
                         let table = &w.sc.route_tables[t.ix()];
                         (format!("{name} has a public ip but its subnet {} routes the reply elsewhere (no 0.0.0.0/0 -> internet gateway in {})", w.subnet_name(n.subnet), table.name),
-                         vec![Remedy::one(Fix::AddRoute { table: table.name.clone(), vpc: w.vpc_name(vpc).into(), dest: "0.0.0.0/0".into(), target: w.sc.internet_gateways[g.ix()].name.clone(), spec_target: awsreach_model::spec::RouteTarget::Igw(w.sc.internet_gateways[g.ix()].name.clone()) })])
+                         // A more specific route that diverts the reply (rule 9) is
+                         // beaten by the client's own address, not by another
+                         // 0.0.0.0/0 (found by `awsreach fuzz`, fix-sound).
+                         vec![Remedy::one(Fix::AddRoute { table: table.name.clone(), vpc: w.vpc_name(vpc).into(), dest: if back.is_some() { from.cidr() } else { "0.0.0.0/0".into() }, target: w.sc.internet_gateways[g.ix()].name.clone(), spec_target: awsreach_model::spec::RouteTarget::Igw(w.sc.internet_gateways[g.ix()].name.clone()) })])
                     }));
                 }
                 let seen = Seen {
@@ -2238,8 +2246,17 @@ impl<'e, S: Sink> Walk<'e, S> {
                     _ => false,
                 });
                 if let Some(tv) = target_vpc.map(|i| VpcId(i as u32)).filter(|tv| *tv != vpc) {
-                    let dest =
-                        replace.unwrap_or_else(|| self.sc.vpcs[tv.ix()].cidrs[0].to_string());
+                    // The CIDR block that holds the address: a secondary block
+                    // is not covered by the first one (found by `awsreach fuzz`,
+                    // fix-sound). Likewise for the route back to the source.
+                    let block = |v: VpcId, a: Ipv4Addr| {
+                        let cidrs = &self.sc.vpcs[v.ix()].cidrs;
+                        cidrs.iter().find(|c| c.contains(&a)).unwrap_or(&cidrs[0]).to_string()
+                    };
+                    let dest = replace.unwrap_or_else(|| match daddr {
+                        Addr::V4(a) => block(tv, a),
+                        _ => self.sc.vpcs[tv.ix()].cidrs[0].to_string(),
+                    });
                     if let Some(p) = self.sc.peerings.iter().find(|p| p.other(vpc) == Some(tv)) {
                         out.push(Remedy::one(self.add_route(
                             table,
@@ -2266,7 +2283,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                                 self.add_route(table, dest, RT::Peering(id.clone()), id.clone()),
                                 self.add_route(
                                     back,
-                                    self.sc.vpcs[vpc.ix()].cidrs[0].to_string(),
+                                    block(vpc, src.ip),
                                     RT::Peering(id.clone()),
                                     id,
                                 ),
