@@ -76,6 +76,12 @@ pub fn evaluate(
 ) -> Result<Answer, String> {
     let src = find(sc, from).ok_or_else(|| format!("unknown id `{from}`"))?;
     let dst = find(sc, to).ok_or_else(|| format!("unknown id `{to}`"))?;
+    // A trigger invokes its own function and no other.
+    if let (End::Trigger(t), End::Function(f)) = (src, dst)
+        && sc.triggers[t].function.ix() != f
+    {
+        return Err("a trigger invokes only its own function".into());
+    }
     // What kind of call the two ends make.
     let kind = match (src, dst) {
         (End::Service(_) | End::Trigger(_), End::Function(_)) => Kind::Trigger,
@@ -933,7 +939,10 @@ impl<'s> Cx<'s> {
     /// At the destination ENI: its groups, then what listens.
     fn arrive(&mut self, eni: usize, me: Peer<'s>) -> Step {
         let n = &self.sc.enis[eni];
-        if !self.groups_allow(&n.security_groups, true, me) {
+        // NAT gateways have no security groups (rule 11: they only take
+        // replies to their own sessions, so NOT_LISTENING below).
+        let nat = matches!(n.owner, EniOwner::Nat(_));
+        if !nat && !self.groups_allow(&n.security_groups, true, me) {
             return Err(match n.owner {
                 EniOwner::Endpoint(_) => "ENDPOINT_SG_DENIED",
                 _ => "SG_INGRESS_DENIED",

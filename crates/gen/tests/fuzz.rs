@@ -115,3 +115,124 @@ fn bounded_fuzz_finds_no_violation() {
         failures.join("\n")
     );
 }
+
+/// Thousands of mangled copies of the bundled scenarios (cut short, lines
+/// dropped or swapped, references and numbers replaced) go through parse,
+/// validate, compile, probe and fix: nothing may panic. Many of them still
+/// validate, so the engine sees odd but well-formed scenarios.
+#[test]
+fn mangled_scenario_files_never_panic() {
+    use awsreach_gen::fuzz::{Stage, catching, exercise, mangle};
+    let texts: Vec<(PathBuf, String)> = scenario_files()
+        .into_iter()
+        .map(|f| {
+            let t = std::fs::read_to_string(&f).expect("readable scenario");
+            (f, t)
+        })
+        .collect();
+    let rounds: usize = std::env::var("AWSREACH_MANGLE_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3000);
+    let mut stages = [0usize; 3];
+    let mut failures = Vec::new();
+    for round in 0..rounds {
+        let (file, text) = &texts[round % texts.len()];
+        let mangled = mangle(text, round as u64);
+        match catching(|| exercise(&mangled)) {
+            Ok(stage) => stages[stage as usize] += 1,
+            Err(msg) => failures.push(format!(
+                "{} mangled with seed {round}: {msg}",
+                file.file_name().unwrap().to_string_lossy()
+            )),
+        }
+    }
+    eprintln!(
+        "{rounds} mangled files: {} unparsed, {} invalid, {} probed",
+        stages[Stage::Unparsed as usize],
+        stages[Stage::Invalid as usize],
+        stages[Stage::Probed as usize]
+    );
+    assert!(
+        failures.is_empty(),
+        "{} panic(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // The mangling must reach the engine, not just the parser.
+    assert!(stages[Stage::Probed as usize] > rounds / 10, "{stages:?}");
+    assert!(stages[Stage::Invalid as usize] > rounds / 10, "{stages:?}");
+}
+
+/// Every bundled scenario (seed patterns, rules, regressions) meets every
+/// invariant on its own `expect` probes plus generated ones: the fuzz
+/// harness as a regression suite for the files that pin past bugs.
+#[test]
+fn bundled_scenarios_meet_every_invariant() {
+    use awsreach_gen::fuzz::{Config, check, replay_probes};
+    let cfg = Config {
+        changes: 12,
+        placements: 4,
+        fixes: 8,
+        ..Config::default()
+    };
+    let mut failures = Vec::new();
+    for file in scenario_files() {
+        let text = std::fs::read_to_string(&file).expect("readable scenario");
+        let spec = awsreach_model::parse(&text).expect("bundled scenarios parse");
+        let report = check(&spec, &replay_probes(&spec, 0, 20), 0, &cfg);
+        for v in report.violations {
+            failures.push(format!(
+                "{}: {v}\n    replay: awsreach fuzz --replay {}",
+                file.file_name().unwrap().to_string_lossy(),
+                file.display()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} violation(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Regressions the fuzzer found that have no place in `scenarios/` (their
+/// blocked probes have no fix to offer): their expectations hold, their
+/// traces build, and they meet every invariant.
+#[test]
+fn gen_regressions_hold() {
+    use awsreach_gen::fuzz::{Config, check, replay_probes};
+    use awsreach_sim::{Engine, ProbeOptions, check_expectations};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/regressions")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&file).expect("readable");
+        let spec = awsreach_model::parse(&text).expect("parses");
+        let engine = Engine::new(awsreach_model::validate(&spec).expect("valid").scenario);
+        for r in check_expectations(&engine) {
+            assert!(r.passed, "{name}: {:?} gave {:?}", r.expectation, r.actual);
+            let e = &r.expectation;
+            let opts = ProbeOptions {
+                port: e.port,
+                protocol: e.protocol,
+                ..ProbeOptions::default()
+            };
+            let probe = engine.probe(&e.from, &e.to, &opts).expect("probe");
+            assert_eq!(
+                engine.trace(&probe).outcome(),
+                engine.outcome(&probe),
+                "{name}"
+            );
+        }
+        let report = check(&spec, &replay_probes(&spec, 0, 20), 0, &Config::default());
+        let all: Vec<String> = report.violations.iter().map(|v| v.to_string()).collect();
+        assert!(all.is_empty(), "{name}:\n{}", all.join("\n"));
+    }
+}
