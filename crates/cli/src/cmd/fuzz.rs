@@ -121,9 +121,15 @@ pub fn run(args: Args) -> Result<Exit> {
     }
     let (first, limit) = match args.iteration {
         Some(k) => (k, Some(1)),
-        None => (0, args.iterations.or(if args.time.is_some() { None } else { Some(200) })),
+        None => (
+            0,
+            args.iterations
+                .or(if args.time.is_some() { None } else { Some(200) }),
+        ),
     };
-    let deadline = args.time.map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+    let deadline = args
+        .time
+        .map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
     anstream::eprintln!(
         "{} seed {seed}, {}, {}",
         paint(HEADER, "fuzzing:"),
@@ -147,7 +153,9 @@ pub fn run(args: Args) -> Result<Exit> {
     let mut seen: Vec<(Invariant, String)> = Vec::new();
     let mut iteration = first;
     loop {
-        if limit.is_some_and(|n| iteration - first >= n) || deadline.is_some_and(|d| Instant::now() >= d) {
+        if limit.is_some_and(|n| iteration - first >= n)
+            || deadline.is_some_and(|d| Instant::now() >= d)
+        {
             break;
         }
         let case = run_case(seed, iteration, args.profile, &cfg);
@@ -157,18 +165,31 @@ pub fn run(args: Args) -> Result<Exit> {
             failed_scenarios += 1;
             let replay_cmd = format!("awsreach fuzz --seed {seed} --iteration {iteration}{extra}");
             for v in &case.report.violations {
-                let first_of_kind = !seen.iter().any(|(i, sig)| *i == v.invariant && *sig == signature(v));
+                let first_of_kind = !seen
+                    .iter()
+                    .any(|(i, sig)| *i == v.invariant && *sig == signature(v));
                 if first_of_kind {
                     seen.push((v.invariant, signature(v)));
                 }
                 let n = shrunk_per_invariant.entry(v.invariant).or_default();
-                let written = match (&case.spec, args.no_shrink || *n >= SHRINK_PER_INVARIANT || !first_of_kind) {
+                let written = match (
+                    &case.spec,
+                    args.no_shrink || *n >= SHRINK_PER_INVARIANT || !first_of_kind,
+                ) {
                     (Some(spec), false) => {
                         *n += 1;
                         bar.set_message(format!("shrinking a {} violation", v.invariant));
-                        let out = shrink_violation(spec, v, fuzz::case_seed(seed, iteration), &cfg, SHRINK_BUDGET);
+                        let out = shrink_violation(
+                            spec,
+                            v,
+                            fuzz::case_seed(seed, iteration),
+                            &cfg,
+                            SHRINK_BUDGET,
+                        );
                         bar.set_message("");
-                        let path = args.out.join(format!("{}-{seed}-{iteration}.ron", v.invariant));
+                        let path = args
+                            .out
+                            .join(format!("{}-{seed}-{iteration}.ron", v.invariant));
                         let replay_file = format!("awsreach fuzz --replay {}", path.display());
                         write_failure(&path, &failure_file(&out.spec, v, &replay_cmd))?;
                         Some((path, replay_file, out.steps))
@@ -249,7 +270,11 @@ fn print_violation(v: &Violation, replay: &str, written: Option<&(PathBuf, Strin
 
 fn summary(total: &Report, scenarios: u64, failed: u64, elapsed: Duration) {
     let secs = elapsed.as_secs_f64().max(1e-9);
-    let style = if total.violations.is_empty() { GREEN } else { RED };
+    let style = if total.violations.is_empty() {
+        GREEN
+    } else {
+        RED
+    };
     let checks: Vec<String> = Invariant::ALL
         .iter()
         .map(|&i| format!("{i} {}", total.checked(i)))
@@ -257,7 +282,10 @@ fn summary(total: &Report, scenarios: u64, failed: u64, elapsed: Duration) {
     anstream::println!("{}", paint(DIM, format!("checks: {}", checks.join(", "))));
     anstream::println!(
         "{}",
-        paint(style, format!("scenarios: {} passed, {failed} failed", scenarios - failed))
+        paint(
+            style,
+            format!("scenarios: {} passed, {failed} failed", scenarios - failed)
+        )
     );
     anstream::println!(
         "{}",
@@ -270,7 +298,11 @@ fn summary(total: &Report, scenarios: u64, failed: u64, elapsed: Duration) {
             )
         )
     );
-    let build = if cfg!(debug_assertions) { "debug build" } else { "release build" };
+    let build = if cfg!(debug_assertions) {
+        "debug build"
+    } else {
+        "release build"
+    };
     anstream::println!(
         "{:.1} scenarios/s, {:.0} probes/s ({:.1} s, {build})",
         scenarios as f64 / secs,

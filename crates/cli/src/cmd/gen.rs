@@ -90,7 +90,8 @@ pub fn run(args: Args) -> Result<Exit> {
     match &args.output {
         None => print!("{text}"),
         Some(path) => {
-            std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(path, &text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             anstream::eprintln!(
                 "wrote {}: {} vpcs, {} subnets, {} functions, {} resources, {} triggers (seed {}, {})",
                 path.display(),
