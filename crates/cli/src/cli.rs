@@ -62,11 +62,14 @@ pub enum Command {
     Check(cmd::check::Args),
     /// Reachability table of every source against every destination
     Matrix(cmd::matrix::Args),
+    /// Draw the topology as Graphviz DOT
+    Graph(cmd::graph::Args),
+    /// Write the benchmark topology of a given size, to time your own machine
+    BenchScenario(cmd::bench_scenario::Args),
     /// Write a seeded random scenario (same seed, same bytes)
     Gen(cmd::r#gen::Args),
     /// Generate scenarios and check invariants; shrink and save what breaks
     Fuzz(cmd::fuzz::Args),
-    BenchScenario(cmd::bench_scenario::Args),
 }
 
 impl Command {
@@ -81,6 +84,7 @@ impl Command {
             Command::Matrix(a) => cmd::matrix::run(a),
             Command::Gen(a) => cmd::r#gen::run(a),
             Command::Fuzz(a) => cmd::fuzz::run(a),
+            Command::Graph(a) => cmd::graph::run(a),
             Command::BenchScenario(a) => cmd::bench_scenario::run(a),
         }
     }

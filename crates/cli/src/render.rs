@@ -173,10 +173,10 @@ pub fn trace_json(t: &Trace) -> Value {
         "verdict": if t.verdict.is_reachable() { "reachable" } else { "blocked" },
         "hops": hops,
     });
-    if let Verdict::Blocked(b) = &t.verdict {
-        if let (Value::Object(o), Value::Object(extra)) = (&mut v, blocked_json(b)) {
-            o.extend(extra);
-        }
+    if let Verdict::Blocked(b) = &t.verdict
+        && let (Value::Object(o), Value::Object(extra)) = (&mut v, blocked_json(b))
+    {
+        o.extend(extra);
     }
     v
 }

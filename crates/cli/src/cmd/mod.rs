@@ -6,6 +6,7 @@ pub mod check;
 pub mod explain;
 pub mod fuzz;
 pub mod r#gen;
+pub mod graph;
 pub mod matrix;
 pub mod services;
 pub mod show;
