@@ -252,3 +252,13 @@ fn readme_samples_are_current() {
     }
     assert!(checked >= 2, "README has its samples");
 }
+
+#[test]
+fn graph_draws_dot_and_vpc_groups() {
+    let run = awsreach(&workspace(), &["graph", "scenarios/seed/p8-private-subnet-invoked.ron"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.starts_with("graph awsreach {") && run.stdout.trim_end().ends_with('}'));
+    assert!(run.stdout.contains("label=\"nat\""), "{}", run.stdout);
+    let run = awsreach(&workspace(), &["graph", "scenarios/example-full.ron", "--vpc-groups"]);
+    assert_eq!(run.stdout, "group 1: shop-vpc, analytics-vpc, shared-vpc\n");
+}
