@@ -142,6 +142,13 @@ pub fn parse_message(file: &str, e: &ParseError) -> Message {
 
 /// Renders diagnostics, locating each entity's line in the source.
 pub fn messages(src: &Source, diags: &[Diagnostic]) -> Vec<Message> {
+    // One pass over the text for all diagnostics: a large scenario has
+    // thousands of warnings, and a scan per warning made loading quadratic.
+    let lines = if diags.is_empty() {
+        HashMap::new()
+    } else {
+        id_lines(&src.text)
+    };
     // The n-th duplicate of an id is reported at its n-th declaration.
     let mut dup_seen: HashMap<&str, usize> = HashMap::new();
     diags
@@ -163,7 +170,8 @@ pub fn messages(src: &Source, diags: &[Diagnostic]) -> Vec<Message> {
             let line = d
                 .entity
                 .as_deref()
-                .and_then(|id| locate(&src.text, id, nth));
+                .and_then(|id| lines.get(id))
+                .and_then(|found| found.get(nth - 1).or(found.first()).copied());
             Message {
                 location: match line {
                     Some(l) => format!("{}:{l}", src.name),
@@ -194,6 +202,33 @@ pub fn locate(text: &str, id: &str, nth: usize) -> Option<usize> {
         }
     }
     found.get(nth - 1).or(found.first()).copied()
+}
+
+/// Every `id: "<id>"` of `text`, outside `//` comments: id → its 1-based
+/// lines in order. `locate(text, id, n)` is the n-th of `id`'s lines (or
+/// its first).
+fn id_lines(text: &str) -> HashMap<&str, Vec<usize>> {
+    let mut found: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let code = line.find("//").map_or(line, |c| &line[..c]);
+        let mut from = 0;
+        while let Some(pos) = code[from..].find('"') {
+            let at = from + pos;
+            let Some(len) = code[at + 1..].find('"') else {
+                break;
+            };
+            if is_id_field(&code[..at]) {
+                found
+                    .entry(&code[at + 1..at + 1 + len])
+                    .or_default()
+                    .push(i + 1);
+                from = at + len + 2;
+            } else {
+                from = at + 1;
+            }
+        }
+    }
+    found
 }
 
 /// True when `before` ends with `id:` (spaces allowed around the colon),
@@ -280,6 +315,10 @@ mod tests {
         assert_eq!(locate(text, "app", 2), Some(6));
         assert_eq!(locate(text, "app", 3), Some(5), "falls back to the first");
         assert_eq!(locate(text, "nope", 1), None);
+        let index = id_lines(text);
+        assert_eq!(index["v"], [2]);
+        assert_eq!(index["app"], [5, 6]);
+        assert!(!index.contains_key("nope"));
     }
 
     #[test]
