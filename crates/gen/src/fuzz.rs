@@ -200,6 +200,9 @@ pub struct Report {
     /// How many comparisons each invariant made, in [`Invariant::ALL`]
     /// order: proof that the checks ran, not just that nothing failed.
     pub checks: [usize; 11],
+    /// The engine's verdicts on the generated probes: `reachable` or the
+    /// reason code, with counts (what the probes covered).
+    pub verdicts: std::collections::BTreeMap<&'static str, usize>,
 }
 
 impl Report {
@@ -210,6 +213,9 @@ impl Report {
         self.violations.extend(other.violations);
         for (a, b) in self.checks.iter_mut().zip(other.checks) {
             *a += b;
+        }
+        for (k, n) in other.verdicts {
+            *self.verdicts.entry(k).or_default() += n;
         }
     }
 
@@ -288,6 +294,7 @@ pub fn run_case(seed: u64, iteration: u64, profile: Option<Profile>, cfg: &Confi
                 probes: 0,
                 failed_probes: 0,
                 checks: [0; 11],
+                verdicts: Default::default(),
                 violations: vec![Violation {
                     invariant: Invariant::NoPanic,
                     probe: None,
@@ -379,6 +386,7 @@ fn run_checks(
     let current: RefCell<Option<ProbeSpec>> = RefCell::new(None);
     let mut out = Vec::new();
     let mut checks = [0; 11];
+    let mut verdicts = std::collections::BTreeMap::new();
     let r = catching(|| {
         Checker {
             spec,
@@ -389,6 +397,7 @@ fn run_checks(
             current: &current,
             out: &mut out,
             checks: &mut checks,
+            verdicts: &mut verdicts,
         }
         .run()
     });
@@ -411,6 +420,7 @@ fn run_checks(
         failed_probes: failed.len(),
         violations: out,
         checks,
+        verdicts,
     }
 }
 
@@ -423,6 +433,7 @@ struct Checker<'a, 'f> {
     current: &'a RefCell<Option<ProbeSpec>>,
     out: &'a mut Vec<Violation>,
     checks: &'a mut [usize; 11],
+    verdicts: &'a mut std::collections::BTreeMap<&'static str, usize>,
 }
 
 fn opts(p: &ProbeSpec) -> ProbeOptions {
@@ -568,6 +579,8 @@ impl Checker<'_, '_> {
         self.count(Invariant::Valid);
         let trace = engine.trace(&probe);
         let outcome = engine.outcome(&probe);
+        let verdict = outcome.code().map_or("reachable", |c| c.as_str());
+        *self.verdicts.entry(verdict).or_default() += 1;
         for i in [
             Invariant::TraceAgreesWithOutcome,
             Invariant::TraceShape,
