@@ -809,12 +809,18 @@ impl Checker<'_, '_> {
                 let now = after
                     .probe(&p.from, &p.to, &opts(p))
                     .map(|q| after.outcome(&q));
-                let broken = match (dir, was, &now) {
-                    (Direction::Permissive, Outcome::Reachable, Ok(Outcome::Blocked(_))) => true,
-                    (Direction::Restrictive, Outcome::Blocked(_), Ok(Outcome::Reachable)) => true,
-                    (_, _, Err(_)) => true,
-                    _ => false,
-                };
+                let broken = matches!(
+                    (dir, was, &now),
+                    (
+                        Direction::Permissive,
+                        Outcome::Reachable,
+                        Ok(Outcome::Blocked(_))
+                    ) | (
+                        Direction::Restrictive,
+                        Outcome::Blocked(_),
+                        Ok(Outcome::Reachable)
+                    ) | (_, _, Err(_))
+                );
                 if broken {
                     self.out.push(Violation {
                         invariant: Invariant::Monotonic,

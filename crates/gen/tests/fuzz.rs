@@ -85,7 +85,7 @@ fn bounded_fuzz_finds_no_violation() {
     let iterations: u64 = std::env::var("AWSREACH_FUZZ_ITERATIONS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(60);
+        .unwrap_or(600);
     let cfg = Config::default();
     let mut total = Report::default();
     let mut failures = Vec::new();
