@@ -1737,7 +1737,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     let owner = w.sc.eni_owner_name(eni).to_string();
                     let why = match endpoint {
                         Some(_) => format!("the security groups of interface endpoint {owner} ({}) do not admit tcp/443 from {}", w.sg_names(sgs), seen.name),
-                        None => format!("no inbound rule of {owner}'s security groups ({}) admits {} from {}", w.sg_names(sgs), ports_str(w.proto, w.port), if seen.name.is_empty() { seen.addr.show(w.sc) } else { format!("{} ({})", seen.name, seen.addr.show(w.sc)) }),
+                        None => format!("no inbound rule of {owner}'s security groups ({}) admits {} from {}", w.sg_names(sgs), ports_str(w.proto, w.port), if seen.name.is_empty() { seen.addr.show(w.sc).to_string() } else { format!("{} ({})", seen.name, seen.addr.show(w.sc)) }),
                     };
                     (why, vec![Remedy::one(w.sg_fix(g, RuleDirection::Ingress, peer))])
                 }));
