@@ -1,0 +1,89 @@
+//! All-pairs matrix throughput, in logical cells (probes) per second:
+//! `Engine::matrix` (exact, through equivalence classes) on all cores and
+//! in a one-thread pool, and cell by cell (`Engine::cell`, no classes) for
+//! the raw probe rate.
+//!
+//! The 100k-ENI topology has ~10^10 cells; its bench takes every 100th
+//! source against every destination (~10^8 cells per iteration), which
+//! measures the same per-cell work on the full-size engine.
+
+mod common;
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use awsreach_sim::{Engine, Node};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+/// A bench topology and the rows and columns of its matrix bench.
+struct Setup {
+    engine: Arc<Engine>,
+    row_nodes: Vec<Node>,
+    col_nodes: Vec<Node>,
+    rows: usize,
+    cols: usize,
+}
+
+impl Setup {
+    fn new(n: usize) -> Setup {
+        let engine = common::engine(n);
+        let (rows, cols) = (engine.sources(), engine.destinations());
+        let rows: Vec<Node> = if n >= 100_000 {
+            rows.into_iter().step_by(ROW_STEP_100K).collect()
+        } else {
+            rows
+        };
+        Setup {
+            rows: rows.len(),
+            cols: cols.len(),
+            engine,
+            row_nodes: rows,
+            col_nodes: cols,
+        }
+    }
+}
+
+/// At 100k ENIs, every this-many-th source is a row.
+const ROW_STEP_100K: usize = 100;
+
+fn matrix(c: &mut Criterion) {
+    let serial = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool");
+    let mut g = c.benchmark_group("matrix");
+    for n in common::sizes() {
+        let s = Setup::new(n);
+        let (rows, cols) = (s.rows, s.cols);
+        g.throughput(Throughput::Elements((rows * cols) as u64));
+        if n >= 10_000 {
+            g.sample_size(10);
+            g.measurement_time(Duration::from_secs(20));
+        }
+        let id = format!("{n}/{rows}x{cols}");
+        g.bench_function(BenchmarkId::new("parallel", &id), |b| {
+            b.iter_with_large_drop(|| s.engine.matrix(&s.row_nodes, &s.col_nodes))
+        });
+        g.bench_function(BenchmarkId::new("serial", &id), |b| {
+            b.iter_with_large_drop(|| {
+                serial.install(|| s.engine.matrix(&s.row_nodes, &s.col_nodes))
+            })
+        });
+        if n <= 1_000 {
+            g.bench_function(BenchmarkId::new("cell_by_cell", &id), |b| {
+                b.iter(|| {
+                    for r in s.row_nodes.iter() {
+                        for c in s.col_nodes.iter() {
+                            black_box(s.engine.cell(*r, *c));
+                        }
+                    }
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, matrix);
+criterion_main!(benches);
