@@ -48,3 +48,13 @@ pub fn load(src: &str) -> Result<Checked, LoadError> {
     let spec = parse(src)?;
     Ok(validate(&spec)?)
 }
+
+/// The known id closest in spelling to `id`, for "did you mean" hints: a
+/// high Jaro-Winkler score, or a small edit distance for short ids.
+pub fn suggest<'k>(id: &str, known: impl Iterator<Item = &'k str>) -> Option<String> {
+    known
+        .map(|k| (strsim::jaro_winkler(id, k), strsim::levenshtein(id, k), k))
+        .filter(|(jw, lev, _)| *jw > 0.8 || *lev <= (id.len() / 3).max(1))
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)).then(b.2.cmp(a.2)))
+        .map(|(_, _, k)| k.to_string())
+}

@@ -74,14 +74,6 @@ fn path(list: &str, id: &str, field: &str) -> String {
     }
 }
 
-fn closest<'k>(id: &str, known: impl Iterator<Item = &'k str>) -> Option<String> {
-    known
-        .map(|k| (strsim::jaro_winkler(id, k), k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k.to_string())
-}
-
 /// [`Validator::resolve`] on borrowed fields: resolving against one of the
 /// validator's own maps this way needs no copy of the map (a copy per route
 /// or per ENI made large scenarios quadratic).
@@ -98,7 +90,7 @@ fn resolve_in<T: Copy>(
     }
     let mut known: Vec<String> = map.keys().map(|k| k.to_string()).collect();
     known.sort();
-    let suggestion = closest(id, known.iter().map(|s| s.as_str()));
+    let suggestion = crate::suggest(id, known.iter().map(|s| s.as_str()));
     diags.push(Diagnostic {
         path: at,
         entity: Some(entity.to_string()),
@@ -221,7 +213,7 @@ impl<'a> Validator<'a> {
             return Some(*s);
         }
         let known: Vec<String> = catalog::catalog().iter().map(|e| e.id.clone()).collect();
-        let suggestion = closest(id, known.iter().map(|s| s.as_str()));
+        let suggestion = crate::suggest(id, known.iter().map(|s| s.as_str()));
         self.err(
             at,
             entity,
@@ -1967,11 +1959,27 @@ impl<'a> Validator<'a> {
     fn triggers(&mut self) {
         let spec = self.spec;
         let (fn_map, subnet_map) = (self.function.clone(), self.subnet.clone());
+        let mut default_names = HashSet::new();
         for (i, t) in spec.triggers.iter().enumerate() {
             let name =
                 t.id.clone()
                     .unwrap_or_else(|| format!("{}->{}", t.source.service_id(), t.function));
             let list_at = format!("triggers[{i}]");
+            // Unnamed triggers are known by `<service>-><function>`; two of
+            // them with the same source and function would be indistinguishable.
+            if t.id.is_none() && !default_names.insert(name.clone()) {
+                self.err(
+                    list_at.clone(),
+                    &name,
+                    Problem::DuplicateId {
+                        id: name.clone(),
+                        other:
+                            "another trigger with the same source and function; give each an `id`"
+                                .into(),
+                    },
+                );
+                continue;
+            }
             if t.id.is_some()
                 && !self.declare(
                     "triggers",
@@ -2081,6 +2089,53 @@ impl<'a> Validator<'a> {
     }
 
     fn expectations(&mut self, spec: &ScenarioSpec) {
+        // What a probe can name: functions, resources, hosts, triggers,
+        // catalog services, `internet`, or an address.
+        let probe_kinds = [
+            EntityKind::Function,
+            EntityKind::Resource,
+            EntityKind::ExternalHost,
+            EntityKind::Trigger,
+        ];
+        let default_triggers: HashSet<String> =
+            self.out.triggers.iter().map(|t| t.name.clone()).collect();
+        for (i, e) in spec.expect.iter().enumerate() {
+            for (field, id) in [("from", &e.from), ("to", &e.to)] {
+                let known = self
+                    .ids
+                    .get(id.as_str())
+                    .is_some_and(|k| probe_kinds.contains(k))
+                    || default_triggers.contains(id)
+                    || catalog::lookup(id).is_some()
+                    || id == "internet"
+                    || id.parse::<IpAddr>().is_ok();
+                if !known {
+                    let mut ids: Vec<String> = self
+                        .ids
+                        .iter()
+                        .filter(|(_, k)| probe_kinds.contains(k))
+                        .map(|(n, _)| n.to_string())
+                        .collect();
+                    ids.sort();
+                    let suggestion = crate::suggest(
+                        id,
+                        ids.iter()
+                            .map(|s| s.as_str())
+                            .chain(catalog::catalog().iter().map(|c| c.id.as_str())),
+                    );
+                    self.err(
+                        format!("expect[{i}].{field}"),
+                        id,
+                        Problem::UnknownRef {
+                            kind: "probe endpoint",
+                            id: id.clone(),
+                            known: ids,
+                            suggestion,
+                        },
+                    );
+                }
+            }
+        }
         for e in &spec.expect {
             self.out.expectations.push(Expectation {
                 from: e.from.clone(),

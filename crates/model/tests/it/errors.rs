@@ -599,3 +599,33 @@ fn every_other_error() {
     insta::assert_snapshot!("every_other_error", all.join("\n"));
     assert_eq!(all.len(), 26);
 }
+
+#[test]
+fn expectation_naming_an_unknown_id() {
+    let src = r#"(
+        vpcs: [(id: "v", cidr: "10.0.0.0/16")],
+        subnets: [(id: "private", vpc: "v", cidr: "10.0.1.0/24")],
+        functions: [(id: "fn", vpc: (subnets: ["private"]))],
+        expect: [(from: "fm", to: "s3", expect: Blocked), (from: "fn", to: "internet", expect: Blocked), (from: "10.0.1.9", to: "nothing-like-this", expect: Blocked)],
+    )"#;
+    assert_eq!(
+        errors(src),
+        [
+            "expect[0].from: unknown probe endpoint `fm`\n  hint: did you mean `fn`? known probe endpoint ids: `fn`",
+            "expect[2].to: unknown probe endpoint `nothing-like-this`\n  hint: known probe endpoint ids: `fn`",
+        ]
+    );
+}
+
+#[test]
+fn two_unnamed_triggers_with_the_same_source_and_function() {
+    let src = r#"(
+        functions: [(id: "fn")],
+        triggers: [(source: Sqs, function: "fn"), (source: Sqs, function: "fn"), (source: Sns, function: "fn")],
+        expect: [(from: "sns->fn", to: "fn", expect: Reachable)],
+    )"#;
+    assert_eq!(
+        error(src),
+        "triggers[1]: duplicate id `sqs->fn` (already used by another trigger with the same source and function; give each an `id`)"
+    );
+}
