@@ -255,10 +255,16 @@ fn readme_samples_are_current() {
 
 #[test]
 fn graph_draws_dot_and_vpc_groups() {
-    let run = awsreach(&workspace(), &["graph", "scenarios/seed/p8-private-subnet-invoked.ron"]);
+    let run = awsreach(
+        &workspace(),
+        &["graph", "scenarios/seed/p8-private-subnet-invoked.ron"],
+    );
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(run.stdout.starts_with("graph awsreach {") && run.stdout.trim_end().ends_with('}'));
     assert!(run.stdout.contains("label=\"nat\""), "{}", run.stdout);
-    let run = awsreach(&workspace(), &["graph", "scenarios/example-full.ron", "--vpc-groups"]);
+    let run = awsreach(
+        &workspace(),
+        &["graph", "scenarios/example-full.ron", "--vpc-groups"],
+    );
     assert_eq!(run.stdout, "group 1: shop-vpc, analytics-vpc, shared-vpc\n");
 }
