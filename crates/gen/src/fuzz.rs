@@ -274,7 +274,10 @@ pub fn run_case(seed: u64, iteration: u64, profile: Option<Profile>, cfg: &Confi
     let pseed = case_seed(seed, iteration);
     match catching(|| {
         let spec = generate(&options);
-        let ps = probes(&spec, pseed, cfg.probes);
+        let mut ps = probes(&spec, pseed, cfg.probes);
+        if let Ok(c) = validate(&spec) {
+            ps.extend(address_probes(&c.scenario, pseed, cfg.probes / 8));
+        }
         (spec, ps)
     }) {
         Ok((spec, ps)) => {
@@ -328,6 +331,52 @@ pub fn replay_probes(spec: &ScenarioSpec, seed: u64, n: usize) -> Vec<ProbeSpec>
         }
     }
     out
+}
+
+/// Probes to literal addresses, which the generator's probes never use:
+/// the private address of any interface (a NAT gateway's and an
+/// endpoint's included), public and Elastic IPs, IPv6 addresses, external
+/// hosts by address, and addresses nothing holds inside and outside VPCs.
+pub fn address_probes(sc: &awsreach_model::Scenario, seed: u64, n: usize) -> Vec<ProbeSpec> {
+    let mut targets: Vec<String> = Vec::new();
+    for e in &sc.enis {
+        targets.push(e.private_ip.to_string());
+        targets.extend(e.public_ip.map(|p| p.to_string()));
+        targets.extend(e.ipv6.map(|p| p.to_string()));
+    }
+    targets.extend(sc.external_hosts.iter().map(|h| h.ip.to_string()));
+    for v in &sc.vpcs {
+        for c in &v.cidrs {
+            // Deep inside the block, where no interface usually sits.
+            let a = u32::from(c.network()).wrapping_add(0x0000_f00d % c.hosts().count().max(1) as u32);
+            targets.push(std::net::Ipv4Addr::from(a).to_string());
+        }
+    }
+    targets.push("198.18.0.1".into());
+    targets.push("2001:db8:ffff::1".into());
+    let mut sources: Vec<String> = vec!["internet".into()];
+    sources.extend(sc.functions.iter().map(|f| f.name.clone()));
+    sources.extend(sc.resources.iter().map(|r| r.name.clone()));
+    sources.extend(sc.external_hosts.iter().map(|h| h.name.clone()));
+    const PORTS: [(awsreach_model::net::Protocol, Option<u16>); 5] = [
+        (awsreach_model::net::Protocol::Tcp, Some(443)),
+        (awsreach_model::net::Protocol::Tcp, Some(22)),
+        (awsreach_model::net::Protocol::Tcp, Some(5432)),
+        (awsreach_model::net::Protocol::Udp, Some(53)),
+        (awsreach_model::net::Protocol::Icmp, None),
+    ];
+    let mut pick = Pick(mix(seed, 0xadd7));
+    (0..n)
+        .map(|_| {
+            let (protocol, port) = PORTS[pick.below(PORTS.len())];
+            ProbeSpec {
+                from: sources[pick.below(sources.len())].clone(),
+                to: targets[pick.below(targets.len())].clone(),
+                port,
+                protocol: Some(protocol),
+            }
+        })
+        .collect()
 }
 
 /// What to force when checking again (shrinking a violation).

@@ -1013,9 +1013,42 @@ impl<'e, S: Sink> Walk<'e, S> {
                 |_| "no IPv6 address for an IPv6 destination".into(),
                 |w| {
                     let fixes = match src.what {
-                        SrcKind::Function(f) => vec![Remedy::one(Fix::EnableFunctionIpv6 {
-                            function: w.sc.functions[f.ix()].name.clone(),
-                        })],
+                        // Dual stack gives an IPv6 address only in subnets that
+                        // have an IPv6 CIDR (rule 8); otherwise move the function
+                        // to one (found by `awsreach fuzz`, fix-sound).
+                        SrcKind::Function(f) => {
+                            let name = w.sc.functions[f.ix()].name.clone();
+                            let enable = Fix::EnableFunctionIpv6 {
+                                function: name.clone(),
+                            };
+                            let v = w.sc.functions[f.ix()].vpc.as_ref().expect("a VPC function");
+                            let dual = |s: &SubnetId| w.sc.subnets[s.ix()].ipv6_cidr.is_some();
+                            let v6_out = |s: &SubnetId| {
+                                w.sc.route_tables[w.table_of(*s).ix()].routes.iter().any(|r| {
+                                    matches!(r.dest, RouteDest::Cidr(IpNet::V6(n)) if n.prefix_len() == 0)
+                                })
+                            };
+                            let vpc_subnets = &w.sc.vpcs[v.vpc.ix()].subnets;
+                            let target = vpc_subnets
+                                .iter()
+                                .find(|s| dual(s) && v6_out(s))
+                                .or_else(|| vpc_subnets.iter().find(|s| dual(s)));
+                            if v.subnets.iter().all(dual) {
+                                vec![Remedy::one(enable)]
+                            } else if let Some(s) = target {
+                                vec![Remedy {
+                                    steps: vec![
+                                        Fix::MoveFunction {
+                                            function: name,
+                                            subnets: vec![w.subnet_name(*s).to_string()],
+                                        },
+                                        enable,
+                                    ],
+                                }]
+                            } else {
+                                Vec::new()
+                            }
+                        }
                         _ => Vec::new(),
                     };
                     (
@@ -1646,7 +1679,8 @@ impl<'e, S: Sink> Walk<'e, S> {
                         // covered by the first).
                         let dest = src_vpc
                             .map(|v| {
-                                let block = v.cidrs.iter().find(|c| seen.addr.in_net(&IpNet::V4(**c)));
+                                let block =
+                                    v.cidrs.iter().find(|c| seen.addr.in_net(&IpNet::V4(**c)));
                                 block.unwrap_or(&v.cidrs[0]).to_string()
                             })
                             .unwrap_or_else(|| seen.addr.cidr());
@@ -2192,6 +2226,26 @@ impl<'e, S: Sink> Walk<'e, S> {
         use awsreach_model::spec::RouteTarget as RT;
         let vpc = self.sc.subnet_vpc(src.subnet);
         let mut out = Vec::new();
+        if daddr.is_v6() {
+            // Rule 8: IPv6 leaves through an egress-only internet gateway (or
+            // an internet gateway); NAT gateways carry IPv4 only, so an IPv4
+            // default route is no fix (found by `awsreach fuzz`, fix-sound).
+            let v = &self.sc.vpcs[vpc.ix()];
+            let dest = replace.unwrap_or_else(|| "::/0".into());
+            let target = match (v.egress_only_igw, v.internet_gateway) {
+                (Some(g), _) => {
+                    let name = self.sc.egress_only_igws[g.ix()].name.clone();
+                    Some((RT::EgressOnlyIgw(name.clone()), name))
+                }
+                (None, Some(g)) => {
+                    let name = self.sc.internet_gateways[g.ix()].name.clone();
+                    Some((RT::Igw(name.clone()), name))
+                }
+                (None, None) => None,
+            };
+            out.extend(target.map(|(t, name)| Remedy::one(self.add_route(table, dest, t, name))));
+            return out;
+        }
         match dst {
             Dst::Svc(_) | Dst::Internet | Dst::Host(_) | Dst::PublicIp(_) | Dst::Ip(_) if !matches!(daddr, Addr::V4(a) if a.is_private()) =>
             {
@@ -2251,7 +2305,11 @@ impl<'e, S: Sink> Walk<'e, S> {
                     // fix-sound). Likewise for the route back to the source.
                     let block = |v: VpcId, a: Ipv4Addr| {
                         let cidrs = &self.sc.vpcs[v.ix()].cidrs;
-                        cidrs.iter().find(|c| c.contains(&a)).unwrap_or(&cidrs[0]).to_string()
+                        cidrs
+                            .iter()
+                            .find(|c| c.contains(&a))
+                            .unwrap_or(&cidrs[0])
+                            .to_string()
                     };
                     let dest = replace.unwrap_or_else(|| match daddr {
                         Addr::V4(a) => block(tv, a),
