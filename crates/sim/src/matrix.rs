@@ -10,12 +10,17 @@
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
+use awsreach_model::net::Protocol;
 use awsreach_model::*;
 use ipnet::IpNet;
 use rayon::prelude::*;
 
-use crate::engine::{Engine, Node};
-use crate::trace::Outcome;
+use crate::engine::{Engine, Node, ProbeOptions, natural_kind};
+use crate::trace::{CallKind, Outcome};
+
+/// Row classes per parallel task and column classes per tile.
+const ROW_TILE: usize = 8;
+const COL_TILE: usize = 256;
 
 /// The outcome of every (row, column) pair, stored per class pair.
 #[derive(Debug, Clone)]
@@ -191,17 +196,22 @@ impl<'e> Classifier<'e> {
                     },
                 }
             }
-            Node::Resource(r) => self.resource_key(r),
+            // A source's listeners are never read: they only answer probes to it.
+            Node::Resource(r) => self.resource_key(r, false),
             other => Key::Unique(other),
         }
     }
 
-    fn resource_key(&self, r: ResourceId) -> Key {
+    fn resource_key(&self, r: ResourceId, listen: bool) -> Key {
         let res = &self.e.sc.resources[r.ix()];
         Key::Resource {
             eni: self.eni_sig(res.eni),
             principal: self.principal(&res.name),
-            listen: res.listen.clone(),
+            listen: if listen {
+                res.listen.clone()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -231,7 +241,7 @@ impl<'e> Classifier<'e> {
                     triggers,
                 }
             }
-            Node::Resource(r) => self.resource_key(r),
+            Node::Resource(r) => self.resource_key(r, true),
             other => Key::Unique(other),
         }
     }
@@ -275,18 +285,49 @@ impl Engine {
         let (row_class, row_reps) = classify(rows, |n| cl.row_key(n));
         let (col_class, col_reps) = classify(cols, |n| cl.col_key(n));
         let ncol_classes = col_reps.len();
-        let table: Vec<Option<Outcome>> = (0..row_reps.len() * ncol_classes)
-            .into_par_iter()
-            .map(|k| {
-                let (rc, cc) = (k / ncol_classes, k % ncol_classes);
-                // Any member pair that is not a node paired with itself stands for the class pair.
-                row_reps[rc]
-                    .iter()
-                    .flat_map(|&i| col_reps[cc].iter().map(move |&j| (i, j)))
-                    .find(|&(i, j)| rows[i] != cols[j])
-                    .and_then(|(i, j)| self.cell(rows[i], cols[j]))
-            })
+        // What each column's probes need, looked up once per column class
+        // rather than once per cell (at 100k ENIs those lookups miss the cache).
+        let col_flow: Vec<(Protocol, u16)> = col_reps
+            .iter()
+            .map(|reps| self.default_port(CallKind::Flow, cols[reps[0]]))
             .collect();
+        let defaults = ProbeOptions::default();
+        let pair = |rc: usize, cc: usize| -> Option<Outcome> {
+            // Any member pair that is not a node paired with itself stands for the class pair.
+            let (i, j) = row_reps[rc]
+                .iter()
+                .flat_map(|&i| col_reps[cc].iter().map(move |&j| (i, j)))
+                .find(|&(i, j)| rows[i] != cols[j])?;
+            let (from, to) = (rows[i], cols[j]);
+            // Meaningless pairs (a service to a resource, say) build no error text.
+            natural_kind(from, to).ok()?;
+            let probe = self
+                .probe_with(from, to, &defaults, Some(col_flow[cc]))
+                .ok()?;
+            Some(self.outcome(&probe))
+        };
+        // Tiles of a few row classes by a few hundred column classes, so the
+        // columns' ENIs, groups and rules stay in cache across the rows of a
+        // tile; each parallel task fills its own rows of the table.
+        let mut table: Vec<Option<Outcome>> = vec![None; row_reps.len() * ncol_classes];
+        if ncol_classes > 0 {
+            table
+                .par_chunks_mut(ncol_classes * ROW_TILE)
+                .enumerate()
+                .for_each(|(chunk, out)| {
+                    let r0 = chunk * ROW_TILE;
+                    let nr = out.len() / ncol_classes;
+                    for c0 in (0..ncol_classes).step_by(COL_TILE) {
+                        let c1 = (c0 + COL_TILE).min(ncol_classes);
+                        for r in 0..nr {
+                            let line = &mut out[r * ncol_classes..][c0..c1];
+                            for (cc, cell) in (c0..c1).zip(line) {
+                                *cell = pair(r0 + r, cc);
+                            }
+                        }
+                    }
+                });
+        }
         Matrix {
             rows: rows.to_vec(),
             cols: cols.to_vec(),
