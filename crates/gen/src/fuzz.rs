@@ -250,7 +250,27 @@ impl Pick {
 /// the profile rotates unless one is given.
 pub fn case_options(seed: u64, iteration: u64, profile: Option<Profile>) -> GenOptions {
     let profile = profile.unwrap_or(Profile::ALL[(iteration % 3) as usize]);
-    GenOptions::new(profile, mix(seed, iteration))
+    let base = GenOptions::new(profile, mix(seed, iteration));
+    // Every fourth scenario has other sizes than the profile's: one VPC or
+    // many, no functions, crowded subnets, a short list of services.
+    let mut pick = Pick(mix(base.seed, 4));
+    if pick.below(4) != 0 {
+        return base;
+    }
+    const SERVICES: [&str; 8] = ["lambda", "s3", "sqs", "sts", "dynamodb", "kafka", "pinpoint", "events"];
+    let services = (pick.below(3) == 0).then(|| {
+        (0..1 + pick.below(4))
+            .map(|_| SERVICES[pick.below(SERVICES.len())].to_string())
+            .collect()
+    });
+    GenOptions {
+        vpcs: pick.below(5),
+        subnets_per_vpc: 1 + pick.below(6),
+        functions: pick.below(12),
+        instances: pick.below(16),
+        services,
+        ..base
+    }
 }
 
 /// The seed of the probes and changes of iteration `iteration`.
@@ -290,7 +310,7 @@ pub fn run_case(seed: u64, iteration: u64, profile: Option<Profile>, cfg: &Confi
             }
         }
         Err(msg) => Case {
-            options,
+            options: options.clone(),
             spec: None,
             probes: Vec::new(),
             report: Report {
@@ -304,7 +324,15 @@ pub fn run_case(seed: u64, iteration: u64, profile: Option<Profile>, cfg: &Confi
                     change: None,
                     cell: None,
                     key: panic_key(&msg),
-                    detail: format!("the generator panicked: {msg}"),
+                    detail: format!(
+                        "the generator panicked: {msg} (vpcs {}, subnets per vpc {}, functions {}, instances {}, services {:?}, profile {})",
+                        options.vpcs,
+                        options.subnets_per_vpc,
+                        options.functions,
+                        options.instances,
+                        options.services,
+                        options.profile
+                    ),
                 }],
             },
         },

@@ -236,3 +236,21 @@ fn gen_regressions_hold() {
         assert!(all.is_empty(), "{name}:\n{}", all.join("\n"));
     }
 }
+
+/// Regression (found by `awsreach fuzz`, no-panic): a scenario with
+/// external hosts but no function and no resource has nothing to probe;
+/// picking probes for it drew from all-zero weights and panicked.
+#[test]
+fn probes_of_a_scenario_with_only_hosts() {
+    use awsreach_gen::{GenOptions, Profile, generate, probes};
+    for vpcs in [0, 3] {
+        let spec = generate(&GenOptions {
+            vpcs,
+            functions: 0,
+            instances: 0,
+            ..GenOptions::new(Profile::Adversarial, 9)
+        });
+        assert!(!spec.external_hosts.is_empty());
+        assert!(probes(&spec, 1, 10).is_empty());
+    }
+}
