@@ -283,7 +283,10 @@ fn summary(total: &Report, scenarios: u64, failed: u64, elapsed: Duration) {
     let mut verdicts: Vec<(&str, usize)> = total.verdicts.iter().map(|(k, n)| (*k, *n)).collect();
     verdicts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let verdicts: Vec<String> = verdicts.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    anstream::println!("{}", paint(DIM, format!("verdicts: {}", verdicts.join(", "))));
+    anstream::println!(
+        "{}",
+        paint(DIM, format!("verdicts: {}", verdicts.join(", ")))
+    );
     anstream::println!(
         "{}",
         paint(
