@@ -131,6 +131,9 @@ pub(crate) struct Lpm {
     starts: Vec<u32>,
     /// The route of each interval, or [`Lpm::NONE`].
     routes: Vec<u32>,
+    /// `bucket[b]..bucket[b + 1]`: the intervals starting in `b.0.0.0/8`,
+    /// so a search only looks at the first octet's share of the table.
+    bucket: Vec<u32>,
     /// IPv6 routes, longest prefix first.
     v6: Vec<(ipnet::Ipv6Net, u32)>,
     /// Prefix-list routes: (service, route index).
@@ -171,6 +174,11 @@ impl Lpm {
             open.push((hi, i));
         }
         lpm.close_before(&mut open, u32::MAX);
+        if !lpm.starts.is_empty() {
+            lpm.bucket = (0..=256u64)
+                .map(|b| lpm.starts.partition_point(|&s| u64::from(s) < b << 24) as u32)
+                .collect();
+        }
         lpm.v6
             .sort_by_key(|(n, _)| std::cmp::Reverse(n.prefix_len()));
         lpm
@@ -211,7 +219,11 @@ impl Lpm {
         match addr {
             Addr::V4(ip) => {
                 let ip = u32::from(ip);
-                let k = self.starts.partition_point(|&s| s <= ip);
+                let b = (ip >> 24) as usize;
+                let (lo, hi) = (*self.bucket.get(b)? as usize, self.bucket[b + 1] as usize);
+                // The last interval starting at or before `ip`: in this
+                // octet's share, or the one running into it from below.
+                let k = lo + self.starts[lo..hi].partition_point(|&s| s <= ip);
                 match self.routes.get(k.checked_sub(1)?) {
                     Some(&r) if r != Lpm::NONE => Some(r),
                     _ => None,
