@@ -31,6 +31,14 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1);
+    let all_rows = rows.len();
+    // The full matrix's row classes, from a one-column matrix (cheap).
+    let full_row_classes = (step > 1).then(|| {
+        engine
+            .matrix(&rows, &[awsreach_sim::Node::Internet])
+            .classes()
+            .0
+    });
     let rows: Vec<_> = rows.into_iter().step_by(step).collect();
     let t = Instant::now();
     let m = engine.matrix(&rows, &cols);
@@ -45,4 +53,15 @@ fn main() {
         m.cells() as f64 / dt.as_secs_f64() / 1e6,
         dt.as_nanos() as f64 / (rc * cc) as f64,
     );
+    if let Some(frc) = full_row_classes {
+        // The sampled rows share fewer classes than all of them do; the
+        // full matrix costs about (its class pairs) x (time per class pair).
+        let t = dt.as_secs_f64() / (rc * cc) as f64 * (frc * cc) as f64;
+        let cells = (all_rows * cols.len()) as f64;
+        println!(
+            "full matrix: {all_rows} x {} = {cells:.3e} cells; {frc} x {cc} class pairs; estimated {t:.0} s, {:.1} M cells/s",
+            cols.len(),
+            cells / t / 1e6
+        );
+    }
 }
