@@ -591,6 +591,18 @@ impl<'e, S: Sink> Walk<'e, S> {
 
     /// An HTTPS call to a service's regional endpoint from any source.
     fn call_from(&mut self, from: Node, s: ServiceId) -> Step {
+        // Rule 7: a function's own log stream is shipped by the Lambda
+        // service, whatever its network; what is traced here is an API call
+        // made by the function's code.
+        if matches!(from, Node::Function(_)) && self.sc.services[s.ix()].id == "logs" {
+            hop!(
+                self,
+                "lambda-service",
+                "lambda-service",
+                Decision::Info,
+                "the function's own logs are delivered by the Lambda service and need no network path; tracing an API call from its code".to_string()
+            );
+        }
         match from {
             Node::Resource(r) => {
                 let src = self.src_of_eni(self.sc.resources[r.ix()].eni);
