@@ -830,3 +830,22 @@ fn invocation_goes_to_the_lambda_api_not_the_function() {
     );
     assert_eq!(t.hops.last().unwrap().component, "fn");
 }
+
+// ---------------------------------------------- rule 7: logs via the service
+
+#[test]
+fn function_logs_are_shipped_by_the_lambda_service_api_calls_are_not() {
+    // A private function without NAT: its own logs still flow (the Lambda
+    // service ships them), but an SDK call to CloudWatch Logs has no path.
+    let s = scenario(
+        r#"(vpcs: [(id: "v", cidr: "10.0.0.0/16")],
+            subnets: [(id: "private", vpc: "v", cidr: "10.0.1.0/24")],
+            functions: [(id: "fn", vpc: (subnets: ["private"]))])"#,
+    );
+    let t = s.trace("fn", "logs");
+    assert_eq!(t.hops[0].kind, "lambda-service");
+    assert!(t.hops[0].detail.contains("delivered by the Lambda service"));
+    assert_eq!(blocked_code(&t), Some("NO_ROUTE"));
+    // Other services get no such note.
+    assert_ne!(s.trace("fn", "sqs").hops[0].kind, "lambda-service");
+}
