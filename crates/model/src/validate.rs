@@ -74,6 +74,28 @@ fn path(list: &str, id: &str, field: &str) -> String {
     }
 }
 
+/// Where a diagnostic points, built only when a diagnostic is made: a
+/// `String`, or [`Lazy`] to format it on demand (the million routes of a
+/// large scenario would otherwise format a path each for nothing).
+trait At {
+    fn at(self) -> String;
+}
+
+impl At for String {
+    fn at(self) -> String {
+        self
+    }
+}
+
+/// A path formatted only if a diagnostic needs it.
+struct Lazy<F>(F);
+
+impl<F: FnOnce() -> String> At for Lazy<F> {
+    fn at(self) -> String {
+        (self.0)()
+    }
+}
+
 /// [`Validator::resolve`] on borrowed fields: resolving against one of the
 /// validator's own maps this way needs no copy of the map (a copy per route
 /// or per ENI made large scenarios quadratic).
@@ -82,7 +104,7 @@ fn resolve_in<T: Copy>(
     map: &HashMap<&str, T>,
     kind: EntityKind,
     id: &str,
-    at: String,
+    at: impl At,
     entity: &str,
 ) -> Option<T> {
     if let Some(x) = map.get(id) {
@@ -92,7 +114,7 @@ fn resolve_in<T: Copy>(
     known.sort();
     let suggestion = crate::suggest(id, known.iter().map(|s| s.as_str()));
     diags.push(Diagnostic {
-        path: at,
+        path: at.at(),
         entity: Some(entity.to_string()),
         problem: Problem::UnknownRef {
             kind: kind.noun(),
@@ -318,7 +340,7 @@ impl<'a> Validator<'a> {
         id: &str,
         found: VpcId,
         expected: VpcId,
-        at: String,
+        at: impl At,
         entity: &str,
     ) -> bool {
         if found == expected {
@@ -326,7 +348,7 @@ impl<'a> Validator<'a> {
         }
         let (found, expected) = (self.vpc_name(found), self.vpc_name(expected));
         self.err(
-            at,
+            at.at(),
             entity,
             Problem::CrossVpc {
                 what,
@@ -1091,14 +1113,14 @@ impl<'a> Validator<'a> {
                 &self.sg,
                 EntityKind::SecurityGroup,
                 n,
-                path(list, id, "security_groups"),
+                Lazy(|| path(list, id, "security_groups")),
                 id,
             ) && self.same_vpc(
                 "security group",
                 n,
                 self.out.security_groups[g.ix()].vpc,
                 vpc,
-                path(list, id, "security_groups"),
+                Lazy(|| path(list, id, "security_groups")),
                 id,
             ) {
                 out.push(g);
@@ -1528,7 +1550,7 @@ impl<'a> Validator<'a> {
         &mut self,
         t: &RouteTarget,
         vpc: VpcId,
-        at: String,
+        at: &dyn Fn() -> String,
         entity: &str,
     ) -> Option<Target> {
         Some(match t {
@@ -1540,7 +1562,7 @@ impl<'a> Validator<'a> {
                     &self.igw,
                     EntityKind::InternetGateway,
                     n,
-                    at.clone(),
+                    Lazy(at),
                     entity,
                 )?;
                 self.same_vpc(
@@ -1548,7 +1570,7 @@ impl<'a> Validator<'a> {
                     n,
                     self.out.internet_gateways[g.ix()].vpc,
                     vpc,
-                    at,
+                    Lazy(at),
                     entity,
                 )
                 .then_some(Target::Igw(g))?
@@ -1559,7 +1581,7 @@ impl<'a> Validator<'a> {
                     &self.eigw,
                     EntityKind::EgressOnlyIgw,
                     n,
-                    at.clone(),
+                    Lazy(at),
                     entity,
                 )?;
                 self.same_vpc(
@@ -1567,7 +1589,7 @@ impl<'a> Validator<'a> {
                     n,
                     self.out.egress_only_igws[g.ix()].vpc,
                     vpc,
-                    at,
+                    Lazy(at),
                     entity,
                 )
                 .then_some(Target::EgressOnlyIgw(g))?
@@ -1578,11 +1600,11 @@ impl<'a> Validator<'a> {
                     &self.nat,
                     EntityKind::NatGateway,
                     n,
-                    at.clone(),
+                    Lazy(at),
                     entity,
                 )?;
                 let gv = self.out.subnets[self.out.nat_gateways[g.ix()].subnet.ix()].vpc;
-                self.same_vpc("nat gateway", n, gv, vpc, at, entity)
+                self.same_vpc("nat gateway", n, gv, vpc, Lazy(at), entity)
                     .then_some(Target::Nat(g))?
             }
             RouteTarget::Endpoint(n) => {
@@ -1591,7 +1613,7 @@ impl<'a> Validator<'a> {
                     &self.vpce,
                     EntityKind::VpcEndpoint,
                     n,
-                    at.clone(),
+                    Lazy(at),
                     entity,
                 )?;
                 self.same_vpc(
@@ -1599,7 +1621,7 @@ impl<'a> Validator<'a> {
                     n,
                     self.out.endpoints[g.ix()].vpc,
                     vpc,
-                    at,
+                    Lazy(at),
                     entity,
                 )
                 .then_some(Target::Endpoint(g))?
@@ -1610,7 +1632,7 @@ impl<'a> Validator<'a> {
                     &self.peering,
                     EntityKind::Peering,
                     n,
-                    at.clone(),
+                    Lazy(at),
                     entity,
                 )?;
                 if self.out.peerings[g.ix()].other(vpc).is_none() {
@@ -1624,7 +1646,7 @@ impl<'a> Validator<'a> {
                         self.vpc_name(vpc),
                     );
                     self.err(
-                        at,
+                        at(),
                         entity,
                         Problem::CrossVpc {
                             what: "peering connection",
@@ -1642,7 +1664,7 @@ impl<'a> Validator<'a> {
                 &self.tgw,
                 EntityKind::TransitGateway,
                 n,
-                at,
+                Lazy(at),
                 entity,
             )?),
             RouteTarget::Eni(n) => {
@@ -1651,12 +1673,12 @@ impl<'a> Validator<'a> {
                     &self.resource,
                     EntityKind::Resource,
                     n,
-                    at.clone(),
+                    Lazy(at),
                     entity,
                 )?;
                 let eni = self.out.resources[r.ix()].eni;
                 let ev = self.out.subnets[self.out.enis[eni.ix()].subnet.ix()].vpc;
-                self.same_vpc("resource", n, ev, vpc, at, entity)
+                self.same_vpc("resource", n, ev, vpc, Lazy(at), entity)
                     .then_some(Target::Eni(eni))?
             }
         })
@@ -1687,30 +1709,37 @@ impl<'a> Validator<'a> {
                 continue;
             };
             let vpc = self.out.route_tables[rt.ix()].vpc;
-            let mut seen: HashSet<String> = HashSet::new();
+            let mut seen: HashSet<&str> = HashSet::with_capacity(t.routes.len());
             for r in &t.routes {
-                let at = path("route_tables", &t.id, &format!("routes[{}]", r.dest));
+                let at = || path("route_tables", &t.id, &format!("routes[{}]", r.dest));
                 let dest = if let Some(svc) = r.dest.strip_prefix("pl:") {
-                    match self.resolve_service(svc, at.clone(), &t.id) {
-                        Some(s) => RouteDest::PrefixList(s),
-                        None => continue,
+                    match self.service.get(svc) {
+                        Some(s) => RouteDest::PrefixList(*s),
+                        None => {
+                            self.resolve_service(svc, at(), &t.id);
+                            continue;
+                        }
                     }
                 } else {
-                    match self.parse_net(&r.dest, at.clone(), &t.id) {
-                        Some(n) => RouteDest::Cidr(n),
-                        None => continue,
+                    // Valid CIDRs need no path; invalid ones get parse_net's message.
+                    match r.dest.parse::<IpNet>() {
+                        Ok(n) if n.trunc() == n => RouteDest::Cidr(n),
+                        _ => match self.parse_net(&r.dest, at(), &t.id) {
+                            Some(n) => RouteDest::Cidr(n),
+                            None => continue,
+                        },
                     }
                 };
-                if !seen.insert(r.dest.clone()) {
+                if !seen.insert(r.dest.as_str()) {
                     self.err(
-                        at.clone(),
+                        at(),
                         &t.id,
                         Problem::DuplicateRoute {
                             dest: r.dest.clone(),
                         },
                     );
                 }
-                let Some(target) = self.route_target(&r.target, vpc, at.clone(), &t.id) else {
+                let Some(target) = self.route_target(&r.target, vpc, &at, &t.id) else {
                     continue;
                 };
                 // Family rules: egress-only IGWs carry IPv6 only, NAT gateways IPv4 only.
@@ -1721,7 +1750,7 @@ impl<'a> Validator<'a> {
                 };
                 if let Some(need) = need {
                     self.err(
-                        at,
+                        at(),
                         &t.id,
                         Problem::RouteFamily {
                             dest: r.dest.clone(),
@@ -2152,8 +2181,13 @@ impl<'a> Validator<'a> {
     /// Legal but suspicious configurations.
     fn warnings(&mut self) {
         let mut found = Vec::new();
+        // Once per subnet, not per resource: a table can hold 1,000 routes.
+        let public: Vec<bool> = (0..self.out.subnets.len())
+            .map(|s| self.out.is_public_subnet(SubnetId(s as u32)))
+            .collect();
+        let is_public = |s: SubnetId| public[s.ix()];
         for n in &self.out.nat_gateways {
-            if n.public && !self.out.is_public_subnet(n.subnet) {
+            if n.public && !is_public(n.subnet) {
                 found.push((
                     path("nat_gateways", &n.name, "subnet"),
                     n.name.clone(),
@@ -2166,7 +2200,7 @@ impl<'a> Validator<'a> {
         }
         for r in &self.out.resources {
             let eni = &self.out.enis[r.eni.ix()];
-            let public = self.out.is_public_subnet(eni.subnet);
+            let public = is_public(eni.subnet);
             let subnet = self.out.subnets[eni.subnet.ix()].name.clone();
             if eni.public_ip.is_some() && !public {
                 found.push((
@@ -2190,7 +2224,7 @@ impl<'a> Validator<'a> {
         }
         for f in &self.out.functions {
             let Some(v) = &f.vpc else { continue };
-            if let Some(s) = v.subnets.iter().find(|s| self.out.is_public_subnet(**s)) {
+            if let Some(s) = v.subnets.iter().find(|s| is_public(**s)) {
                 found.push((
                     path("functions", &f.name, "vpc.subnets"),
                     f.name.clone(),
