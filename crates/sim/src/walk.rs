@@ -1696,6 +1696,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                                 block.unwrap_or(&v.cidrs[0]).to_string()
                             })
                             .unwrap_or_else(|| seen.addr.cidr());
+                        let dest = w.unclobbered(t, dest, seen.addr);
                         let spec_target = match via {
                             Target::Peering(p) => awsreach_model::spec::RouteTarget::Peering(
                                 w.sc.peerings[p.ix()].name.clone(),
@@ -2353,7 +2354,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                                 self.add_route(table, dest, RT::Peering(id.clone()), id.clone()),
                                 self.add_route(
                                     back,
-                                    block(vpc, src.ip),
+                                    self.unclobbered(back, block(vpc, src.ip), Addr::V4(src.ip)),
                                     RT::Peering(id.clone()),
                                     id,
                                 ),
@@ -2563,12 +2564,48 @@ impl<'e, S: Sink> Walk<'e, S> {
 
     /// A private destination seen from the internet: a non-VPC function
     /// moves into the destination's VPC; otherwise the destination goes public.
+    /// The destination for a new route in `table` towards `addr`: `dest`
+    /// (the CIDR block holding `addr`), unless the table already routes that
+    /// block elsewhere; then the subnet holding `addr`, so that the new route
+    /// does not replace one that other traffic needs. (A function with ENIs
+    /// in subnets routed through different targets made the return-route
+    /// fixes flip one table's route back and forth; found by `awsreach
+    /// fuzz`, fix-sound.)
+    fn unclobbered(&self, table: RouteTableId, dest: String, addr: Addr) -> String {
+        let taken = self.sc.route_tables[table.ix()]
+            .routes
+            .iter()
+            .any(|r| self.sc.dest_name(r.dest) == dest);
+        if !taken {
+            return dest;
+        }
+        self.sc
+            .subnets
+            .iter()
+            .find(|s| addr.in_net(&IpNet::V4(s.cidr)))
+            .map(|s| s.cidr.to_string())
+            .unwrap_or(dest)
+    }
+
     fn private_from_internet_fixes(&self, eni: EniId) -> Vec<Remedy> {
         let mut out = Vec::new();
         let dst_vpc = self.sc.subnet_vpc(self.sc.enis[eni.ix()].subnet);
+        let target_ip = self.sc.enis[eni.ix()].private_ip;
+        // The ENI whose table sends the address to the internet (no route
+        // more specific than 0.0.0.0/0), not simply a function's first one
+        // (found by `awsreach fuzz`, fix-sound).
+        let unrouted = |e: &EniId| {
+            let t = self.table_of(self.sc.enis[e.ix()].subnet);
+            self.e.lpm[t.ix()].lookup(Addr::V4(target_ip)).is_none_or(|ri| {
+                matches!(self.sc.route_tables[t.ix()].routes[ri as usize].dest, RouteDest::Cidr(c) if c.prefix_len() == 0)
+            })
+        };
         let src_eni = match self.from {
             Node::Resource(r) => Some(self.sc.resources[r.ix()].eni),
-            Node::Function(f) => self.sc.functions[f.ix()].vpc.as_ref().map(|v| v.enis[0]),
+            Node::Function(f) => self.sc.functions[f.ix()]
+                .vpc
+                .as_ref()
+                .map(|v| v.enis.iter().copied().find(unrouted).unwrap_or(v.enis[0])),
             _ => None,
         };
         match (self.from, src_eni) {
@@ -2583,7 +2620,12 @@ impl<'e, S: Sink> Walk<'e, S> {
                     .iter()
                     .find(|p| p.other(svpc) == Some(dst_vpc))
                 {
-                    let dest = self.sc.vpcs[dst_vpc.ix()].cidrs[0].to_string();
+                    let cidrs = &self.sc.vpcs[dst_vpc.ix()].cidrs;
+                    let dest = cidrs
+                        .iter()
+                        .find(|c| c.contains(&target_ip))
+                        .unwrap_or(&cidrs[0])
+                        .to_string();
                     let target = awsreach_model::spec::RouteTarget::Peering(p.name.clone());
                     out.push(Remedy::one(self.add_route(
                         self.table_of(sub),
