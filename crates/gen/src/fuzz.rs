@@ -257,7 +257,9 @@ pub fn case_options(seed: u64, iteration: u64, profile: Option<Profile>) -> GenO
     if pick.below(4) != 0 {
         return base;
     }
-    const SERVICES: [&str; 8] = ["lambda", "s3", "sqs", "sts", "dynamodb", "kafka", "pinpoint", "events"];
+    const SERVICES: [&str; 8] = [
+        "lambda", "s3", "sqs", "sts", "dynamodb", "kafka", "pinpoint", "events",
+    ];
     let services = (pick.below(3) == 0).then(|| {
         (0..1 + pick.below(4))
             .map(|_| SERVICES[pick.below(SERVICES.len())].to_string())
@@ -376,7 +378,8 @@ pub fn address_probes(sc: &awsreach_model::Scenario, seed: u64, n: usize) -> Vec
     for v in &sc.vpcs {
         for c in &v.cidrs {
             // Deep inside the block, where no interface usually sits.
-            let a = u32::from(c.network()).wrapping_add(0x0000_f00d % c.hosts().count().max(1) as u32);
+            let a =
+                u32::from(c.network()).wrapping_add(0x0000_f00d % c.hosts().count().max(1) as u32);
             targets.push(std::net::Ipv4Addr::from(a).to_string());
         }
     }
@@ -1109,63 +1112,92 @@ impl Checker<'_, '_> {
             order.truncate(self.cfg.fixes);
         }
         for i in order {
-            let p = &self.probes[i];
+            let p = self.probes[i].clone();
             *self.current.borrow_mut() = Some(p.clone());
-            let Ok(probe) = engine.probe(&p.from, &p.to, &opts(p)) else {
-                continue;
-            };
-            let trace = engine.trace(&probe);
-            let Verdict::Blocked(b) = &trace.verdict else {
-                continue;
-            };
-            let Some(remedy) = b.fixes.first() else {
-                continue;
-            };
-            self.count(Invariant::FixSound);
-            let detail = match apply_remedy(self.spec, remedy) {
-                Err(e) => Some(format!(
-                    "the fix `{remedy}` for {} makes the scenario invalid: {}",
-                    b.code,
-                    e.errors.first().map(|d| d.to_string()).unwrap_or_default()
-                )),
-                Ok((_, sc)) => {
-                    let fixed = Engine::new(sc);
-                    match fixed.probe(&p.from, &p.to, &opts(p)) {
-                        Err(e) => Some(format!(
-                            "after the fix `{remedy}` the probe is refused: {e}"
-                        )),
-                        Ok(q) => {
-                            let t2 = fixed.trace(&q);
-                            // Progress: reachable, another code, or the
-                            // blocking hop is another one or blocks for
-                            // another reason (another address, another API).
-                            // Hop indices are no measure: a fix can shorten
-                            // the path before the block.
-                            let at = |t: &awsreach_sim::Trace, b: &awsreach_sim::Blocked| {
-                                t.hops
-                                    .get(b.hop)
-                                    .map(|h| (h.component.clone(), h.detail.clone(), b.why.clone()))
-                            };
-                            match &t2.verdict {
-                                Verdict::Reachable => None,
-                                Verdict::Blocked(b2) if b2.code != b.code => None,
-                                Verdict::Blocked(b2) if at(&t2, b2) != at(&trace, b) => None,
-                                Verdict::Blocked(b2) => Some(format!(
-                                    "after the fix `{remedy}` the probe is still blocked with {} at the same hop ({})",
-                                    b2.code, b2.why
-                                )),
-                            }
-                        }
-                    }
-                }
-            };
-            if let Some(d) = detail {
-                self.report(Invariant::FixSound, Some(p), d);
+            if let Some(d) = self.fix_chain(engine, &p) {
+                self.report(Invariant::FixSound, Some(&p), d);
             }
         }
         *self.current.borrow_mut() = None;
     }
+
+    /// Follows the recommended fixes of a blocked probe, up to
+    /// [`FIX_ROUNDS`] of them. Each must give a valid scenario; the first
+    /// must get the probe further (reachable, another code, or a block at
+    /// another hop or for another reason: hop indices are no measure, a fix
+    /// can shorten the path before the block); and no fix may bring the
+    /// scenario back to one seen before, which would send a user who
+    /// follows the advice in circles. Long chains are no violation: a
+    /// generated scenario can have many independent problems.
+    fn fix_chain(&mut self, engine: &Engine, p: &ProbeSpec) -> Option<String> {
+        type State = (awsreach_sim::Code, Option<(String, String)>, String);
+        let state = |t: &awsreach_sim::Trace| -> Option<(State, Vec<awsreach_sim::Remedy>)> {
+            match &t.verdict {
+                Verdict::Reachable => None,
+                Verdict::Blocked(b) => Some((
+                    (
+                        b.code,
+                        t.hops
+                            .get(b.hop)
+                            .map(|h| (h.component.clone(), h.detail.clone())),
+                        b.why.clone(),
+                    ),
+                    b.fixes.clone(),
+                )),
+            }
+        };
+        let probe = engine.probe(&p.from, &p.to, &opts(p)).ok()?;
+        let (mut now, mut fixes) = state(&engine.trace(&probe))?;
+        let mut visited: Vec<ScenarioSpec> = vec![self.spec.clone()];
+        let mut applied: Vec<String> = Vec::new();
+        for round in 0..FIX_ROUNDS {
+            let remedy = fixes.first()?.clone();
+            if round == 0 {
+                self.count(Invariant::FixSound);
+            }
+            let current = visited.last().expect("the original spec").clone();
+            let (fixed, sc) = match apply_remedy(&current, &remedy) {
+                Ok(x) => x,
+                Err(e) => {
+                    return Some(format!(
+                        "the fix `{remedy}` for {} makes the scenario invalid: {}",
+                        now.0,
+                        e.errors.first().map(|d| d.to_string()).unwrap_or_default()
+                    ));
+                }
+            };
+            applied.push(format!("{} -> `{remedy}`", now.0));
+            if visited.contains(&fixed) {
+                return Some(format!(
+                    "the recommended fixes go in circles (the scenario comes back to an earlier state): {}",
+                    applied.join(", then ")
+                ));
+            }
+            visited.push(fixed);
+            let e2 = Engine::new(sc);
+            let q = match e2.probe(&p.from, &p.to, &opts(p)) {
+                Ok(q) => q,
+                Err(e) => {
+                    return Some(format!(
+                        "after the fix `{remedy}` the probe is refused: {e}"
+                    ));
+                }
+            };
+            let (next, next_fixes) = state(&e2.trace(&q))?;
+            if round == 0 && next == now {
+                return Some(format!(
+                    "after the fix `{remedy}` the probe is still blocked with {} at the same hop ({})",
+                    next.0, next.2
+                ));
+            }
+            (now, fixes) = (next, next_fixes);
+        }
+        None
+    }
 }
+
+/// How many recommended fixes in a row `fix-sound` follows.
+const FIX_ROUNDS: usize = 12;
 
 /// The variant name of a validation problem, e.g. `DuplicateIp`.
 fn problem_kind(p: &awsreach_model::Problem) -> String {
