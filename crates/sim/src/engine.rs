@@ -334,6 +334,9 @@ pub struct Engine {
     pub(crate) gw_eps: HashMap<(VpcId, ServiceId), Vec<EndpointId>>,
     pub(crate) triggers_by_fn: Vec<Vec<TriggerId>>,
     names: HashMap<String, Node>,
+    /// Every id of the scenario, for fixes that name a new entity; built on
+    /// the first such fix (only traces make fixes).
+    ids: std::sync::OnceLock<std::collections::HashSet<String>>,
     pub(crate) lambda: ServiceId,
     pub(crate) sts: ServiceId,
     pub(crate) secretsmanager: ServiceId,
@@ -404,6 +407,7 @@ impl Engine {
             gw_eps,
             triggers_by_fn,
             names,
+            ids: std::sync::OnceLock::new(),
             lambda,
             sts,
             secretsmanager,
@@ -412,6 +416,32 @@ impl Engine {
 
     pub fn scenario(&self) -> &Scenario {
         &self.sc
+    }
+
+    /// True when some entity of the scenario already has this id (ids share
+    /// one namespace), so a fix must not create another with it.
+    pub(crate) fn id_taken(&self, id: &str) -> bool {
+        self.ids
+            .get_or_init(|| {
+                let sc = &self.sc;
+                let names = (sc.vpcs.iter().map(|x| &x.name))
+                    .chain(sc.subnets.iter().map(|x| &x.name))
+                    .chain(sc.route_tables.iter().map(|x| &x.name))
+                    .chain(sc.internet_gateways.iter().map(|x| &x.name))
+                    .chain(sc.egress_only_igws.iter().map(|x| &x.name))
+                    .chain(sc.nat_gateways.iter().map(|x| &x.name))
+                    .chain(sc.endpoints.iter().map(|x| &x.name))
+                    .chain(sc.security_groups.iter().map(|x| &x.name))
+                    .chain(sc.network_acls.iter().map(|x| &x.name))
+                    .chain(sc.resources.iter().map(|x| &x.name))
+                    .chain(sc.functions.iter().map(|x| &x.name))
+                    .chain(sc.triggers.iter().map(|x| &x.name))
+                    .chain(sc.external_hosts.iter().map(|x| &x.name))
+                    .chain(sc.peerings.iter().map(|x| &x.name))
+                    .chain(sc.transit_gateways.iter().map(|x| &x.name));
+                names.cloned().collect()
+            })
+            .contains(id)
     }
 
     /// Resolves an id (or `internet`, or an IP address) to a probe endpoint.

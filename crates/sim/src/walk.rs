@@ -2464,24 +2464,9 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// An id for an entity a fix creates: `base`, or `base-2`, `base-3`, ...
     /// when the scenario already uses it (ids are unique across every kind).
     fn fresh_id(&self, base: &str) -> String {
-        let sc = self.sc;
-        let taken = |id: &str| {
-            sc.vpcs.iter().any(|x| x.name == id)
-                || sc.subnets.iter().any(|x| x.name == id)
-                || sc.route_tables.iter().any(|x| x.name == id)
-                || sc.internet_gateways.iter().any(|x| x.name == id)
-                || sc.egress_only_igws.iter().any(|x| x.name == id)
-                || sc.nat_gateways.iter().any(|x| x.name == id)
-                || sc.endpoints.iter().any(|x| x.name == id)
-                || sc.security_groups.iter().any(|x| x.name == id)
-                || sc.network_acls.iter().any(|x| x.name == id)
-                || sc.resources.iter().any(|x| x.name == id)
-                || sc.functions.iter().any(|x| x.name == id)
-                || sc.triggers.iter().any(|x| x.name == id)
-                || sc.external_hosts.iter().any(|x| x.name == id)
-                || sc.peerings.iter().any(|x| x.name == id)
-                || sc.transit_gateways.iter().any(|x| x.name == id)
-        };
+        // A set lookup: scanning every entity per candidate made a fix cost
+        // ~0.2 ms at 100k ENIs.
+        let taken = |id: &str| self.e.id_taken(id);
         if !taken(base) {
             return base.to_string();
         }
