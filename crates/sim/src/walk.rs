@@ -2557,10 +2557,13 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// fixes flip one table's route back and forth; found by `awsreach
     /// fuzz`, fix-sound.)
     fn unclobbered(&self, table: RouteTableId, dest: String, addr: Addr) -> String {
-        let taken = self.sc.route_tables[table.ix()]
-            .routes
-            .iter()
-            .any(|r| self.sc.dest_name(r.dest) == dest);
+        let routes = &self.sc.route_tables[table.ix()].routes;
+        // Compare parsed blocks when `dest` is a CIDR in canonical form:
+        // formatting every route of a 1,000-route table cost ~0.1 ms a fix.
+        let taken = match dest.parse::<IpNet>() {
+            Ok(n) if n.to_string() == dest => routes.iter().any(|r| r.dest == RouteDest::Cidr(n)),
+            _ => routes.iter().any(|r| self.sc.dest_name(r.dest) == dest),
+        };
         if !taken {
             return dest;
         }
