@@ -127,10 +127,10 @@ impl std::fmt::Display for ShowAddr<'_> {
 /// ~11 comparisons) instead of one search per prefix length.
 #[derive(Debug, Default)]
 pub(crate) struct Lpm {
-    /// Interval starts, ascending; `starts[0] == 0` when any IPv4 route exists.
-    starts: Vec<u32>,
-    /// The route of each interval, or [`Lpm::NONE`].
-    routes: Vec<u32>,
+    /// (interval start, its route or [`Lpm::NONE`]), starts ascending from
+    /// 0 when any IPv4 route exists; side by side so a lookup's last step
+    /// reads the route from the cache line it searched.
+    intervals: Vec<(u32, u32)>,
     /// `bucket[b]..bucket[b + 1]`: the intervals starting in `b.0.0.0/8`,
     /// so a search only looks at the first octet's share of the table.
     bucket: Vec<u32>,
@@ -174,9 +174,13 @@ impl Lpm {
             open.push((hi, i));
         }
         lpm.close_before(&mut open, u32::MAX);
-        if !lpm.starts.is_empty() {
+        if !lpm.intervals.is_empty() {
             lpm.bucket = (0..=256u64)
-                .map(|b| lpm.starts.partition_point(|&s| u64::from(s) < b << 24) as u32)
+                .map(|b| {
+                    lpm.intervals
+                        .partition_point(|&(s, _)| u64::from(s) < b << 24)
+                        as u32
+                })
                 .collect();
         }
         lpm.v6
@@ -199,17 +203,17 @@ impl Lpm {
 
     /// From `at` on (until the next start) the answer is `route`.
     fn set(&mut self, at: u32, route: u32) {
-        if self.starts.last() == Some(&at) {
-            *self.routes.last_mut().expect("parallel vectors") = route;
-            // Merging with the previous interval keeps the table minimal.
-            let n = self.routes.len();
-            if n >= 2 && self.routes[n - 2] == route {
-                self.starts.pop();
-                self.routes.pop();
+        match self.intervals.last_mut() {
+            Some(last) if last.0 == at => {
+                last.1 = route;
+                // Merging with the previous interval keeps the table minimal.
+                let n = self.intervals.len();
+                if n >= 2 && self.intervals[n - 2].1 == route {
+                    self.intervals.pop();
+                }
             }
-        } else if self.routes.last() != Some(&route) {
-            self.starts.push(at);
-            self.routes.push(route);
+            Some(last) if last.1 == route => {}
+            _ => self.intervals.push((at, route)),
         }
     }
 
@@ -223,9 +227,9 @@ impl Lpm {
                 let (lo, hi) = (*self.bucket.get(b)? as usize, self.bucket[b + 1] as usize);
                 // The last interval starting at or before `ip`: in this
                 // octet's share, or the one running into it from below.
-                let k = lo + self.starts[lo..hi].partition_point(|&s| s <= ip);
-                match self.routes.get(k.checked_sub(1)?) {
-                    Some(&r) if r != Lpm::NONE => Some(r),
+                let k = lo + self.intervals[lo..hi].partition_point(|&(s, _)| s <= ip);
+                match self.intervals.get(k.checked_sub(1)?) {
+                    Some(&(_, r)) if r != Lpm::NONE => Some(r),
                     _ => None,
                 }
             }
