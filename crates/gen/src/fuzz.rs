@@ -1115,7 +1115,20 @@ impl Checker<'_, '_> {
             let p = self.probes[i].clone();
             *self.current.borrow_mut() = Some(p.clone());
             if let Some(d) = self.fix_chain(engine, &p) {
-                self.report(Invariant::FixSound, Some(&p), d);
+                // The kind of failure is what a smaller scenario must show.
+                let key = ["invalid", "refused", "circles", "still blocked"]
+                    .into_iter()
+                    .find(|k| d.contains(k))
+                    .unwrap_or("")
+                    .to_string();
+                self.out.push(Violation {
+                    invariant: Invariant::FixSound,
+                    probe: Some(p.clone()),
+                    change: None,
+                    cell: None,
+                    key,
+                    detail: d,
+                });
             }
         }
         *self.current.borrow_mut() = None;
