@@ -2547,8 +2547,6 @@ impl<'e, S: Sink> Walk<'e, S> {
         out
     }
 
-    /// A private destination seen from the internet: a non-VPC function
-    /// moves into the destination's VPC; otherwise the destination goes public.
     /// The destination for a new route in `table` towards `addr`: `dest`
     /// (the CIDR block holding `addr`), unless the table already routes that
     /// block elsewhere; then the subnet holding `addr`, so that the new route
@@ -2575,6 +2573,8 @@ impl<'e, S: Sink> Walk<'e, S> {
             .unwrap_or(dest)
     }
 
+    /// A private destination seen from the internet: a non-VPC function
+    /// moves into the destination's VPC; otherwise the destination goes public.
     fn private_from_internet_fixes(&self, eni: EniId) -> Vec<Remedy> {
         let mut out = Vec::new();
         let dst_vpc = self.sc.subnet_vpc(self.sc.enis[eni.ix()].subnet);
