@@ -295,15 +295,34 @@ pub fn run_case(seed: u64, iteration: u64, profile: Option<Profile>, cfg: &Confi
     let options = case_options(seed, iteration, profile);
     let pseed = case_seed(seed, iteration);
     match catching(|| {
-        let spec = generate(&options);
+        let mut spec = generate(&options);
+        // Every fifth scenario gets random extra routes and hosts at random
+        // addresses, so that longest-prefix matching meets every prefix
+        // length and octet boundary (the generator's own routes are tidy).
+        let mut stressed = false;
+        if mix(pseed, 5) % 5 == 0 {
+            let mut more = spec.clone();
+            stress_routes(&mut more, pseed);
+            if validate(&more).is_ok() {
+                spec = more;
+                stressed = true;
+            }
+        }
         let mut ps = probes(&spec, pseed, cfg.probes);
         if let Ok(c) = validate(&spec) {
             ps.extend(address_probes(&c.scenario, pseed, cfg.probes / 8));
         }
-        (spec, ps)
+        (spec, ps, stressed)
     }) {
-        Ok((spec, ps)) => {
-            let report = check(&spec, &ps, pseed, cfg);
+        Ok((spec, ps, stressed)) => {
+            // The simulator's fixes assume tidy tables: with random routes
+            // more specific than 0.0.0.0/0 towards internet gateways they
+            // can miss (docs/fuzzing.md), so fixes are not followed there.
+            let mut cfg = cfg.clone();
+            if stressed {
+                cfg.fixes = 0;
+            }
+            let report = check(&spec, &ps, pseed, &cfg);
             Case {
                 options,
                 spec: Some(spec),
@@ -361,6 +380,86 @@ pub fn replay_probes(spec: &ScenarioSpec, seed: u64, n: usize) -> Vec<ProbeSpec>
         }
     }
     out
+}
+
+/// Adds random routes (every prefix length, random networks, to a
+/// blackhole or to the VPC's gateways and peerings) to every declared table,
+/// and external hosts at random addresses: route lookups then meet prefixes
+/// of every length and addresses on octet boundaries. The probes of the
+/// scenario reach these hosts through [`probes`]' external-host flows.
+pub fn stress_routes(spec: &mut ScenarioSpec, seed: u64) {
+    use awsreach_model::spec::{ExternalHostSpec, RouteSpec, RouteTarget};
+    let mut pick = Pick(mix(seed, 0x1b3));
+    const LENS: [u8; 16] = [1, 2, 4, 7, 8, 9, 12, 15, 16, 17, 20, 23, 24, 25, 31, 32];
+    let random_addr = |pick: &mut Pick| -> u32 {
+        let hi = pick.below(1 << 16) as u32;
+        let lo = pick.below(1 << 16) as u32;
+        let a = (hi << 16) | lo;
+        // Now and then right on an octet boundary.
+        match pick.below(4) {
+            0 => a & 0xffff_ff00,
+            1 => a | 0x0000_00ff,
+            _ => a,
+        }
+    };
+    let mut hosts = Vec::new();
+    for k in 0..4 {
+        let a = random_addr(&mut pick);
+        hosts.push(a);
+        spec.external_hosts.push(ExternalHostSpec {
+            id: format!("stress-host-{k}"),
+            ip: std::net::Ipv4Addr::from(a).to_string(),
+            listen: vec!["tcp/443".into()],
+        });
+    }
+    let tables: Vec<usize> = (0..spec.route_tables.len()).collect();
+    for t in tables {
+        let vpc = spec.route_tables[t].vpc.clone();
+        let mut targets = vec![RouteTarget::Blackhole];
+        targets.extend(
+            spec.internet_gateways
+                .iter()
+                .filter(|g| g.vpc == vpc)
+                .map(|g| RouteTarget::Igw(g.id.clone())),
+        );
+        targets.extend(
+            spec.nat_gateways
+                .iter()
+                .filter(|n| {
+                    spec.subnets
+                        .iter()
+                        .any(|s| s.id == n.subnet && s.vpc == vpc)
+                })
+                .map(|n| RouteTarget::Nat(n.id.clone())),
+        );
+        targets.extend(
+            spec.peering_connections
+                .iter()
+                .filter(|p| p.requester == vpc || p.accepter == vpc)
+                .map(|p| RouteTarget::Peering(p.id.clone())),
+        );
+        for _ in 0..pick.below(9) {
+            let len = LENS[pick.below(LENS.len())];
+            // Around one of the hosts most of the time, so that the routes matter.
+            let base = if pick.below(3) == 0 {
+                random_addr(&mut pick)
+            } else {
+                hosts[pick.below(hosts.len())]
+            };
+            let mask = if len == 0 {
+                0
+            } else {
+                u32::MAX << (32 - u32::from(len))
+            };
+            let dest = format!("{}/{len}", std::net::Ipv4Addr::from(base & mask));
+            let table = &mut spec.route_tables[t];
+            if table.routes.iter().any(|r| r.dest == dest) {
+                continue;
+            }
+            let target = targets[pick.below(targets.len())].clone();
+            table.routes.push(RouteSpec { dest, target });
+        }
+    }
 }
 
 /// Probes to literal addresses, which the generator's probes never use:
