@@ -300,7 +300,7 @@ pub fn run_case(seed: u64, iteration: u64, profile: Option<Profile>, cfg: &Confi
         // addresses, so that longest-prefix matching meets every prefix
         // length and octet boundary (the generator's own routes are tidy).
         let mut stressed = false;
-        if mix(pseed, 5) % 5 == 0 {
+        if mix(pseed, 5).is_multiple_of(5) {
             let mut more = spec.clone();
             stress_routes(&mut more, pseed);
             if validate(&more).is_ok() {
