@@ -557,7 +557,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         if tr.secrets_manager {
             needs.push(self.e.secretsmanager);
         }
-        for s in needs {
+        for &s in &needs {
             let saved = (self.proto, self.port, self.action, self.nlegs);
             (self.proto, self.port) = (Protocol::Tcp, 443);
             self.action = &self.sc.services[s.ix()].default_action;
@@ -576,11 +576,36 @@ impl<'e, S: Sink> Walk<'e, S> {
                 } else {
                     String::new()
                 };
+                let mut fixes = inner.fixes;
+                // Rule 5: the poller needs every one of these APIs, so an
+                // endpoint remedy creates the missing ones together.
+                if S::ON
+                    && let Some(first) = fixes.first_mut()
+                    && first
+                        .steps
+                        .iter()
+                        .any(|f| matches!(f, Fix::CreateInterfaceEndpoint { .. }))
+                {
+                    let vpc = self.sc.subnet_vpc(sub);
+                    for &other in needs.iter().filter(|o| **o != s) {
+                        let served = self.e.iface_eps.get(&(vpc, other)).is_some_and(|l| {
+                            l.iter().any(|e| self.sc.endpoints[e.ix()].private_dns)
+                        });
+                        if served {
+                            continue;
+                        }
+                        for step in self.create_endpoint_fix(vpc, other, &src).steps {
+                            if !first.steps.contains(&step) {
+                                first.steps.push(step);
+                            }
+                        }
+                    }
+                }
                 return Err(Block {
                     code: Code::PollerNoPath,
                     hop: inner.hop,
                     why,
-                    fixes: inner.fixes,
+                    fixes,
                 });
             }
         }
