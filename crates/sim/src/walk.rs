@@ -2532,10 +2532,17 @@ impl<'e, S: Sink> Walk<'e, S> {
         }
         if let SrcKind::Function(f) = src.what {
             let fname = self.sc.functions[f.ix()].name.clone();
-            // A private subnet of the same VPC already routed to a working NAT gateway.
+            // Another subnet of the same VPC whose table sends *this*
+            // destination (not just 0.0.0.0/0: a narrower route may point at
+            // the IGW) to a working NAT gateway.
+            let daddr = self.dst_addr(dst);
             let natted = self.sc.vpcs[vpc.ix()].subnets.iter().copied().find(|s| {
                 let t = self.table_of(*s);
-                self.e.lpm[t.ix()].lookup(Addr::Internet).is_some_and(|ri| matches!(self.sc.route_tables[t.ix()].routes[ri as usize].target, Target::Nat(n) if self.working_nat(vpc, *s) == Some(n)))
+                *s != src.subnet
+                    && self.e.lpm[t.ix()].lookup(daddr).is_some_and(|ri| {
+                        matches!(self.sc.route_tables[t.ix()].routes[ri as usize].target,
+                            Target::Nat(n) if self.working_nat(vpc, *s) == Some(n))
+                    })
             });
             match natted {
                 Some(s) => out.push(Remedy::one(Fix::MoveFunction {

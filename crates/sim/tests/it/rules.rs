@@ -849,3 +849,33 @@ fn function_logs_are_shipped_by_the_lambda_service_api_calls_are_not() {
     // Other services get no such note.
     assert_ne!(s.trace("fn", "sqs").hops[0].kind, "lambda-service");
 }
+
+/// A narrower route to the IGW beats the NAT default route: the fix must
+/// move the function to a subnet whose table sends *that* destination to
+/// the NAT gateway (found by `awsreach fuzz` with route stress).
+#[test]
+fn no_public_ip_fix_follows_the_route_that_matched() {
+    let s = scenario(
+        r#"(vpcs: [(id: "v", cidr: "10.0.0.0/16")],
+            subnets: [
+                (id: "public", vpc: "v", cidr: "10.0.0.0/24", route_table: "rt-public"),
+                (id: "odd", vpc: "v", cidr: "10.0.1.0/24", route_table: "rt-odd"),
+                (id: "private", vpc: "v", cidr: "10.0.2.0/24", route_table: "rt-private"),
+            ],
+            route_tables: [
+                (id: "rt-public", vpc: "v", routes: [(dest: "0.0.0.0/0", target: Igw("igw"))]),
+                (id: "rt-odd", vpc: "v", routes: [(dest: "0.0.0.0/0", target: Nat("nat")), (dest: "191.8.114.0/23", target: Igw("igw"))]),
+                (id: "rt-private", vpc: "v", routes: [(dest: "0.0.0.0/0", target: Nat("nat"))]),
+            ],
+            internet_gateways: [(id: "igw", vpc: "v")],
+            nat_gateways: [(id: "nat", subnet: "public", elastic_ip: "52.0.0.1")],
+            functions: [(id: "fn", vpc: (subnets: ["odd"]))],
+            external_hosts: [(id: "host", ip: "191.8.114.88", listen: ["tcp/443"])])"#,
+    );
+    let t = s.trace("fn", "host");
+    assert_eq!(blocked_code(&t), Some("NO_PUBLIC_IP"));
+    let Verdict::Blocked(b) = &t.verdict else { unreachable!() };
+    assert_eq!(b.fixes[0].to_string(), "attach function fn to subnets private");
+    let (fixed, _) = awsreach_sim::apply_remedy(&s.spec, &b.fixes[0]).expect("fix validates");
+    assert_eq!(load_spec(fixed, "fixed").outcome("fn", "host"), Outcome::Reachable);
+}
