@@ -1823,33 +1823,10 @@ impl<'e, S: Sink> Walk<'e, S> {
             }
             EniOwner::Resource(r) => {
                 let res = &self.sc.resources[r.ix()];
-                if let Some(l) = res.listen.iter().find(|l| l.accepts(self.proto, self.port)) {
-                    hop!(
-                        self,
-                        "resource",
-                        res.name,
-                        Decision::Pass,
-                        format!("listening on {l}")
-                    );
-                    self.check_return()
-                } else {
-                    let want = ports_str(self.proto, self.port);
-                    Err(self.block(
-                        Code::NotListening,
-                        "resource",
-                        |_| res.name.clone(),
-                        |_| format!("nothing listens on {want}"),
-                        |_| {
-                            (
-                                format!("{} does not listen on {want}", res.name),
-                                vec![Remedy::one(Fix::AddListener {
-                                    resource: res.name.clone(),
-                                    listener: want.clone(),
-                                })],
-                            )
-                        },
-                    ))
-                }
+                // `reached` only runs when a listener matched.
+                self.must_listen("resource", &res.name, &res.listen, false, |l| {
+                    l.map(|l| format!("listening on {l}")).unwrap_or_default()
+                })
             }
             EniOwner::Function(_) | EniOwner::Nat(_) => {
                 let who = self.sc.eni_owner_name(eni).to_string();
@@ -1869,6 +1846,39 @@ impl<'e, S: Sink> Walk<'e, S> {
                 ))
             }
         }
+    }
+
+    /// The end of a flow: something must listen on the probe's protocol
+    /// and port (a host with no declared listener accepts anything).
+    fn must_listen(
+        &mut self,
+        kind: &'static str,
+        name: &'e str,
+        listen: &'e [awsreach_model::net::Listener],
+        open_if_none: bool,
+        reached: impl FnOnce(Option<&awsreach_model::net::Listener>) -> String,
+    ) -> Step {
+        let hit = listen.iter().find(|l| l.accepts(self.proto, self.port));
+        if hit.is_some() || (open_if_none && listen.is_empty()) {
+            hop!(self, kind, name, Decision::Pass, reached(hit));
+            return self.check_return();
+        }
+        let want = ports_str(self.proto, self.port);
+        Err(self.block(
+            Code::NotListening,
+            kind,
+            |_| name.to_string(),
+            |_| format!("nothing listens on {want}"),
+            |_| {
+                (
+                    format!("{name} does not listen on {want}"),
+                    vec![Remedy::one(Fix::AddListener {
+                        resource: name.to_string(),
+                        listener: want.clone(),
+                    })],
+                )
+            },
+        ))
     }
 
     /// The public side: the internet, public endpoints, hosts, and public
@@ -1899,35 +1909,10 @@ impl<'e, S: Sink> Walk<'e, S> {
             }
             Dst::Host(h) => {
                 let host = &self.sc.external_hosts[h.ix()];
-                if host.listen.is_empty()
-                    || host.listen.iter().any(|l| l.accepts(self.proto, self.port))
-                {
-                    hop!(
-                        self,
-                        "host",
-                        host.name,
-                        Decision::Pass,
-                        format!("{} reached", host.ip)
-                    );
-                    self.check_return()
-                } else {
-                    let want = ports_str(self.proto, self.port);
-                    Err(self.block(
-                        Code::NotListening,
-                        "host",
-                        |_| host.name.clone(),
-                        |_| format!("nothing listens on {want}"),
-                        |_| {
-                            (
-                                format!("{} does not listen on {want}", host.name),
-                                vec![Remedy::one(Fix::AddListener {
-                                    resource: host.name.clone(),
-                                    listener: want.clone(),
-                                })],
-                            )
-                        },
-                    ))
-                }
+                // A host that declares no listener accepts anything.
+                self.must_listen("host", &host.name, &host.listen, true, |_| {
+                    format!("{} reached", host.ip)
+                })
             }
             Dst::PublicIp(eni) => {
                 let n = &self.sc.enis[eni.ix()];
