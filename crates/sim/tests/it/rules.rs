@@ -874,8 +874,16 @@ fn no_public_ip_fix_follows_the_route_that_matched() {
     );
     let t = s.trace("fn", "host");
     assert_eq!(blocked_code(&t), Some("NO_PUBLIC_IP"));
-    let Verdict::Blocked(b) = &t.verdict else { unreachable!() };
-    assert_eq!(b.fixes[0].to_string(), "attach function fn to subnets private");
+    let Verdict::Blocked(b) = &t.verdict else {
+        unreachable!()
+    };
+    assert_eq!(
+        b.fixes[0].to_string(),
+        "attach function fn to subnets private"
+    );
     let (fixed, _) = awsreach_sim::apply_remedy(&s.spec, &b.fixes[0]).expect("fix validates");
-    assert_eq!(load_spec(fixed, "fixed").outcome("fn", "host"), Outcome::Reachable);
+    assert_eq!(
+        load_spec(fixed, "fixed").outcome("fn", "host"),
+        Outcome::Reachable
+    );
 }
