@@ -69,3 +69,33 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     );
     Ok(Exit::Ok)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The written file is a valid scenario, the same bytes for the same size and seed.
+    #[test]
+    fn writes_a_valid_reproducible_topology() {
+        let dir =
+            std::env::temp_dir().join(format!("awsreach-bench-scenario-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let write = |name: &str, seed: u64| {
+            let path = dir.join(name);
+            let exit = run(Args {
+                size: 300,
+                seed,
+                output: Some(path.clone()),
+            })
+            .unwrap();
+            assert_eq!(exit, Exit::Ok);
+            std::fs::read_to_string(path).unwrap()
+        };
+        let (a, b, c) = (write("a.ron", 1), write("b.ron", 1), write("c.ron", 2));
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        let checked = awsreach_model::load(&a).expect("bench topologies validate");
+        assert!(checked.scenario.enis.len() > 200, "about --size interfaces");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
