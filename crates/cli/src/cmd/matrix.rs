@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::cli::Exit;
-use awsreach_sim::{Engine, Node, Outcome};
+use awsreach_sim::{Code, Engine, Node, Outcome};
 use clap::ValueEnum;
 use std::io::Write as _;
 
@@ -69,6 +69,31 @@ fn keep(engine: &Engine, nodes: Vec<Node>, filter: &[String]) -> Vec<Node> {
         .collect()
 }
 
+/// Cells per block of rows computed together (bounds the class table).
+const BLOCK_CELLS: usize = 1 << 24;
+
+/// The matrix, computed one block of rows at a time as output asks for it.
+struct Blocks<'a> {
+    engine: &'a Engine,
+    rows: &'a [Node],
+    cols: &'a [Node],
+    size: usize,
+    current: Option<(usize, awsreach_sim::Matrix)>,
+}
+
+impl Blocks<'_> {
+    /// Row `i`'s cells; rows are asked for in order.
+    fn row(&mut self, i: usize) -> Vec<Option<Outcome>> {
+        let start = i / self.size * self.size;
+        if self.current.as_ref().is_none_or(|(s, _)| *s != start) {
+            let end = (start + self.size).min(self.rows.len());
+            self.current = Some((start, self.engine.matrix(&self.rows[start..end], self.cols)));
+        }
+        let (_, m) = self.current.as_ref().expect("just computed");
+        (0..self.cols.len()).map(|j| m.get(i - start, j)).collect()
+    }
+}
+
 fn cell_text(c: Option<Outcome>) -> String {
     match c {
         None => "—".into(),
@@ -93,11 +118,19 @@ pub fn run(args: Args) -> Result<Exit> {
             return Ok(Exit::BadInput);
         }
     }
-    // Computed once per pair of equivalence classes (in parallel), exact per cell.
-    let m = engine.matrix(&rows, &cols);
-    // Output streams row by row from the class table; no cell is stored.
-    let (m, ncols) = (&m, cols.len());
-    let row = move |i: usize| (0..ncols).map(move |j| m.get(i, j));
+    // Computed once per pair of equivalence classes (in parallel), exact per
+    // cell, in blocks of rows so that the class table of a huge matrix never
+    // has to fit in memory; output streams row by row, no cell is stored.
+    let block_rows = (BLOCK_CELLS / cols.len().max(1)).max(1);
+    let one_block = rows.len() <= block_rows;
+    let mut blocks = Blocks {
+        engine: &engine,
+        rows: &rows,
+        cols: &cols,
+        size: block_rows,
+        current: None,
+    };
+    let mut row = |i: usize| -> Vec<Option<Outcome>> { blocks.row(i) };
     let mut out = std::io::BufWriter::new(anstream::stdout().lock());
     let rn: Vec<String> = rows.iter().map(|n| engine.node_name(*n)).collect();
     let cn: Vec<String> = cols.iter().map(|n| engine.node_name(*n)).collect();
@@ -118,7 +151,7 @@ pub fn run(args: Args) -> Result<Exit> {
                 serde_json::to_string(&cn)?
             )?;
             for i in 0..rows.len() {
-                let vals: Vec<String> = row(i).map(cell_json).collect();
+                let vals: Vec<String> = row(i).into_iter().map(cell_json).collect();
                 let comma = if i + 1 < rows.len() { "," } else { "" };
                 writeln!(out, "    [{}]{comma}", vals.join(", "))?;
             }
@@ -128,6 +161,7 @@ pub fn run(args: Args) -> Result<Exit> {
             writeln!(out, "from,{}", cn.join(","))?;
             for (i, name) in rn.iter().enumerate() {
                 let vals: Vec<&str> = row(i)
+                    .into_iter()
                     .map(|c| match c {
                         None => "",
                         Some(Outcome::Reachable) => "reachable",
@@ -141,7 +175,7 @@ pub fn run(args: Args) -> Result<Exit> {
             writeln!(out, "| from \\ to | {} |", cn.join(" | "))?;
             writeln!(out, "|---|{}", "---|".repeat(cn.len()))?;
             for (i, name) in rn.iter().enumerate() {
-                let vals: Vec<String> = row(i).map(cell_text).collect();
+                let vals: Vec<String> = row(i).into_iter().map(cell_text).collect();
                 writeln!(out, "| {name} | {} |", vals.join(" | "))?;
             }
         }
@@ -154,10 +188,20 @@ pub fn run(args: Args) -> Result<Exit> {
                 .unwrap_or(0)
                 .max("from \\ to".len());
             let mut widths: Vec<usize> = cn.iter().map(|c| c.chars().count()).collect();
-            for i in 0..rows.len() {
-                for (j, c) in row(i).enumerate() {
-                    widths[j] = widths[j].max(cell_text(c).chars().count());
+            if one_block {
+                for i in 0..rows.len() {
+                    for (j, c) in row(i).into_iter().enumerate() {
+                        widths[j] = widths[j].max(cell_text(c).chars().count());
+                    }
                 }
+            } else {
+                // Too large to look ahead: room for the longest possible cell.
+                let widest = Code::ALL
+                    .iter()
+                    .map(|c| c.as_str().len() + 2)
+                    .max()
+                    .unwrap_or(0);
+                widths.iter_mut().for_each(|w| *w = (*w).max(widest));
             }
             let mut line = format!("{:<w0$}", "from \\ to");
             for (j, c) in cn.iter().enumerate() {
@@ -166,7 +210,7 @@ pub fn run(args: Args) -> Result<Exit> {
             writeln!(out, "{}", line.trim_end())?;
             for (i, name) in rn.iter().enumerate() {
                 let mut line = format!("{name:<w0$}");
-                for (j, c) in row(i).enumerate() {
+                for (j, c) in row(i).into_iter().enumerate() {
                     let t = cell_text(c);
                     let pad = widths[j] - t.chars().count();
                     let styled = match c {
@@ -182,4 +226,31 @@ pub fn run(args: Args) -> Result<Exit> {
     }
     out.flush()?;
     Ok(Exit::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Blocks of any size give the same cells as one matrix over all rows.
+    #[test]
+    fn blocks_agree_with_the_whole_matrix() {
+        let src = include_str!("../../../../scenarios/example-full.ron");
+        let engine = Engine::new(awsreach_model::load(src).unwrap().scenario);
+        let (rows, cols) = (engine.sources(), engine.destinations());
+        let whole = engine.matrix(&rows, &cols);
+        for size in [1, 3, rows.len()] {
+            let mut blocks = Blocks {
+                engine: &engine,
+                rows: &rows,
+                cols: &cols,
+                size,
+                current: None,
+            };
+            for i in 0..rows.len() {
+                let expected: Vec<_> = (0..cols.len()).map(|j| whole.get(i, j)).collect();
+                assert_eq!(blocks.row(i), expected, "row {i}, blocks of {size}");
+            }
+        }
+    }
 }
