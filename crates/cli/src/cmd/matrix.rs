@@ -7,7 +7,9 @@ use anyhow::Result;
 use crate::cli::Exit;
 use awsreach_sim::{Code, Engine, Node, Outcome};
 use clap::ValueEnum;
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::render::paint;
 use crate::style::{ERROR as RED, OK as GREEN};
@@ -79,6 +81,7 @@ struct Blocks<'a> {
     cols: &'a [Node],
     size: usize,
     current: Option<(usize, awsreach_sim::Matrix)>,
+    bar: ProgressBar,
 }
 
 impl Blocks<'_> {
@@ -88,6 +91,7 @@ impl Blocks<'_> {
         if self.current.as_ref().is_none_or(|(s, _)| *s != start) {
             let end = (start + self.size).min(self.rows.len());
             self.current = Some((start, self.engine.matrix(&self.rows[start..end], self.cols)));
+            self.bar.set_position(end as u64);
         }
         let (_, m) = self.current.as_ref().expect("just computed");
         (0..self.cols.len()).map(|j| m.get(i - start, j)).collect()
@@ -123,12 +127,22 @@ pub fn run(args: Args) -> Result<Exit> {
     // has to fit in memory; output streams row by row, no cell is stored.
     let block_rows = (BLOCK_CELLS / cols.len().max(1)).max(1);
     let one_block = rows.len() <= block_rows;
+    // A bar on a terminal when the matrix takes several blocks.
+    let bar = if one_block || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(rows.len() as u64).with_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} rows {elapsed} (eta {eta})")
+                .expect("a valid template"),
+        )
+    };
     let mut blocks = Blocks {
         engine: &engine,
         rows: &rows,
         cols: &cols,
         size: block_rows,
         current: None,
+        bar,
     };
     let mut row = |i: usize| -> Vec<Option<Outcome>> { blocks.row(i) };
     let mut out = std::io::BufWriter::new(anstream::stdout().lock());
@@ -225,6 +239,7 @@ pub fn run(args: Args) -> Result<Exit> {
         }
     }
     out.flush()?;
+    blocks.bar.finish_and_clear();
     Ok(Exit::Ok)
 }
 
@@ -246,6 +261,7 @@ mod tests {
                 cols: &cols,
                 size,
                 current: None,
+                bar: ProgressBar::hidden(),
             };
             for i in 0..rows.len() {
                 let expected: Vec<_> = (0..cols.len()).map(|j| whole.get(i, j)).collect();
