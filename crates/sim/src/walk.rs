@@ -1352,10 +1352,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     None => {
                         return Err(self.block(Code::SgIngressDenied, "security-group", |w| w.sg_names(sgs), |w| format!("no inbound rule admits {} from {} on the appliance", ports_str(w.proto, w.port), seen.addr.show(w.sc)), |w| {
                             let g = sgs[0];
-                            let peer = match seen.src_sg_first {
-                                Some(sg) if w.sc.security_groups[sg.ix()].vpc == w.sc.security_groups[g.ix()].vpc => Peer::Sg(w.name_of_sg(sg).into()),
-                                _ => Peer::Cidr(seen.addr.cidr()),
-                            };
+                            let peer = w.ingress_peer(seen, g);
                             (format!("the route sends the packet through {name}, whose security groups ({}) do not admit {} from {}", w.sg_names(sgs), ports_str(w.proto, w.port), seen.name), vec![Remedy::one(w.sg_fix(g, RuleDirection::Ingress, peer))])
                         }));
                     }
@@ -1802,10 +1799,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 let sgs: &[SgId] = &n.security_groups;
                 return Err(self.block(code, "security-group", |w| w.sg_names(sgs), |w| format!("no inbound rule admits {} from {}", ports_str(w.proto, w.port), seen.addr.show(w.sc)), |w| {
                     let g = sgs[0];
-                    let peer = match (seen.src_sg_first, seen.addr) {
-                        (Some(sg), _) if w.sc.security_groups[sg.ix()].vpc == w.sc.security_groups[g.ix()].vpc => Peer::Sg(w.name_of_sg(sg).into()),
-                        (_, a) => Peer::Cidr(a.cidr()),
-                    };
+                    let peer = w.ingress_peer(seen, g);
                     let owner = w.sc.eni_owner_name(eni).to_string();
                     let why = match endpoint {
                         Some(_) => format!("the security groups of interface endpoint {owner} ({}) do not admit tcp/443 from {}", w.sg_names(sgs), seen.name),
@@ -2167,6 +2161,19 @@ impl<'e, S: Sink> Walk<'e, S> {
                 Peer::Cidr("0.0.0.0/0".into())
             }
             (_, a) => Peer::Cidr(a.cidr()),
+        }
+    }
+
+    /// Whom an inbound rule of group `g` should admit: the sender's group
+    /// when it is in the same VPC, else the sender's address.
+    fn ingress_peer(&self, seen: Seen, g: SgId) -> Peer {
+        match seen.src_sg_first {
+            Some(sg)
+                if self.sc.security_groups[sg.ix()].vpc == self.sc.security_groups[g.ix()].vpc =>
+            {
+                Peer::Sg(self.name_of_sg(sg).into())
+            }
+            _ => Peer::Cidr(seen.addr.cidr()),
         }
     }
 

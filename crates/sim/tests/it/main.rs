@@ -54,17 +54,7 @@ struct Loaded {
 /// Parses and validates a scenario that must be valid, showing every error otherwise.
 fn load_src(src: &str, what: &str) -> Loaded {
     let spec = parse(src).unwrap_or_else(|e| panic!("{what}: parse error: {e}"));
-    let checked = match validate(&spec) {
-        Ok(c) => c,
-        Err(v) => {
-            let all: Vec<String> = v.errors.iter().map(|d| d.to_string()).collect();
-            panic!("{what}: invalid scenario:\n{}", all.join("\n"))
-        }
-    };
-    Loaded {
-        spec,
-        engine: Engine::new(checked.scenario),
-    }
+    load_spec(spec, what)
 }
 
 fn load_file(path: &Path) -> Loaded {
