@@ -67,6 +67,10 @@ pub struct ScenarioSpec {
     pub peering_connections: Vec<PeeringSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transit_gateways: Vec<TransitGatewaySpec>,
+    /// Data the scenario lacks (an importer could not read it): a verdict
+    /// that depends on it is `unknown`, never a guess.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<MissingSpec>,
     /// Reachability the author relies on; run by `awsreach check`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expect: Vec<ExpectationSpec>,
@@ -94,6 +98,7 @@ impl Default for ScenarioSpec {
             external_hosts: Vec::new(),
             peering_connections: Vec::new(),
             transit_gateways: Vec::new(),
+            missing: Vec::new(),
             expect: Vec::new(),
         }
     }
@@ -524,4 +529,36 @@ pub struct ExpectationSpec {
     pub code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// One piece of data the scenario does not have, for the entity `entity`
+/// (any id of the scenario). A probe whose verdict depends on it ends
+/// `unknown`, naming what is missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MissingSpec {
+    pub entity: String,
+    pub what: MissingKind,
+    /// Where the data should have come from, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What kind of data is missing for an entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MissingKind {
+    /// A subnet's route table (its association could not be read).
+    RouteTable,
+    /// A subnet's network ACL.
+    NetworkAcl,
+    /// A route table's routes, or some of them.
+    Routes,
+    /// A security group's or network ACL's rules.
+    Rules,
+    /// A function's or resource's placement (subnets, security groups).
+    Placement,
+    /// A transit gateway's route tables or routes.
+    TgwRoutes,
+    /// A function's resource-based policy or an endpoint's policy.
+    Policy,
 }

@@ -223,6 +223,11 @@ fn everything() -> ScenarioSpec {
                 },
             ],
         }],
+        missing: vec![MissingSpec {
+            entity: s("app"),
+            what: MissingKind::RouteTable,
+            note: Some(s("no describe-route-tables in the snapshot")),
+        }],
         expect: vec![ExpectationSpec {
             from: s("fn"),
             to: s("partner"),
