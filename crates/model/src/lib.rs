@@ -3,6 +3,7 @@
 //! [`catalog`]. Pure data: no I/O beyond parsing a string.
 
 pub mod catalog;
+pub mod edit;
 pub mod error;
 pub mod net;
 pub mod scenario;

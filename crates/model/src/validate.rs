@@ -10,6 +10,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::catalog::{self, Invokes};
+use crate::edit::defaults;
 use crate::error::{Diagnostic, Problem, Severity, ValidationErrors};
 use crate::net::{Listener, PortRange};
 use crate::scenario::*;
@@ -702,7 +703,7 @@ impl<'a> Validator<'a> {
                 self.out.vpcs[vi].main_route_table =
                     RouteTableId(self.out.route_tables.len() as u32);
                 self.out.route_tables.push(RouteTable {
-                    name: format!("{name}-main"),
+                    name: defaults::main_route_table_name(&name),
                     vpc,
                     main: true,
                     declared: false,
@@ -711,19 +712,9 @@ impl<'a> Validator<'a> {
             }
             if self.out.vpcs[vi].default_nacl.0 == u32::MAX {
                 self.out.vpcs[vi].default_nacl = NaclId(self.out.network_acls.len() as u32);
-                let all = |number, cidr: &str| NaclRule {
-                    number,
-                    action: RuleAction::Allow,
-                    protocol: Protocol::All,
-                    ports: PortRange::ALL,
-                    cidr: cidr.parse().unwrap(),
-                };
-                let mut rules = vec![all(100, "0.0.0.0/0")];
-                if ipv6 {
-                    rules.push(all(101, "::/0"));
-                }
+                let rules = defaults::default_nacl_rules(ipv6);
                 self.out.network_acls.push(NetworkAcl {
-                    name: format!("{name}-default-acl"),
+                    name: defaults::default_nacl_name(&name),
                     vpc,
                     declared: false,
                     ingress: rules.clone(),
@@ -734,22 +725,11 @@ impl<'a> Validator<'a> {
                 let id = SgId(self.out.security_groups.len() as u32);
                 self.out.vpcs[vi].default_sg = id;
                 self.out.security_groups.push(SecurityGroup {
-                    name: format!("{name}-default-sg"),
+                    name: defaults::default_sg_name(&name),
                     vpc,
                     declared: false,
-                    ingress: vec![SgRule {
-                        protocol: Protocol::All,
-                        ports: PortRange::ALL,
-                        peer: SgPeer::Sg(id),
-                    }],
-                    egress: ["0.0.0.0/0", "::/0"][..if ipv6 { 2 } else { 1 }]
-                        .iter()
-                        .map(|c| SgRule {
-                            protocol: Protocol::All,
-                            ports: PortRange::ALL,
-                            peer: SgPeer::Cidr(c.parse().unwrap()),
-                        })
-                        .collect(),
+                    ingress: defaults::default_sg_ingress(id),
+                    egress: defaults::default_sg_egress(ipv6),
                 });
             }
         }

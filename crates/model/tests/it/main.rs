@@ -2,6 +2,7 @@
 //! messages, warnings and the AWS defaults the checked model makes explicit.
 
 mod defaults;
+mod edit;
 mod errors;
 mod roundtrip;
 mod warnings;
