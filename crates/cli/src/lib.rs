@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod load;
+pub mod out;
 pub mod render;
 pub mod style;
 pub mod table;

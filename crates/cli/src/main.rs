@@ -1,11 +1,12 @@
 //! `awsreach`: parse the arguments, run the command, turn the outcome into
 //! an exit code (0 ok / reachable, 1 blocked or failed expectations, 2 bad
 //! input). Subcommands are declared in `cli.rs` (`Command`) and live in
-//! `cmd/`, one module each.
+//! `cmd/`, one module each. A closed standard output (`| head`) ends the
+//! program quietly with success; any other failed write is exit 2.
 
 use std::process::ExitCode;
 
-use awsreach_cli::{Cli, Exit, load::Reported, style};
+use awsreach_cli::{Cli, Exit, load::Reported, out, style};
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -14,6 +15,9 @@ fn main() -> ExitCode {
     match cli.command.run() {
         Ok(exit) => exit.into(),
         Err(err) => {
+            if out::output_error(&err).is_some_and(out::OutputError::is_broken_pipe) {
+                return Exit::Ok.into();
+            }
             // Bad input already explained to the user (e.g. validation errors).
             if err.downcast_ref::<Reported>().is_none() {
                 anstream::eprintln!("{e}error:{e:#} {err:#}", e = style::ERROR);

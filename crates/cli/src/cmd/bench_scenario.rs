@@ -2,7 +2,6 @@
 //! size, so anyone can time `validate`, `matrix` or their own scripts on
 //! exactly the scenarios the published numbers were measured on.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -46,12 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     match &args.output {
         Some(path) => std::fs::write(path, &text)
             .with_context(|| format!("cannot write {}", path.display()))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|()| out.flush())
-                .context("cannot write to standard output")?;
-        }
+        None => crate::out::print(&text)?,
     }
     let routes: usize = spec.route_tables.iter().map(|t| t.routes.len()).sum();
     anstream::eprintln!(

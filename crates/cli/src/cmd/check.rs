@@ -73,6 +73,7 @@ pub fn run(args: Args) -> Result<Exit> {
     let files = collect(&args.paths)?;
     let (mut passed, mut failed, mut bad) = (0usize, 0usize, 0usize);
     let mut json_files = Vec::new();
+    let mut out = crate::out::Out::stdout();
     for file in &files {
         // A file that does not load is reported and counted; the others still run.
         let Ok(loaded) = crate::load::scenario(file) else {
@@ -113,12 +114,13 @@ pub fn run(args: Args) -> Result<Exit> {
                 } else {
                     format!("expected {expected}, got {actual}")
                 };
-                anstream::println!(
+                writeln!(
+                    out,
                     "{mark} {}  {} -> {}{port}  {detail}",
                     paint(DIM, file.display()),
                     e.from,
                     e.to
-                );
+                )?;
             }
             json_rows.push(json!({
                 "from": e.from, "to": e.to, "port": e.port,
@@ -126,6 +128,7 @@ pub fn run(args: Args) -> Result<Exit> {
             }));
         }
         json_files.push(json!({ "file": file.display().to_string(), "expectations": json_rows }));
+        out.flush()?;
     }
     match args.format {
         crate::cli::Format::Text => {
@@ -136,17 +139,19 @@ pub fn run(args: Args) -> Result<Exit> {
                 String::new()
             };
             let style = if failed + bad == 0 { GREEN } else { RED };
-            anstream::println!("{}{bad_note}", paint(style, summary));
+            writeln!(out, "{}{bad_note}", paint(style, summary))?;
         }
         crate::cli::Format::Json => {
-            println!(
+            writeln!(
+                out,
                 "{}",
                 serde_json::to_string_pretty(
                     &json!({ "passed": passed, "failed": failed, "bad_input": bad, "files": json_files })
                 )?
-            );
+            )?;
         }
     }
+    out.finish()?;
     Ok(if bad > 0 {
         Exit::BadInput
     } else if failed > 0 {

@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::Exit;
+use crate::out::Out;
 use awsreach_sim::Code;
 
 use crate::render::paint;
@@ -29,6 +30,7 @@ fn first_sentence(s: &str) -> &str {
 }
 
 pub fn run(args: Args) -> Result<Exit> {
+    let mut out = Out::stdout();
     if args.list {
         let w = Code::ALL
             .iter()
@@ -36,12 +38,14 @@ pub fn run(args: Args) -> Result<Exit> {
             .max()
             .unwrap_or(0);
         for c in Code::ALL {
-            anstream::println!(
+            writeln!(
+                out,
                 "{}  {}",
                 paint(BOLD, format!("{:<w$}", c.as_str())),
                 first_sentence(c.meaning())
-            );
+            )?;
         }
+        out.finish()?;
         return Ok(Exit::Ok);
     }
     let text = args.code.as_deref().unwrap_or_default();
@@ -59,18 +63,25 @@ pub fn run(args: Args) -> Result<Exit> {
         }
         return Ok(Exit::BadInput);
     };
-    anstream::println!("{}", paint(BOLD, code));
-    anstream::println!("\n{}", code.meaning());
-    anstream::println!("\n{} {}", paint(BOLD, "Typical fix:"), code.typical_fix());
+    writeln!(out, "{}", paint(BOLD, code))?;
+    writeln!(out, "\n{}", code.meaning())?;
+    writeln!(
+        out,
+        "\n{} {}",
+        paint(BOLD, "Typical fix:"),
+        code.typical_fix()
+    )?;
     if let Some(ra) = code.reachability_analyzer() {
-        anstream::println!(
+        writeln!(
+            out,
             "\n{}",
             paint(
                 DIM,
                 format!("AWS Reachability Analyzer reports this as {ra}.")
             )
-        );
+        )?;
     }
+    out.finish()?;
     Ok(Exit::Ok)
 }
 
@@ -81,7 +92,8 @@ fn strsim_score(a: &str, b: &str) -> f64 {
         .filter(|w| !w.is_empty() && b.contains(*w))
         .count();
     common as f64
-        + if b.starts_with(&a[..a.len().min(3)]) {
+        // The first three characters (not bytes: `explain éé` is a user's typo too).
+        + if b.starts_with(&a.chars().take(3).collect::<String>()) {
             0.5
         } else {
             0.0

@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::Exit;
+use crate::out::{Out, OutputError};
 use crate::render::paint;
 use crate::style::{DIM, ERROR as RED, HEADER, OK as GREEN};
 use awsreach_gen::Profile;
@@ -146,6 +147,7 @@ pub fn run(args: Args) -> Result<Exit> {
     );
 
     let bar = progress(limit);
+    let mut out = Out::stdout();
     let started = Instant::now();
     let mut total = Report::default();
     let (mut scenarios, mut failed_scenarios) = (0u64, 0u64);
@@ -196,7 +198,7 @@ pub fn run(args: Args) -> Result<Exit> {
                     }
                     _ => None,
                 };
-                bar.suspend(|| print_violation(v, &replay_cmd, written.as_ref()));
+                bar.suspend(|| print_violation(&mut out, v, &replay_cmd, written.as_ref()))?;
             }
             if args.fail_fast {
                 total.absorb(case.report);
@@ -207,7 +209,14 @@ pub fn run(args: Args) -> Result<Exit> {
         iteration += 1;
     }
     bar.finish_and_clear();
-    summary(&total, scenarios, failed_scenarios, started.elapsed());
+    summary(
+        &mut out,
+        &total,
+        scenarios,
+        failed_scenarios,
+        started.elapsed(),
+    )?;
+    out.finish()?;
     Ok(if total.violations.is_empty() {
         Exit::Ok
     } else {
@@ -255,20 +264,34 @@ fn write_failure(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
-fn print_violation(v: &Violation, replay: &str, written: Option<&(PathBuf, String, usize)>) {
-    anstream::println!("{} {v}", paint(RED, "✘"));
-    anstream::println!("    {} {replay}", paint(DIM, "replay:"));
+fn print_violation(
+    out: &mut Out,
+    v: &Violation,
+    replay: &str,
+    written: Option<&(PathBuf, String, usize)>,
+) -> Result<(), OutputError> {
+    writeln!(out, "{} {v}", paint(RED, "✘"))?;
+    writeln!(out, "    {} {replay}", paint(DIM, "replay:"))?;
     if let Some((path, cmd, steps)) = written {
-        anstream::println!(
+        writeln!(
+            out,
             "    {} {} ({steps} shrink steps)",
             paint(DIM, "shrunk:"),
             path.display()
-        );
-        anstream::println!("    {} {cmd}", paint(DIM, "replay:"));
+        )?;
+        writeln!(out, "    {} {cmd}", paint(DIM, "replay:"))?;
     }
+    // Before the progress bar draws again on standard error.
+    out.flush()
 }
 
-fn summary(total: &Report, scenarios: u64, failed: u64, elapsed: Duration) {
+fn summary(
+    out: &mut Out,
+    total: &Report,
+    scenarios: u64,
+    failed: u64,
+    elapsed: Duration,
+) -> Result<(), OutputError> {
     let secs = elapsed.as_secs_f64().max(1e-9);
     let style = if total.violations.is_empty() {
         GREEN
@@ -279,22 +302,29 @@ fn summary(total: &Report, scenarios: u64, failed: u64, elapsed: Duration) {
         .iter()
         .map(|&i| format!("{i} {}", total.checked(i)))
         .collect();
-    anstream::println!("{}", paint(DIM, format!("checks: {}", checks.join(", "))));
+    writeln!(
+        out,
+        "{}",
+        paint(DIM, format!("checks: {}", checks.join(", ")))
+    )?;
     let mut verdicts: Vec<(&str, usize)> = total.verdicts.iter().map(|(k, n)| (*k, *n)).collect();
     verdicts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let verdicts: Vec<String> = verdicts.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    anstream::println!(
+    writeln!(
+        out,
         "{}",
         paint(DIM, format!("verdicts: {}", verdicts.join(", ")))
-    );
-    anstream::println!(
+    )?;
+    writeln!(
+        out,
         "{}",
         paint(
             style,
             format!("scenarios: {} passed, {failed} failed", scenarios - failed)
         )
-    );
-    anstream::println!(
+    )?;
+    writeln!(
+        out,
         "{}",
         paint(
             style,
@@ -304,18 +334,20 @@ fn summary(total: &Report, scenarios: u64, failed: u64, elapsed: Duration) {
                 total.failed_probes
             )
         )
-    );
+    )?;
     let build = if cfg!(debug_assertions) {
         "debug build"
     } else {
         "release build"
     };
-    anstream::println!(
+    writeln!(
+        out,
         "{:.1} scenarios/s, {:.0} probes/s ({:.1} s, {build})",
         scenarios as f64 / secs,
         total.probes as f64 / secs,
         secs
-    );
+    )?;
+    Ok(())
 }
 
 fn replay(file: &Path, cfg: &mut Config) -> Result<Exit> {
@@ -331,11 +363,13 @@ fn replay(file: &Path, cfg: &mut Config) -> Result<Exit> {
     let probes = replay_probes(&spec, 0, cfg.probes);
     let started = Instant::now();
     let report = fuzz::check(&spec, &probes, 0, cfg);
+    let mut out = Out::stdout();
     for v in &report.violations {
-        anstream::println!("{} {v}", paint(RED, "✘"));
+        writeln!(out, "{} {v}", paint(RED, "✘"))?;
     }
     let failed = u64::from(!report.violations.is_empty());
-    summary(&report, 1, failed, started.elapsed());
+    summary(&mut out, &report, 1, failed, started.elapsed())?;
+    out.finish()?;
     Ok(if report.violations.is_empty() {
         Exit::Ok
     } else {

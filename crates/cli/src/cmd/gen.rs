@@ -88,7 +88,7 @@ pub fn run(args: Args) -> Result<Exit> {
     }
     let text = awsreach_model::to_ron(&spec);
     match &args.output {
-        None => print!("{text}"),
+        None => crate::out::print(&text)?,
         Some(path) => {
             std::fs::write(path, &text)
                 .with_context(|| format!("cannot write {}", path.display()))?;

@@ -27,12 +27,14 @@ pub struct Args {
 pub fn run(args: Args) -> Result<Exit> {
     let loaded = crate::load::scenario(&args.file)?;
     let topology = Topology::build(&loaded.scenario);
+    let mut out = crate::out::Out::stdout();
     if args.vpc_groups {
         for (i, group) in topology.connected_vpcs().iter().enumerate() {
-            anstream::println!("group {}: {}", i + 1, group.join(", "));
+            writeln!(out, "group {}: {}", i + 1, group.join(", "))?;
         }
     } else {
-        print!("{}", topology.to_dot());
+        out.write_str(&topology.to_dot())?;
     }
+    out.finish()?;
     Ok(Exit::Ok)
 }

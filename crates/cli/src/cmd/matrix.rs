@@ -7,7 +7,7 @@ use anyhow::Result;
 use crate::cli::Exit;
 use awsreach_sim::{Code, Engine, Node, Outcome};
 use clap::ValueEnum;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -145,7 +145,7 @@ pub fn run(args: Args) -> Result<Exit> {
         bar,
     };
     let mut row = |i: usize| -> Vec<Option<Outcome>> { blocks.row(i) };
-    let mut out = std::io::BufWriter::new(anstream::stdout().lock());
+    let mut out = crate::out::Out::stdout();
     let rn: Vec<String> = rows.iter().map(|n| engine.node_name(*n)).collect();
     let cn: Vec<String> = cols.iter().map(|n| engine.node_name(*n)).collect();
     match args.format {
@@ -238,7 +238,7 @@ pub fn run(args: Args) -> Result<Exit> {
             }
         }
     }
-    out.flush()?;
+    out.finish()?;
     blocks.bar.finish_and_clear();
     Ok(Exit::Ok)
 }

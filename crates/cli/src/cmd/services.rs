@@ -38,10 +38,10 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     let entries = catalog::catalog();
     match args.format {
-        Format::Text => anstream::print!("{}", text(entries)),
+        Format::Text => crate::out::print(&text(entries))?,
         Format::Json => {
             let rows: Vec<ServiceJson> = entries.iter().map(ServiceJson::from).collect();
-            println!("{}", serde_json::to_string_pretty(&rows)?);
+            crate::out::print(&(serde_json::to_string_pretty(&rows)? + "\n"))?;
         }
     }
     Ok(Exit::Ok)

@@ -56,8 +56,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let loaded = load::scenario(&args.file)?;
     let doc = Doc::new(&loaded.scenario, &loaded.spec, &loaded.warnings);
     match args.format {
-        Format::Text => anstream::print!("{}", doc.text()),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&doc)?),
+        Format::Text => crate::out::print(&doc.text())?,
+        Format::Json => crate::out::print(&(serde_json::to_string_pretty(&doc)? + "\n"))?,
     }
     Ok(Exit::Ok)
 }

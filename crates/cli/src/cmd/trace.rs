@@ -115,11 +115,10 @@ pub fn run(args: Args) -> Result<Exit> {
         }
     };
     match args.format {
-        crate::cli::Format::Text => anstream::print!("{}", render::trace_text(&trace)),
-        crate::cli::Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&render::trace_json(&trace))?
-        ),
+        crate::cli::Format::Text => crate::out::print(&render::trace_text(&trace))?,
+        crate::cli::Format::Json => {
+            crate::out::print(&(serde_json::to_string_pretty(&render::trace_json(&trace))? + "\n"))?
+        }
     }
     Ok(if trace.verdict.is_reachable() {
         Exit::Ok

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::Exit;
 use crate::load::{self, Message, Outcome, Source};
+use crate::out::Out;
 use crate::style;
 
 const LONG_ABOUT: &str = "\
@@ -40,6 +41,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     let mut exit = Exit::Ok;
+    let mut out = Out::stdout();
     for path in &args.files {
         let source = match Source::read(path) {
             Ok(s) => s,
@@ -55,13 +57,14 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                 warnings.iter().for_each(Message::eprint);
                 let ok = style::OK;
                 if warnings.is_empty() {
-                    anstream::println!("{}: {ok}ok{ok:#}", source.name);
+                    writeln!(out, "{}: {ok}ok{ok:#}", source.name)?;
                 } else {
-                    anstream::println!(
+                    writeln!(
+                        out,
                         "{}: {ok}ok{ok:#} ({})",
                         source.name,
                         load::counts(0, warnings.len())
-                    );
+                    )?;
                 }
             }
             Outcome::Invalid { errors, warnings } => {
@@ -74,6 +77,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                 exit = exit.max(Exit::BadInput);
             }
         }
+        out.flush()?;
     }
+    out.finish()?;
     Ok(exit)
 }

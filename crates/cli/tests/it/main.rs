@@ -2,6 +2,7 @@
 //! exit code for `validate`, `show` and `services`.
 
 mod gen_fuzz;
+mod output;
 mod tracing;
 
 use std::path::{Path, PathBuf};
