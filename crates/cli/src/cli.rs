@@ -70,6 +70,13 @@ pub enum Command {
     Gen(cmd::r#gen::Args),
     /// Generate scenarios and check invariants; shrink and save what breaks
     Fuzz(cmd::fuzz::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell)
+    Completions(cmd::completions::Args),
+    /// Print the man page (roff)
+    Man(cmd::completions::ManArgs),
+    /// Print the ids a scenario offers to --from/--to (used by the completion scripts)
+    #[command(hide = true)]
+    CompleteIds(cmd::completions::IdsArgs),
 }
 
 impl Command {
@@ -86,6 +93,9 @@ impl Command {
             Command::Fuzz(a) => cmd::fuzz::run(a),
             Command::Graph(a) => cmd::graph::run(a),
             Command::BenchScenario(a) => cmd::bench_scenario::run(a),
+            Command::Completions(a) => cmd::completions::run(a),
+            Command::Man(a) => cmd::completions::man(a),
+            Command::CompleteIds(a) => cmd::completions::ids(a),
         }
     }
 }

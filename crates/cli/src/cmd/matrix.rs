@@ -27,10 +27,10 @@ pub struct Args {
     /// Scenario file (RON).
     pub file: PathBuf,
     /// Keep only these sources (ids or kinds, comma-separated).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_name = "ID_OR_KIND")]
     pub from: Vec<String>,
     /// Keep only these destinations (ids or kinds, comma-separated).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_name = "ID_OR_KIND")]
     pub to: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = MatrixFormat::Text)]

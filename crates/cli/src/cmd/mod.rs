@@ -3,6 +3,7 @@
 
 pub mod bench_scenario;
 pub mod check;
+pub mod completions;
 pub mod explain;
 pub mod fuzz;
 pub mod r#gen;

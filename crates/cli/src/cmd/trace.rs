@@ -29,10 +29,10 @@ pub struct Args {
     /// Scenario file (RON).
     pub file: PathBuf,
     /// Source: a function, resource, external host, service or trigger id, `internet`, or an IP.
-    #[arg(long)]
+    #[arg(long, value_name = "ID")]
     pub from: String,
     /// Destination: a function, resource, external host, service id, `internet`, or an IP.
-    #[arg(long)]
+    #[arg(long, value_name = "ID")]
     pub to: String,
     /// Destination port (default: the destination's first listener, else 443).
     #[arg(long)]

@@ -1,6 +1,7 @@
 //! CLI tests: the clap definition, and the real binary's stdout, stderr and
 //! exit code for `validate`, `show` and `services`.
 
+mod completions;
 mod gen_fuzz;
 mod output;
 mod tracing;
