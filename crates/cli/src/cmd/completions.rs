@@ -61,10 +61,7 @@ pub struct IdsArgs {
 }
 
 pub fn run(args: Args) -> Result<Exit> {
-    let script = script(args.shell);
-    let mut out = std::io::stdout().lock();
-    out.write_all(script.as_bytes())?;
-    out.flush()?;
+    crate::out::print(&script(args.shell))?;
     Ok(Exit::Ok)
 }
 
@@ -192,9 +189,7 @@ complete -c awsreach -n "__fish_seen_subcommand_from trace matrix" -l to -f -r -
 "#;
 
 pub fn man(_args: ManArgs) -> Result<Exit> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(&man_page()?)?;
-    out.flush()?;
+    crate::out::print(&String::from_utf8(man_page()?)?)?;
     Ok(Exit::Ok)
 }
 
@@ -248,7 +243,7 @@ pub fn ids(args: IdsArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     };
     let sc = &checked.scenario;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::out::Out::stdout();
     let names = sc
         .functions
         .iter()
@@ -261,11 +256,9 @@ pub fn ids(args: IdsArgs) -> Result<Exit> {
     let mut seen = std::collections::HashSet::new();
     for n in names.chain(std::iter::once(&internet)) {
         if seen.insert(n.clone()) {
-            // A closed pipe (the shell stopped reading) is not an error here.
-            if writeln!(out, "{n}").is_err() {
-                break;
-            }
+            writeln!(out, "{n}")?;
         }
     }
+    out.finish()?;
     Ok(Exit::Ok)
 }
