@@ -122,6 +122,15 @@ pub enum Problem {
     },
     #[error("duplicate route to {dest}")]
     DuplicateRoute { dest: String },
+    #[error("`{what}` cannot be missing for {kind} `{id}`: it is data of {applies}")]
+    MissingNotApplicable {
+        what: &'static str,
+        kind: &'static str,
+        id: String,
+        applies: &'static str,
+    },
+    #[error("`{what}` of `{id}` is already listed as missing")]
+    DuplicateMissing { what: &'static str, id: String },
     // Warnings: legal, but probably not what the author meant.
     #[error(
         "nat gateway `{nat}` sits in subnet `{subnet}`, whose route table has no 0.0.0.0/0 route to an internet gateway"
@@ -201,6 +210,10 @@ impl Problem {
             Problem::TriggerNeedsVpc { .. } => {
                 "add `subnets: [...]` and `security_groups: [...]` of the cluster or broker".into()
             }
+            Problem::MissingNotApplicable { applies, .. } => {
+                format!("name {applies} in `entity`, or pick the kind of data that is missing")
+            }
+            Problem::DuplicateMissing { .. } => "list each missing piece once".into(),
             _ => return None,
         })
     }

@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use crate::catalog::Invokes;
 use crate::net::{Listener, PortRange, Protocol};
-use crate::spec::{EndpointKind, Expect, PollerMode, ResourceKind, RuleAction, TriggerSource};
+use crate::spec::{
+    EndpointKind, Expect, MissingKind, PollerMode, ResourceKind, RuleAction, TriggerSource,
+};
 
 macro_rules! ids {
     ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
@@ -66,6 +68,9 @@ pub struct Scenario {
     pub peerings: Vec<Peering>,
     pub transit_gateways: Vec<TransitGateway>,
     pub expectations: Vec<Expectation>,
+    /// Data the scenario lacks, sorted by (entity, what) with no two alike:
+    /// ask with [`Scenario::missing`].
+    pub missing: Vec<Missing>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -444,6 +449,31 @@ pub struct Expectation {
     pub note: Option<String>,
 }
 
+/// An entity of the checked scenario by its typed index, for data keyed by
+/// entity (the `missing` section). Only the kinds that data can be missing
+/// for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum EntityRef {
+    Subnet(SubnetId),
+    RouteTable(RouteTableId),
+    SecurityGroup(SgId),
+    NetworkAcl(NaclId),
+    Resource(ResourceId),
+    Function(FunctionId),
+    VpcEndpoint(EndpointId),
+    TransitGateway(TgwId),
+}
+
+/// One piece of data the scenario lacks: a verdict that depends on it is
+/// `unknown`, naming it (from the `missing` section of the file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    pub entity: EntityRef,
+    pub what: MissingKind,
+    /// Where the data should have come from, in words.
+    pub note: Option<String>,
+}
+
 /// Every kind of entity a scenario names, for messages and lookups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum EntityKind {
@@ -489,6 +519,40 @@ impl EntityKind {
 }
 
 impl Scenario {
+    /// What the scenario says is missing of kind `what` for `entity`, if it
+    /// says so: a binary search, no allocation.
+    #[inline]
+    pub fn missing(&self, entity: EntityRef, what: MissingKind) -> Option<&Missing> {
+        if self.missing.is_empty() {
+            return None;
+        }
+        self.missing
+            .binary_search_by(|m| (m.entity, m.what).cmp(&(entity, what)))
+            .ok()
+            .map(|i| &self.missing[i])
+    }
+
+    /// Everything missing for `entity`, of any kind.
+    pub fn missing_for(&self, entity: EntityRef) -> &[Missing] {
+        let start = self.missing.partition_point(|m| m.entity < entity);
+        let end = self.missing.partition_point(|m| m.entity <= entity);
+        &self.missing[start..end]
+    }
+
+    /// The id users know an entity by.
+    pub fn entity_name(&self, entity: EntityRef) -> &str {
+        match entity {
+            EntityRef::Subnet(i) => &self.subnets[i.ix()].name,
+            EntityRef::RouteTable(i) => &self.route_tables[i.ix()].name,
+            EntityRef::SecurityGroup(i) => &self.security_groups[i.ix()].name,
+            EntityRef::NetworkAcl(i) => &self.network_acls[i.ix()].name,
+            EntityRef::Resource(i) => &self.resources[i.ix()].name,
+            EntityRef::Function(i) => &self.functions[i.ix()].name,
+            EntityRef::VpcEndpoint(i) => &self.endpoints[i.ix()].name,
+            EntityRef::TransitGateway(i) => &self.transit_gateways[i.ix()].name,
+        }
+    }
+
     pub fn service_by_id(&self, id: &str) -> Option<ServiceId> {
         self.services
             .iter()

@@ -545,7 +545,7 @@ pub struct MissingSpec {
 }
 
 /// What kind of data is missing for an entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum MissingKind {
     /// A subnet's route table (its association could not be read).
     RouteTable,
@@ -561,4 +561,32 @@ pub enum MissingKind {
     TgwRoutes,
     /// A function's resource-based policy or an endpoint's policy.
     Policy,
+}
+
+impl MissingKind {
+    /// The name written in a scenario file (`RouteTable`, `Rules`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            MissingKind::RouteTable => "RouteTable",
+            MissingKind::NetworkAcl => "NetworkAcl",
+            MissingKind::Routes => "Routes",
+            MissingKind::Rules => "Rules",
+            MissingKind::Placement => "Placement",
+            MissingKind::TgwRoutes => "TgwRoutes",
+            MissingKind::Policy => "Policy",
+        }
+    }
+
+    /// The missing data in words, for messages: "the route table of subnet x".
+    pub fn noun(self) -> &'static str {
+        match self {
+            MissingKind::RouteTable => "route table association",
+            MissingKind::NetworkAcl => "network acl association",
+            MissingKind::Routes => "routes",
+            MissingKind::Rules => "rules",
+            MissingKind::Placement => "placement (subnets and security groups)",
+            MissingKind::TgwRoutes => "transit gateway routes",
+            MissingKind::Policy => "policy",
+        }
+    }
 }

@@ -4,6 +4,7 @@
 mod defaults;
 mod edit;
 mod errors;
+mod missing;
 mod roundtrip;
 mod warnings;
 

@@ -16,6 +16,8 @@ use crate::net::{Listener, PortRange};
 use crate::scenario::*;
 use crate::spec::*;
 
+mod missing;
+
 /// A validated scenario and the warnings found on the way.
 #[derive(Debug, Clone)]
 pub struct Checked {
@@ -152,6 +154,7 @@ impl<'a> Validator<'a> {
                 peerings: Vec::new(),
                 transit_gateways: Vec::new(),
                 expectations: Vec::new(),
+                missing: Vec::new(),
             },
             diags: Vec::new(),
             ids: HashMap::new(),
@@ -229,6 +232,29 @@ impl<'a> Validator<'a> {
         entity: &str,
     ) -> Option<T> {
         resolve_in(&mut self.diags, map, kind, id, at, entity)
+    }
+
+    /// Records an unknown reference to an id that must name an entity of
+    /// one of `kinds`, with the known ids of those kinds and a suggestion.
+    fn unknown_id(&mut self, at: String, id: &str, noun: &'static str, kinds: &[EntityKind]) {
+        let mut known: Vec<String> = self
+            .ids
+            .iter()
+            .filter(|(_, k)| kinds.contains(k))
+            .map(|(n, _)| n.to_string())
+            .collect();
+        known.sort();
+        let suggestion = crate::suggest(id, known.iter().map(|s| s.as_str()));
+        self.err(
+            at,
+            id,
+            Problem::UnknownRef {
+                kind: noun,
+                id: id.into(),
+                known,
+                suggestion,
+            },
+        );
     }
 
     fn resolve_service(&mut self, id: &str, at: String, entity: &str) -> Option<ServiceId> {
@@ -383,6 +409,7 @@ impl<'a> Validator<'a> {
         self.triggers();
         self.external_hosts();
         self.expectations(spec);
+        self.missing();
         if !self.diags.iter().any(|d| d.severity() == Severity::Error) {
             self.warnings();
         }

@@ -1,0 +1,105 @@
+//! The `missing` section: data the scenario lacks (an importer could not
+//! read it). Each entry must name a declared entity of a kind the data
+//! belongs to; the checked list is sorted so that [`Scenario::missing`] is a
+//! binary search.
+
+use crate::error::Problem;
+use crate::scenario::{EntityKind, EntityRef, Missing};
+use crate::spec::MissingKind;
+
+use super::Validator;
+
+/// The kinds of entity a kind of missing data belongs to, and the same in
+/// words for messages.
+pub(super) fn applies_to(what: MissingKind) -> (&'static [EntityKind], &'static str) {
+    use EntityKind as K;
+    match what {
+        MissingKind::RouteTable => (&[K::Subnet], "a subnet"),
+        MissingKind::NetworkAcl => (&[K::Subnet], "a subnet"),
+        MissingKind::Routes => (&[K::RouteTable], "a route table"),
+        MissingKind::Rules => (
+            &[K::SecurityGroup, K::NetworkAcl],
+            "a security group or a network acl",
+        ),
+        MissingKind::Placement => (&[K::Function, K::Resource], "a function or a resource"),
+        MissingKind::TgwRoutes => (&[K::TransitGateway], "a transit gateway"),
+        MissingKind::Policy => (
+            &[K::Function, K::VpcEndpoint],
+            "a function or a vpc endpoint",
+        ),
+    }
+}
+
+impl Validator<'_> {
+    pub(super) fn missing(&mut self) {
+        let spec = self.spec;
+        let mut out: Vec<(Missing, usize)> = Vec::with_capacity(spec.missing.len());
+        for (i, m) in spec.missing.iter().enumerate() {
+            let at = || format!("missing[{i}].entity");
+            let (kinds, applies) = applies_to(m.what);
+            let Some(&kind) = self.ids.get(m.entity.as_str()) else {
+                self.unknown_id(at(), &m.entity, "entity", kinds);
+                continue;
+            };
+            if !kinds.contains(&kind) {
+                self.err(
+                    at(),
+                    &m.entity,
+                    Problem::MissingNotApplicable {
+                        what: m.what.name(),
+                        kind: kind.noun(),
+                        id: m.entity.clone(),
+                        applies,
+                    },
+                );
+                continue;
+            }
+            let id = m.entity.as_str();
+            let entity = match kind {
+                EntityKind::Subnet => self.subnet.get(id).map(|x| EntityRef::Subnet(*x)),
+                EntityKind::RouteTable => self.rt.get(id).map(|x| EntityRef::RouteTable(*x)),
+                EntityKind::SecurityGroup => self.sg.get(id).map(|x| EntityRef::SecurityGroup(*x)),
+                EntityKind::NetworkAcl => self.nacl.get(id).map(|x| EntityRef::NetworkAcl(*x)),
+                EntityKind::Resource => self.resource.get(id).map(|x| EntityRef::Resource(*x)),
+                EntityKind::Function => self.function.get(id).map(|x| EntityRef::Function(*x)),
+                EntityKind::VpcEndpoint => self.vpce.get(id).map(|x| EntityRef::VpcEndpoint(*x)),
+                EntityKind::TransitGateway => {
+                    self.tgw.get(id).map(|x| EntityRef::TransitGateway(*x))
+                }
+                _ => None,
+            };
+            // Declared but not built (its own errors are reported): nothing
+            // more to say here.
+            let Some(entity) = entity else { continue };
+            out.push((
+                Missing {
+                    entity,
+                    what: m.what,
+                    note: m.note.clone(),
+                },
+                i,
+            ));
+        }
+        out.sort_by(|a, b| (a.0.entity, a.0.what, a.1).cmp(&(b.0.entity, b.0.what, b.1)));
+        let mut kept: Vec<Missing> = Vec::with_capacity(out.len());
+        for (m, i) in out {
+            if kept
+                .last()
+                .is_some_and(|k| (k.entity, k.what) == (m.entity, m.what))
+            {
+                let id = spec.missing[i].entity.clone();
+                self.err(
+                    format!("missing[{i}]"),
+                    &id,
+                    Problem::DuplicateMissing {
+                        what: m.what.name(),
+                        id: id.clone(),
+                    },
+                );
+                continue;
+            }
+            kept.push(m);
+        }
+        self.out.missing = kept;
+    }
+}
