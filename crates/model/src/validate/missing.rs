@@ -80,7 +80,7 @@ impl Validator<'_> {
                 i,
             ));
         }
-        out.sort_by(|a, b| (a.0.entity, a.0.what, a.1).cmp(&(b.0.entity, b.0.what, b.1)));
+        out.sort_by_key(|(m, i)| (m.entity, m.what, *i));
         let mut kept: Vec<Missing> = Vec::with_capacity(out.len());
         for (m, i) in out {
             if kept
