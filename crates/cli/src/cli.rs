@@ -62,6 +62,8 @@ pub enum Command {
     Check(cmd::check::Args),
     /// Reachability table of every source against every destination
     Matrix(cmd::matrix::Args),
+    /// What a change opens and breaks: the reachability of two scenarios compared
+    Diff(cmd::diff::Args),
     /// Draw the topology as Graphviz DOT
     Graph(cmd::graph::Args),
     /// Write the benchmark topology of a given size, to time your own machine
@@ -91,6 +93,7 @@ impl Command {
             Command::Matrix(a) => cmd::matrix::run(a),
             Command::Gen(a) => cmd::r#gen::run(a),
             Command::Fuzz(a) => cmd::fuzz::run(a),
+            Command::Diff(a) => cmd::diff::run(a),
             Command::Graph(a) => cmd::graph::run(a),
             Command::BenchScenario(a) => cmd::bench_scenario::run(a),
             Command::Completions(a) => cmd::completions::run(a),

@@ -4,6 +4,7 @@
 //! Pure: no I/O. A blocked packet is data ([`Blocked`]), not an error.
 
 mod code;
+pub mod diff;
 mod engine;
 mod fix;
 mod matrix;

@@ -269,6 +269,13 @@ impl Engine {
     /// The outcome of every `rows × cols` pair, computed once per pair of
     /// equivalence classes (in parallel) and exact for every cell.
     pub fn matrix(&self, rows: &[Node], cols: &[Node]) -> Matrix {
+        self.matrix_with(rows, cols, &ProbeOptions::default())
+    }
+
+    /// [`Engine::matrix`] with probe options for every cell (a port for the
+    /// flows, say); a cell whose probe the options make meaningless (an API
+    /// call on a port other than 443) is `None`.
+    pub fn matrix_with(&self, rows: &[Node], cols: &[Node], opts: &ProbeOptions) -> Matrix {
         let principals = self
             .sc
             .functions
@@ -291,7 +298,6 @@ impl Engine {
             .iter()
             .map(|reps| self.default_port(CallKind::Flow, cols[reps[0]]))
             .collect();
-        let defaults = ProbeOptions::default();
         let pair = |rc: usize, cc: usize| -> Option<Outcome> {
             // Any member pair that is not a node paired with itself stands for the class pair.
             let (i, j) = row_reps[rc]
@@ -301,9 +307,7 @@ impl Engine {
             let (from, to) = (rows[i], cols[j]);
             // Meaningless pairs (a service to a resource, say) build no error text.
             natural_kind(from, to).ok()?;
-            let probe = self
-                .probe_with(from, to, &defaults, Some(col_flow[cc]))
-                .ok()?;
+            let probe = self.probe_with(from, to, opts, Some(col_flow[cc])).ok()?;
             Some(self.outcome(&probe))
         };
         // Tiles of a few row classes by a few hundred column classes, so the

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::cli::Exit;
+use awsreach_sim::diff::node_kind;
 use awsreach_sim::{Code, Engine, Node, Outcome};
 use clap::ValueEnum;
 use std::io::IsTerminal as _;
@@ -45,19 +46,9 @@ pub enum MatrixFormat {
     Markdown,
 }
 
-fn kind_of(n: Node) -> &'static str {
-    match n {
-        Node::Function(_) => "function",
-        Node::Resource(_) => "resource",
-        Node::Service(_) => "service",
-        Node::Trigger(_) => "trigger",
-        Node::Host(_) => "host",
-        Node::Internet => "internet",
-        Node::Ip(_) => "ip",
-    }
-}
-
-fn keep(engine: &Engine, nodes: Vec<Node>, filter: &[String]) -> Vec<Node> {
+/// The nodes a `--from`/`--to` filter keeps: those whose kind or id it names
+/// (all of them when the filter is empty). Shared with `diff`.
+pub(crate) fn keep(engine: &Engine, nodes: Vec<Node>, filter: &[String]) -> Vec<Node> {
     if filter.is_empty() {
         return nodes;
     }
@@ -66,9 +57,14 @@ fn keep(engine: &Engine, nodes: Vec<Node>, filter: &[String]) -> Vec<Node> {
         .filter(|n| {
             filter
                 .iter()
-                .any(|f| f == kind_of(*n) || *f == engine.node_name(*n))
+                .any(|f| f == node_kind(*n) || *f == engine.node_name(*n))
         })
         .collect()
+}
+
+/// True when a filter word is a node kind or an id of the scenario.
+pub(crate) fn known_filter(engine: &Engine, f: &str) -> bool {
+    ["function", "resource", "service", "host", "internet"].contains(&f) || engine.node(f).is_ok()
 }
 
 /// Cells per block of rows computed together (bounds the class table).
@@ -112,9 +108,7 @@ pub fn run(args: Args) -> Result<Exit> {
     let rows = keep(&engine, engine.sources(), &args.from);
     let cols = keep(&engine, engine.destinations(), &args.to);
     for f in args.from.iter().chain(&args.to) {
-        let known = ["function", "resource", "service", "host", "internet"].contains(&f.as_str())
-            || engine.node(f).is_ok();
-        if !known {
+        if !known_filter(&engine, f) {
             anstream::eprintln!(
                 "{}: error: unknown id or kind `{f}` in a filter",
                 args.file.display()

@@ -4,6 +4,7 @@
 pub mod bench_scenario;
 pub mod check;
 pub mod completions;
+pub mod diff;
 pub mod explain;
 pub mod fuzz;
 pub mod r#gen;

@@ -2,6 +2,7 @@
 //! exit code for `validate`, `show` and `services`.
 
 mod completions;
+mod diff;
 mod gen_fuzz;
 mod output;
 mod tracing;

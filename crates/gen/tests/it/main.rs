@@ -3,6 +3,7 @@
 //! patterns the seed guide and aws-rules.md care about do appear.
 
 mod coverage;
+mod diff;
 mod probes;
 mod properties;
 

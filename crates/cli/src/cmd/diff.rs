@@ -1,0 +1,501 @@
+//! `awsreach diff`: what a change to a scenario opens and breaks, call by call.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use awsreach_sim::diff::{ChangeKind, Key, ReachDiff, Side};
+use awsreach_sim::{Direction, Engine, Outcome, ProbeOptions, Trace, Verdict};
+use clap::ValueEnum;
+use serde_json::{Value, json};
+
+use crate::cli::Exit;
+use crate::cmd::matrix::{keep, known_filter};
+use crate::render::{kind_str, paint};
+use crate::style::{DIM, ERROR as RED, HEADER as BOLD, OK as GREEN, WARNING as YELLOW};
+
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Compares the complete reachability of two versions of a scenario: every source x
+destination both have, matched by id (never by position), probed the way `matrix` does.
+Changes are grouped by kind:
+  newly-blocked    reachable before, blocked after (with the new blocking hop, code, why)
+  newly-reachable  blocked before, reachable after (with the path it now takes)
+  code-changed     blocked before and after, for a different reason
+  added, removed   sources or destinations only in AFTER / only in BEFORE
+
+Examples:
+  awsreach diff before.ron after.ron
+  awsreach diff before.ron after.ron --format markdown > comment.md
+  awsreach diff before.ron after.ron --from function --to service --fail-on newly-blocked
+
+CSV columns: change,from,to,call,before,after,hop,component,why (for added/removed
+entities: change,id,,kind).
+Exit status: 1 when a change of a `--fail-on` kind was found, 0 otherwise, 2 bad input.")]
+pub struct Args {
+    /// The scenario before the change.
+    pub before: PathBuf,
+    /// The scenario after the change.
+    pub after: PathBuf,
+    /// Keep only these sources (ids or kinds, comma-separated), as `matrix`.
+    #[arg(long, value_delimiter = ',')]
+    pub from: Vec<String>,
+    /// Keep only these destinations (ids or kinds, comma-separated), as `matrix`.
+    #[arg(long, value_delimiter = ',')]
+    pub to: Vec<String>,
+    /// Probe network flows on this port (API calls are HTTPS: compared only for 443).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit with 1 when a change of one of these kinds is found (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub fail_on: Vec<FailOn>,
+    /// Changes listed per kind in text and markdown (0: all); JSON and CSV list all.
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Csv,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    NewlyBlocked,
+    /// Newly reachable (also `newly-reachable`).
+    #[value(alias = "newly-reachable")]
+    NewlyOpen,
+    CodeChanged,
+    Added,
+    Removed,
+    /// Any change at all.
+    Any,
+}
+
+/// One change with what the traces say about it.
+struct Shown<'d> {
+    kind: ChangeKind,
+    from: &'d Key,
+    to: &'d Key,
+    call: String,
+    before: Outcome,
+    after: Outcome,
+    /// The blocking hop after (newly blocked, code changed) or before (newly reachable).
+    block: Option<BlockAt>,
+    /// The hops' components, forward direction, after (newly reachable).
+    path: Vec<String>,
+}
+
+struct BlockAt {
+    step: usize,
+    kind: &'static str,
+    component: String,
+    detail: String,
+    why: String,
+}
+
+fn block_at(t: &Trace) -> Option<BlockAt> {
+    let Verdict::Blocked(b) = &t.verdict else {
+        return None;
+    };
+    let h = t.hops.get(b.hop)?;
+    Some(BlockAt {
+        step: b.hop + 1,
+        kind: h.kind,
+        component: h.component.clone(),
+        detail: h.detail.clone(),
+        why: b.why.clone(),
+    })
+}
+
+fn path_of(t: &Trace) -> Vec<String> {
+    let mut path: Vec<String> = Vec::new();
+    for h in t.hops.iter().filter(|h| h.direction == Direction::Forward) {
+        if path.last() != Some(&h.component) {
+            path.push(h.component.clone());
+        }
+    }
+    path
+}
+
+fn call_of(t: &Trace) -> String {
+    if t.protocol.has_ports() {
+        format!("{} {}/{}", kind_str(t.kind), t.protocol, t.port)
+    } else {
+        format!("{} {}", kind_str(t.kind), t.protocol)
+    }
+}
+
+fn outcome_str(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Reachable => "reachable",
+        Outcome::Blocked(c) => c.as_str(),
+    }
+}
+
+pub fn run(args: Args) -> Result<Exit> {
+    let before = crate::load::scenario(&args.before)?;
+    let after = crate::load::scenario(&args.after)?;
+    let (ea, eb) = (Engine::new(before.scenario), Engine::new(after.scenario));
+    for f in args.from.iter().chain(&args.to) {
+        if !known_filter(&ea, f) && !known_filter(&eb, f) {
+            anstream::eprintln!(
+                "{}: {} unknown id or kind `{f}` in a filter (in neither scenario)",
+                args.after.display(),
+                paint(RED, "error:")
+            );
+            return Ok(Exit::BadInput);
+        }
+    }
+    let opts = ProbeOptions {
+        port: args.port,
+        ..ProbeOptions::default()
+    };
+    let (ra, ca) = (
+        keep(&ea, ea.sources(), &args.from),
+        keep(&ea, ea.destinations(), &args.to),
+    );
+    let (rb, cb) = (
+        keep(&eb, eb.sources(), &args.from),
+        keep(&eb, eb.destinations(), &args.to),
+    );
+    let d = awsreach_sim::diff::diff(Side::all(&ea, &ra, &ca), Side::all(&eb, &rb, &cb), &opts);
+    let shown: Vec<Shown> = d
+        .changes
+        .iter()
+        .map(|c| {
+            let (from, to) = d.keys(c);
+            let (tb, ta) = d.traces(&ea, &eb, c, &opts);
+            let kind = c.kind();
+            let (block, path) = match kind {
+                ChangeKind::NewlyReachable => (
+                    tb.as_ref().and_then(block_at),
+                    ta.as_ref().map(path_of).unwrap_or_default(),
+                ),
+                _ => (ta.as_ref().and_then(block_at), Vec::new()),
+            };
+            Shown {
+                kind,
+                from,
+                to,
+                call: ta.as_ref().or(tb.as_ref()).map(call_of).unwrap_or_default(),
+                before: c.before,
+                after: c.after,
+                block,
+                path,
+            }
+        })
+        .collect();
+    let names = (
+        args.before.display().to_string(),
+        args.after.display().to_string(),
+    );
+    let text = match args.format {
+        DiffFormat::Text => text(&d, &shown, &names, args.limit),
+        DiffFormat::Markdown => markdown(&d, &shown, &names, args.limit),
+        DiffFormat::Json => serde_json::to_string_pretty(&json_doc(&d, &shown, &names))? + "\n",
+        DiffFormat::Csv => csv(&d, &shown),
+    };
+    crate::out::print(&text)?;
+    Ok(if fails(&d, &args.fail_on) {
+        Exit::Blocked
+    } else {
+        Exit::Ok
+    })
+}
+
+/// True when the diff holds a change of a kind the user asked to fail on.
+fn fails(d: &ReachDiff, fail_on: &[FailOn]) -> bool {
+    fail_on.iter().any(|f| match f {
+        FailOn::NewlyBlocked => d.count(ChangeKind::NewlyBlocked) > 0,
+        FailOn::NewlyOpen => d.count(ChangeKind::NewlyReachable) > 0,
+        FailOn::CodeChanged => d.count(ChangeKind::CodeChanged) > 0,
+        FailOn::Added => !d.added.is_empty(),
+        FailOn::Removed => !d.removed.is_empty(),
+        FailOn::Any => !d.is_empty(),
+    })
+}
+
+fn title(k: ChangeKind) -> &'static str {
+    match k {
+        ChangeKind::NewlyBlocked => "newly blocked",
+        ChangeKind::NewlyReachable => "newly reachable",
+        ChangeKind::CodeChanged => "code changed",
+    }
+}
+
+fn summary(d: &ReachDiff) -> String {
+    let mut parts: Vec<String> = ChangeKind::ALL
+        .iter()
+        .map(|k| format!("{} {}", d.count(*k), title(*k)))
+        .collect();
+    parts.push(format!("{} added", d.added.len()));
+    parts.push(format!("{} removed", d.removed.len()));
+    parts.join(", ")
+}
+
+fn entity(k: &Key) -> String {
+    format!("{} {}", k.kind, k.id)
+}
+
+fn text(d: &ReachDiff, shown: &[Shown], (b, a): &(String, String), limit: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {b} -> {a}: {} cells compared",
+        paint(BOLD, "diff"),
+        d.compared
+    );
+    if d.is_empty() {
+        let _ = writeln!(out, "{}", paint(GREEN, "no change in reachability"));
+        return out;
+    }
+    let _ = writeln!(out, "{}", summary(d));
+    for k in ChangeKind::ALL {
+        let of_kind: Vec<&Shown> = shown.iter().filter(|s| s.kind == k).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{} ({})", paint(BOLD, title(k)), of_kind.len());
+        let cap = if limit == 0 { of_kind.len() } else { limit };
+        for s in of_kind.iter().take(cap) {
+            let head = format!("  {} -> {} ({})", s.from, s.to, s.call);
+            match k {
+                ChangeKind::NewlyBlocked | ChangeKind::CodeChanged => {
+                    let was = if k == ChangeKind::CodeChanged {
+                        format!("{} -> ", outcome_str(s.before))
+                    } else {
+                        String::new()
+                    };
+                    let _ = writeln!(out, "{head}: {was}{}", paint(RED, outcome_str(s.after)));
+                    if let Some(bl) = &s.block {
+                        let _ = writeln!(
+                            out,
+                            "      at hop {} {} {}: {}",
+                            bl.step, bl.kind, bl.component, bl.detail
+                        );
+                        let _ = writeln!(out, "      {}", paint(DIM, format!("why: {}", bl.why)));
+                    }
+                }
+                ChangeKind::NewlyReachable => {
+                    let at = s
+                        .block
+                        .as_ref()
+                        .map(|b| format!(" at hop {} {} {}", b.step, b.kind, b.component))
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "{head}: was {}{at}, now {}",
+                        outcome_str(s.before),
+                        paint(GREEN, "reachable")
+                    );
+                    let _ = writeln!(out, "      via {}", s.path.join(" → "));
+                }
+            }
+        }
+        if of_kind.len() > cap {
+            let _ = writeln!(
+                out,
+                "  {}",
+                paint(DIM, format!("… and {} more", of_kind.len() - cap))
+            );
+        }
+    }
+    for (label, keys) in [("added", &d.added), ("removed", &d.removed)] {
+        if keys.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{} ({})", paint(BOLD, label), keys.len());
+        for k in keys {
+            let _ = writeln!(out, "  {}", paint(YELLOW, entity(k)));
+        }
+    }
+    out
+}
+
+/// A markdown table cell: pipes escaped, one line.
+fn md(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn markdown(d: &ReachDiff, shown: &[Shown], (b, a): &(String, String), limit: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "### awsreach diff: `{}` → `{}`\n", md(b), md(a));
+    if d.is_empty() {
+        let _ = writeln!(
+            out,
+            "No change in reachability ({} calls compared).",
+            d.compared
+        );
+        return out;
+    }
+    let _ = writeln!(out, "{} ({} calls compared).", summary(d), d.compared);
+    for k in ChangeKind::ALL {
+        let of_kind: Vec<&Shown> = shown.iter().filter(|s| s.kind == k).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let mut t = title(k).to_string();
+        t[..1].make_ascii_uppercase();
+        let _ = writeln!(out, "\n#### {t} ({})\n", of_kind.len());
+        match k {
+            ChangeKind::NewlyBlocked => {
+                let _ = writeln!(
+                    out,
+                    "| from | to | call | blocked by | at | why |\n|---|---|---|---|---|---|"
+                );
+            }
+            ChangeKind::CodeChanged => {
+                let _ = writeln!(
+                    out,
+                    "| from | to | call | before | after | at | why |\n|---|---|---|---|---|---|---|"
+                );
+            }
+            ChangeKind::NewlyReachable => {
+                let _ = writeln!(
+                    out,
+                    "| from | to | call | was | path |\n|---|---|---|---|---|"
+                );
+            }
+        }
+        let cap = if limit == 0 { of_kind.len() } else { limit };
+        for s in of_kind.iter().take(cap) {
+            let at = s
+                .block
+                .as_ref()
+                .map(|b| format!("{} `{}`", b.kind, md(&b.component)))
+                .unwrap_or_default();
+            let why = s.block.as_ref().map(|b| md(&b.why)).unwrap_or_default();
+            let (f, t, c) = (md(&s.from.id), md(&s.to.id), md(&s.call));
+            let _ = match k {
+                ChangeKind::NewlyBlocked => writeln!(
+                    out,
+                    "| `{f}` | `{t}` | {c} | `{}` | {at} | {why} |",
+                    outcome_str(s.after)
+                ),
+                ChangeKind::CodeChanged => writeln!(
+                    out,
+                    "| `{f}` | `{t}` | {c} | `{}` | `{}` | {at} | {why} |",
+                    outcome_str(s.before),
+                    outcome_str(s.after)
+                ),
+                ChangeKind::NewlyReachable => writeln!(
+                    out,
+                    "| `{f}` | `{t}` | {c} | `{}` | {} |",
+                    outcome_str(s.before),
+                    md(&s.path.join(" → "))
+                ),
+            };
+        }
+        if of_kind.len() > cap {
+            let _ = writeln!(out, "\n… and {} more.", of_kind.len() - cap);
+        }
+    }
+    for (label, keys) in [("Added", &d.added), ("Removed", &d.removed)] {
+        if !keys.is_empty() {
+            let list: Vec<String> = keys
+                .iter()
+                .map(|k| format!("`{}` ({})", md(&k.id), k.kind))
+                .collect();
+            let _ = writeln!(out, "\n**{label}:** {}", list.join(", "));
+        }
+    }
+    out
+}
+
+fn outcome_json(o: Outcome) -> Value {
+    match o {
+        Outcome::Reachable => json!({"verdict": "reachable"}),
+        Outcome::Blocked(c) => json!({"verdict": "blocked", "code": c.as_str()}),
+    }
+}
+
+/// The JSON document: `before`, `after`, `compared`, `summary` (a count per
+/// kind), `changes[]` {`change`, `from`, `to`, `call`, `before`, `after`
+/// ({`verdict`, `code`?}), `blocking_hop`? {`step`, `kind`, `component`,
+/// `detail`, `why`}, `path`? }, `added[]`, `removed[]` ({`kind`, `id`}).
+fn json_doc(d: &ReachDiff, shown: &[Shown], (b, a): &(String, String)) -> Value {
+    let mut summary = serde_json::Map::new();
+    for k in ChangeKind::ALL {
+        summary.insert(k.as_str().into(), json!(d.count(k)));
+    }
+    summary.insert("added".into(), json!(d.added.len()));
+    summary.insert("removed".into(), json!(d.removed.len()));
+    let changes: Vec<Value> = shown
+        .iter()
+        .map(|s| {
+            let mut v = json!({
+                "change": s.kind.as_str(),
+                "from": s.from.id,
+                "to": s.to.id,
+                "call": s.call,
+                "before": outcome_json(s.before),
+                "after": outcome_json(s.after),
+            });
+            let o = v.as_object_mut().expect("object");
+            if let Some(bl) = &s.block {
+                o.insert(
+                    "blocking_hop".into(),
+                    json!({"step": bl.step, "kind": bl.kind, "component": bl.component, "detail": bl.detail, "why": bl.why}),
+                );
+            }
+            if s.kind == ChangeKind::NewlyReachable {
+                o.insert("path".into(), json!(s.path));
+            }
+            v
+        })
+        .collect();
+    json!({
+        "before": b,
+        "after": a,
+        "compared": d.compared,
+        "summary": summary,
+        "changes": changes,
+        "added": d.added,
+        "removed": d.removed,
+    })
+}
+
+/// A CSV field, quoted when it needs to be.
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv(d: &ReachDiff, shown: &[Shown]) -> String {
+    let mut out = String::from("change,from,to,call,before,after,hop,component,why\n");
+    for s in shown {
+        let (hop, comp, why) = match &s.block {
+            Some(b) => (b.step.to_string(), b.component.clone(), b.why.clone()),
+            None => Default::default(),
+        };
+        let cells = [
+            s.kind.as_str().to_string(),
+            s.from.id.clone(),
+            s.to.id.clone(),
+            s.call.clone(),
+            outcome_str(s.before).into(),
+            outcome_str(s.after).into(),
+            hop,
+            comp,
+            why,
+        ];
+        let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
+        let _ = writeln!(out, "{}", line.join(","));
+    }
+    for (label, keys) in [("added", &d.added), ("removed", &d.removed)] {
+        for k in keys {
+            let _ = writeln!(out, "{label},{},,{},,,,,", field(&k.id), k.kind);
+        }
+    }
+    out
+}

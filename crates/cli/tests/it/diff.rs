@@ -1,0 +1,230 @@
+//! `awsreach diff` through the real binary, on the fixture pairs of
+//! `tests/it/data/diff/`: each change kind, renamed / added / removed
+//! entities, identical inputs, filters, formats and `--fail-on`.
+
+use std::collections::BTreeSet;
+
+use super::{Run, awsreach, data};
+
+fn diff(args: &[&str]) -> Run {
+    let mut all = vec!["diff"];
+    all.extend_from_slice(args);
+    awsreach(&data().join("diff"), &all)
+}
+
+/// The CSV rows as `change from to before after`, as a set.
+fn rows(run: &Run) -> BTreeSet<String> {
+    run.stdout
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            match f[0] {
+                "added" | "removed" => format!("{} {} {}", f[0], f[1], f[3]),
+                _ => format!("{} {} {} {} {}", f[0], f[1], f[2], f[4], f[5]),
+            }
+        })
+        .collect()
+}
+
+fn set(lines: &[&str]) -> BTreeSet<String> {
+    lines.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn each_fixture_pair_gives_its_expected_diff() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "base.ron",
+            "sg-closed.ron",
+            &["newly-blocked orders db reachable SG_INGRESS_DENIED"],
+        ),
+        (
+            "base.ron",
+            "nat-route-removed.ron",
+            &[
+                "newly-blocked orders sns reachable NO_ROUTE",
+                "newly-blocked orders internet reachable NO_ROUTE",
+                "newly-blocked db orders reachable NO_ROUTE",
+                "newly-blocked db sns reachable NO_ROUTE",
+                "newly-blocked db internet reachable NO_ROUTE",
+            ],
+        ),
+        (
+            "nat-route-removed.ron",
+            "base.ron",
+            &[
+                "newly-reachable orders sns NO_ROUTE reachable",
+                "newly-reachable orders internet NO_ROUTE reachable",
+                "newly-reachable db orders NO_ROUTE reachable",
+                "newly-reachable db sns NO_ROUTE reachable",
+                "newly-reachable db internet NO_ROUTE reachable",
+            ],
+        ),
+        (
+            "nat-route-removed.ron",
+            "nacl-denies.ron",
+            &[
+                "newly-blocked orders s3 reachable NACL_OUTBOUND_DENIED",
+                "newly-blocked db s3 reachable NACL_OUTBOUND_DENIED",
+                "code-changed orders sns NO_ROUTE NACL_OUTBOUND_DENIED",
+                "code-changed orders internet NO_ROUTE NACL_OUTBOUND_DENIED",
+                "code-changed db orders NO_ROUTE NACL_OUTBOUND_DENIED",
+                "code-changed db sns NO_ROUTE NACL_OUTBOUND_DENIED",
+                "code-changed db internet NO_ROUTE NACL_OUTBOUND_DENIED",
+            ],
+        ),
+        // Renamed route tables and groups, reordered entities: matched by
+        // id, nothing changes but the function's own id.
+        (
+            "base.ron",
+            "renamed.ron",
+            &[
+                "added orders-v2 function",
+                "added partner-api host",
+                "removed orders function",
+            ],
+        ),
+        ("base.ron", "base.ron", &[]),
+    ];
+    for (before, after, expected) in cases {
+        let run = diff(&[before, after, "--format", "csv"]);
+        assert_eq!(run.code, 0, "{before} -> {after}: {}", run.transcript());
+        assert_eq!(rows(&run), set(expected), "{before} -> {after}");
+    }
+}
+
+#[test]
+fn identical_inputs_give_an_empty_diff_and_exit_0() {
+    let run = diff(&["base.ron", "base.ron", "--fail-on", "any"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("no change in reachability"),
+        "{}",
+        run.stdout
+    );
+    let run = diff(&["base.ron", "base.ron", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["changes"], serde_json::json!([]));
+    assert!(v["compared"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn fail_on_matches_only_the_kinds_asked_for() {
+    let cases: &[(&str, &str, i32)] = &[
+        ("sg-closed.ron", "newly-blocked", 1),
+        ("sg-closed.ron", "newly-open", 0),
+        ("sg-closed.ron", "newly-open,code-changed", 0),
+        ("sg-closed.ron", "newly-open,newly-blocked", 1),
+        ("sg-closed.ron", "any", 1),
+        ("renamed.ron", "added", 1),
+        ("renamed.ron", "removed", 1),
+        ("renamed.ron", "newly-blocked", 0),
+    ];
+    for (after, fail_on, code) in cases {
+        let run = diff(&["base.ron", after, "--fail-on", fail_on]);
+        assert_eq!(
+            run.code,
+            *code,
+            "{after} --fail-on {fail_on}: {}",
+            run.transcript()
+        );
+    }
+    let run = diff(&[
+        "nat-route-removed.ron",
+        "base.ron",
+        "--fail-on",
+        "newly-reachable",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = diff(&["sg-closed.ron", "base.ron"]);
+    assert_eq!(run.code, 0, "no --fail-on: 0 whatever changed");
+}
+
+#[test]
+fn filters_keep_only_the_named_sources_and_destinations() {
+    let run = diff(&[
+        "base.ron",
+        "nat-route-removed.ron",
+        "--from",
+        "orders",
+        "--to",
+        "service",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        rows(&run),
+        set(&["newly-blocked orders sns reachable NO_ROUTE"]),
+        "{}",
+        run.transcript()
+    );
+    let run = diff(&["base.ron", "sg-closed.ron", "--to", "nope"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("unknown id or kind `nope`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn port_probes_the_flows_on_that_port() {
+    // On 5432 the function's flow to db changes; on 22 db listens on
+    // nothing, so neither side reaches it and nothing changes.
+    let run = diff(&[
+        "base.ron",
+        "sg-closed.ron",
+        "--port",
+        "5432",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        rows(&run),
+        set(&["newly-blocked orders db reachable SG_INGRESS_DENIED"]),
+        "{}",
+        run.transcript()
+    );
+    let run = diff(&[
+        "base.ron",
+        "sg-closed.ron",
+        "--port",
+        "22",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(rows(&run), set(&[]), "{}", run.transcript());
+}
+
+#[test]
+fn markdown_is_ready_for_a_pull_request() {
+    let run = diff(&["base.ron", "nat-route-removed.ron", "--format", "markdown"]);
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn text_names_the_new_blocking_hop_and_the_new_path() {
+    let run = diff(&["base.ron", "sg-closed.ron"]);
+    insta::assert_snapshot!(run.transcript());
+    let run = diff(&["sg-closed.ron", "base.ron"]);
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn json_names_the_blocking_hop() {
+    let run = diff(&["base.ron", "sg-closed.ron", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["summary"]["newly-blocked"], 1);
+    let c = &v["changes"][0];
+    assert_eq!(c["change"], "newly-blocked");
+    assert_eq!(c["after"]["code"], "SG_INGRESS_DENIED");
+    assert_eq!(c["blocking_hop"]["component"], "db-sg");
+    assert_eq!(c["blocking_hop"]["kind"], "security-group");
+    let run = diff(&["sg-closed.ron", "base.ron", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let c = &v["changes"][0];
+    assert_eq!(c["change"], "newly-reachable");
+    assert_eq!(c["path"].as_array().unwrap().last().unwrap(), "db");
+}

@@ -1,0 +1,275 @@
+//! Differential reachability: what a change to a scenario opens and breaks.
+//!
+//! Two engines (before and after) are compared over every source ×
+//! destination they share, matched by stable key (the entity's kind and
+//! scenario id; for imported data that id is the AWS id or resource
+//! address), never by position. The two matrices are computed block by
+//! block of rows with the class-based matrix, so memory stays bounded by
+//! the block size, not by the number of cells; only the changed cells are
+//! kept, eight bytes of indices each.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::engine::{Engine, Node, Probe, ProbeOptions};
+use crate::trace::{Outcome, Trace};
+
+/// Cells per block of rows computed together (bounds each class table).
+pub const BLOCK_CELLS: usize = 1 << 22;
+
+/// A probe endpoint's stable identity across two versions of a scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Key {
+    /// `function`, `resource`, `service`, `trigger`, `host`, `internet` or `ip`.
+    pub kind: &'static str,
+    /// The scenario id (the AWS id or resource address for imported data).
+    pub id: String,
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.id)
+    }
+}
+
+/// What kind of node this is, in the words filters use.
+pub fn node_kind(n: Node) -> &'static str {
+    match n {
+        Node::Function(_) => "function",
+        Node::Resource(_) => "resource",
+        Node::Service(_) => "service",
+        Node::Trigger(_) => "trigger",
+        Node::Host(_) => "host",
+        Node::Internet => "internet",
+        Node::Ip(_) => "ip",
+    }
+}
+
+impl Engine {
+    /// The stable key of a node: its kind and scenario id.
+    pub fn key(&self, n: Node) -> Key {
+        Key {
+            kind: node_kind(n),
+            id: self.node_name(n),
+        }
+    }
+}
+
+/// How one cell changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// Reachable before, blocked after.
+    NewlyBlocked,
+    /// Blocked before, reachable after.
+    NewlyReachable,
+    /// Blocked before and after, by a different reason.
+    CodeChanged,
+}
+
+impl ChangeKind {
+    pub const ALL: [ChangeKind; 3] = [
+        ChangeKind::NewlyBlocked,
+        ChangeKind::NewlyReachable,
+        ChangeKind::CodeChanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::NewlyBlocked => "newly-blocked",
+            ChangeKind::NewlyReachable => "newly-reachable",
+            ChangeKind::CodeChanged => "code-changed",
+        }
+    }
+
+    /// The kind of a pair of outcomes, `None` when they are equal.
+    pub fn of(before: Outcome, after: Outcome) -> Option<ChangeKind> {
+        match (before, after) {
+            (a, b) if a == b => None,
+            (Outcome::Reachable, Outcome::Blocked(_)) => Some(ChangeKind::NewlyBlocked),
+            (Outcome::Blocked(_), Outcome::Reachable) => Some(ChangeKind::NewlyReachable),
+            _ => Some(ChangeKind::CodeChanged),
+        }
+    }
+}
+
+/// One changed cell: indices into [`ReachDiff::rows`] and [`ReachDiff::cols`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    pub row: u32,
+    pub col: u32,
+    pub before: Outcome,
+    pub after: Outcome,
+}
+
+impl Change {
+    pub fn kind(&self) -> ChangeKind {
+        ChangeKind::of(self.before, self.after).expect("a change differs")
+    }
+}
+
+/// One side of a comparison: an engine and the sources and destinations
+/// to compare (already filtered).
+#[derive(Debug, Clone, Copy)]
+pub struct Side<'e> {
+    pub engine: &'e Engine,
+    pub rows: &'e [Node],
+    pub cols: &'e [Node],
+}
+
+impl<'e> Side<'e> {
+    /// Every source and destination of the engine.
+    pub fn all(engine: &'e Engine, rows: &'e [Node], cols: &'e [Node]) -> Side<'e> {
+        Side { engine, rows, cols }
+    }
+}
+
+/// A node shared by both sides: its key and its node in each engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared {
+    pub key: Key,
+    pub before: Node,
+    pub after: Node,
+}
+
+/// The difference in reachability between two scenarios.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReachDiff {
+    /// Sources present on both sides, in the before side's order.
+    pub rows: Vec<Shared>,
+    /// Destinations present on both sides, in the before side's order.
+    pub cols: Vec<Shared>,
+    /// Changed cells, row-major.
+    pub changes: Vec<Change>,
+    /// Sources or destinations only after / only before, sorted.
+    pub added: Vec<Key>,
+    pub removed: Vec<Key>,
+    /// Meaningful cells compared (both sides have an outcome).
+    pub compared: u64,
+}
+
+impl ReachDiff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.added.is_empty() && self.removed.is_empty()
+    }
+
+    /// How many changes of each kind.
+    pub fn count(&self, kind: ChangeKind) -> usize {
+        self.changes.iter().filter(|c| c.kind() == kind).count()
+    }
+
+    /// The (source, destination) keys of a change.
+    pub fn keys(&self, c: &Change) -> (&Key, &Key) {
+        (
+            &self.rows[c.row as usize].key,
+            &self.cols[c.col as usize].key,
+        )
+    }
+
+    /// The full traces behind a change, before and after (the probe built
+    /// with the options the diff used). `None` for a side whose probe
+    /// cannot be built, which the matrix would have reported as no cell.
+    pub fn traces(
+        &self,
+        before: &Engine,
+        after: &Engine,
+        c: &Change,
+        opts: &ProbeOptions,
+    ) -> (Option<Trace>, Option<Trace>) {
+        let (r, k) = (&self.rows[c.row as usize], &self.cols[c.col as usize]);
+        let tr = |e: &Engine, from: Node, to: Node| -> Option<Trace> {
+            let p: Probe = e.probe_nodes(from, to, opts).ok()?;
+            Some(e.trace(&p))
+        };
+        (tr(before, r.before, k.before), tr(after, r.after, k.after))
+    }
+}
+
+/// The nodes both sides have, matched by key, in `a`'s order; and the
+/// keys only in `a` and only in `b`.
+fn pair_up(ea: &Engine, a: &[Node], eb: &Engine, b: &[Node]) -> (Vec<Shared>, Vec<Key>, Vec<Key>) {
+    let mut in_b: HashMap<Key, Node> = b.iter().map(|n| (eb.key(*n), *n)).collect();
+    let mut shared = Vec::with_capacity(a.len().min(b.len()));
+    let mut only_a = Vec::new();
+    for n in a {
+        let key = ea.key(*n);
+        match in_b.remove(&key) {
+            Some(m) => shared.push(Shared {
+                key,
+                before: *n,
+                after: m,
+            }),
+            None => only_a.push(key),
+        }
+    }
+    let only_b: Vec<Key> = in_b.into_keys().collect();
+    (shared, only_a, only_b)
+}
+
+/// Compares the reachability of `before` and `after` over the sources and
+/// destinations both have, with the same probe options on both sides.
+pub fn diff(before: Side<'_>, after: Side<'_>, opts: &ProbeOptions) -> ReachDiff {
+    diff_in_blocks(before, after, opts, BLOCK_CELLS)
+}
+
+/// [`diff`] computing at most about `block_cells` cells of each side at a time.
+pub fn diff_in_blocks(
+    before: Side<'_>,
+    after: Side<'_>,
+    opts: &ProbeOptions,
+    block_cells: usize,
+) -> ReachDiff {
+    let (ea, eb) = (before.engine, after.engine);
+    let (rows, rows_removed, rows_added) = pair_up(ea, before.rows, eb, after.rows);
+    let (cols, cols_removed, cols_added) = pair_up(ea, before.cols, eb, after.cols);
+    // A node is added or removed once, whether it is a source, a destination or both.
+    let merge = |mut a: Vec<Key>, b: Vec<Key>| {
+        a.extend(b);
+        a.sort();
+        a.dedup();
+        a
+    };
+    let added = merge(rows_added, cols_added);
+    let removed = merge(rows_removed, cols_removed);
+
+    let rows_a: Vec<Node> = rows.iter().map(|s| s.before).collect();
+    let rows_b: Vec<Node> = rows.iter().map(|s| s.after).collect();
+    let cols_a: Vec<Node> = cols.iter().map(|s| s.before).collect();
+    let cols_b: Vec<Node> = cols.iter().map(|s| s.after).collect();
+
+    let mut changes = Vec::new();
+    let mut compared = 0u64;
+    let block = (block_cells / cols.len().max(1)).max(1);
+    for start in (0..rows.len()).step_by(block) {
+        let end = (start + block).min(rows.len());
+        let (ma, mb) = rayon::join(
+            || ea.matrix_with(&rows_a[start..end], &cols_a, opts),
+            || eb.matrix_with(&rows_b[start..end], &cols_b, opts),
+        );
+        for i in 0..end - start {
+            for j in 0..cols.len() {
+                let (Some(x), Some(y)) = (ma.get(i, j), mb.get(i, j)) else {
+                    continue;
+                };
+                compared += 1;
+                if x != y {
+                    changes.push(Change {
+                        row: (start + i) as u32,
+                        col: j as u32,
+                        before: x,
+                        after: y,
+                    });
+                }
+            }
+        }
+    }
+    ReachDiff {
+        rows,
+        cols,
+        changes,
+        added,
+        removed,
+        compared,
+    }
+}
