@@ -4,23 +4,34 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::cli::Exit;
-use awsreach_model::spec::Expect;
-use awsreach_sim::{Engine, Outcome, check_expectations};
+use clap::ValueEnum;
 
-use serde_json::json;
+use crate::cli::Exit;
+use crate::expectations::{self, FileResult, Row, Tally, expect_lines};
+use awsreach_sim::{Engine, check_expectations};
 
 use crate::render::paint;
-use crate::style::{DIM, ERROR as RED, OK as GREEN};
+use crate::style::{ERROR as RED, OK as GREEN};
 
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 Runs every `expect: [...]` entry of the given scenario files, and of every .ron file
-under the given directories (recursively), and prints one line per expectation.
+under the given directories (recursively). A pass is one line; a failure names the
+`file:line` of its entry, the expected and actual verdict and code, the blocking hop
+and why, and the `awsreach trace` command that reruns just that probe. The last line
+is `N passed, M failed`.
 
 Examples:
   awsreach check scenarios/
-  awsreach check my-network.ron --format json
+  awsreach check scenarios/seed --failures-only
+  awsreach check scenarios/seed --format junit > check.xml
+  awsreach check scenarios/seed/p4-public-subnet-calls-out.ron --format json
+
+JSON: {passed, failed, bad_input, files: [{file, loaded, errors?, expectations: [{line,
+from, to, port, protocol, expected: {verdict, code}, actual: {verdict, code}, error,
+passed, note, blocking_hop, why, rerun}]}]}.
+JUnit: one <testsuite> per file, one <testcase> per expectation (<failure> for a wrong
+verdict, <error> for bad input).
 
 Exit status: 0 all expectations pass, 1 any fails, 2 bad input (a file that does not
 load, or an expectation naming an unknown id).")]
@@ -29,8 +40,21 @@ pub struct Args {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = crate::cli::Format::Text)]
-    pub format: crate::cli::Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Show only the expectations that fail (the summary still counts all).
+    #[arg(long)]
+    pub failures_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// A line per pass, a block per failure, the summary last
+    Text,
+    /// One JSON object (verdict and code as separate fields)
+    Json,
+    /// JUnit XML for CI dashboards: a test suite per file, a test case per expectation
+    Junit,
 }
 
 /// Every `.ron` file under the paths, in a stable order.
@@ -62,99 +86,104 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn show(o: &Outcome) -> String {
-    match o {
-        Outcome::Reachable => "reachable".into(),
-        Outcome::Blocked(c) => format!("blocked {c}"),
+/// Loads one file for `check`: its messages go to standard error as for
+/// every command, and are kept for the JUnit report.
+fn load(file: &Path) -> std::result::Result<(String, Engine), Vec<String>> {
+    let source = match crate::load::Source::read(file) {
+        Ok(s) => s,
+        Err(e) => {
+            anstream::eprintln!("{st}error:{st:#} {e:#}", st = crate::style::ERROR);
+            return Err(vec![format!("{e:#}")]);
+        }
+    };
+    match crate::load::check(&source) {
+        crate::load::Outcome::Valid {
+            checked, warnings, ..
+        } => {
+            warnings.iter().for_each(crate::load::Message::eprint);
+            Ok((source.text, Engine::new(checked.scenario)))
+        }
+        crate::load::Outcome::Invalid { errors, warnings } => {
+            errors
+                .iter()
+                .chain(&warnings)
+                .for_each(crate::load::Message::eprint);
+            Err(errors.iter().map(ToString::to_string).collect())
+        }
     }
 }
 
 pub fn run(args: Args) -> Result<Exit> {
     let files = collect(&args.paths)?;
-    let (mut passed, mut failed, mut bad) = (0usize, 0usize, 0usize);
-    let mut json_files = Vec::new();
     let mut out = crate::out::Out::stdout();
+    let mut results = Vec::new();
     for file in &files {
+        let name = file.display().to_string();
         // A file that does not load is reported and counted; the others still run.
-        let Ok(loaded) = crate::load::scenario(file) else {
-            bad += 1;
-            continue;
+        let outcome = load(file).map(|(text, engine)| {
+            let lines = expect_lines(&text);
+            check_expectations(&engine)
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Row::new(&name, lines.get(i).copied(), &engine, r))
+                .collect::<Vec<_>>()
+        });
+        let result = FileResult {
+            file: name,
+            outcome,
         };
-        let engine = Engine::new(loaded.scenario);
-        let results = check_expectations(&engine);
-        let mut json_rows = Vec::new();
-        for r in &results {
-            let e = &r.expectation;
-            let expected = match (e.expect, &e.code) {
-                (Expect::Reachable, _) => "reachable".to_string(),
-                (Expect::Blocked, Some(c)) => format!("blocked {c}"),
-                (Expect::Blocked, None) => "blocked".to_string(),
-            };
-            let actual = match &r.actual {
-                Ok(o) => show(o),
-                Err(err) => {
-                    bad += 1;
-                    format!("error: {err}")
+        if args.format == CheckFormat::Text {
+            if let Ok(rows) = &result.outcome {
+                for r in rows.iter().filter(|r| !args.failures_only || !r.passed) {
+                    out.write_str(&r.text())?;
                 }
-            };
-            if r.passed {
-                passed += 1;
-            } else if r.actual.is_ok() {
-                failed += 1;
             }
-            let port = e.port.map(|p| format!(":{p}")).unwrap_or_default();
-            if args.format == crate::cli::Format::Text {
-                let mark = if r.passed {
-                    paint(GREEN, "✔")
-                } else {
-                    paint(RED, "✘")
-                };
-                let detail = if r.passed {
-                    paint(DIM, &actual)
-                } else {
-                    format!("expected {expected}, got {actual}")
-                };
+            // Keeps each file's lines before the next file's errors on stderr.
+            out.flush()?;
+        }
+        results.push(result);
+    }
+    let tally = Tally::of(&results);
+    match args.format {
+        CheckFormat::Text => {
+            if tally.bad > 0 {
+                let s = if tally.bad == 1 { "" } else { "s" };
                 writeln!(
                     out,
-                    "{mark} {}  {} -> {}{port}  {detail}",
-                    paint(DIM, file.display()),
-                    e.from,
-                    e.to
+                    "{}",
+                    paint(
+                        RED,
+                        format!(
+                            "{} file{s} or expectation{s} could not run (bad input, see above)",
+                            tally.bad
+                        )
+                    )
                 )?;
             }
-            json_rows.push(json!({
-                "from": e.from, "to": e.to, "port": e.port,
-                "expected": expected, "actual": actual, "passed": r.passed, "note": e.note,
-            }));
-        }
-        json_files.push(json!({ "file": file.display().to_string(), "expectations": json_rows }));
-        out.flush()?;
-    }
-    match args.format {
-        crate::cli::Format::Text => {
-            let summary = format!("{passed} passed, {failed} failed");
-            let bad_note = if bad > 0 {
-                format!(", {bad} bad input")
+            let style = if tally.failed + tally.bad == 0 {
+                GREEN
             } else {
-                String::new()
+                RED
             };
-            let style = if failed + bad == 0 { GREEN } else { RED };
-            writeln!(out, "{}{bad_note}", paint(style, summary))?;
+            writeln!(out, "{}", paint(style, tally.summary()))?;
         }
-        crate::cli::Format::Json => {
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(
-                    &json!({ "passed": passed, "failed": failed, "bad_input": bad, "files": json_files })
-                )?
-            )?;
+        CheckFormat::Json => {
+            let mut v = expectations::json(&results);
+            if args.failures_only {
+                for f in v["files"].as_array_mut().into_iter().flatten() {
+                    if let Some(rows) = f["expectations"].as_array_mut() {
+                        rows.retain(|r| r["passed"] != true);
+                    }
+                }
+            }
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         }
+        CheckFormat::Junit => out.write_str(&expectations::junit(&results, args.failures_only))?,
     }
     out.finish()?;
-    Ok(if bad > 0 {
+    Ok(if tally.bad > 0 {
         Exit::BadInput
-    } else if failed > 0 {
+    } else if tally.failed > 0 {
         Exit::Blocked
     } else {
         Exit::Ok
