@@ -1,1 +1,0 @@
-//! Terraform plans and states (`terraform show -json`).
