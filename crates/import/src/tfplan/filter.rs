@@ -601,8 +601,25 @@ pub(super) fn existing_vpcs(b: &mut Builder) {
             .iter()
             .any(|g| g.vpc == vpc && g.default)
         {
+            // Declared as AWS creates it, with its rules marked unknown.
+            let id = format!("{vpc}-default-sg");
+            b.define(None, Kind::Sg, &id);
+            b.spec.security_groups.push(SecurityGroupSpec {
+                id: id.clone(),
+                vpc: vpc.clone(),
+                default: true,
+                ingress: vec![SgRuleSpec {
+                    protocol: Protocol::All,
+                    ports: None,
+                    cidr: None,
+                    sg: Some(id.clone()),
+                    prefix_list: None,
+                    description: None,
+                }],
+                egress: None,
+            });
             b.missing(
-                &format!("{vpc}-default-sg"),
+                &id,
                 MissingKind::Rules,
                 format!("the default security group of {vpc}, which exists outside the plan"),
             );

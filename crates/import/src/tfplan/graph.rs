@@ -323,10 +323,16 @@ impl<'a> Plan<'a> {
     pub fn resolve(&self, i: usize, path: &[&str]) -> Resolved {
         let inst = &self.instances[i];
         match at(inst.values, path) {
+            // The provider writes "" for an unset optional id.
+            Some(Value::String(s)) if s.is_empty() => return Resolved::default(),
             Some(Value::String(s)) => return self.resolve_str(s),
             Some(Value::Array(items)) if !self.is_unknown(i, path) => {
                 let mut out = Resolved::default();
-                for s in items.iter().filter_map(Value::as_str) {
+                for s in items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter(|s| !s.is_empty())
+                {
                     out.merge(self.resolve_str(s));
                 }
                 return out;

@@ -416,8 +416,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                         Some(ids) => targets.extend(
                             ids.iter()
                                 .filter_map(Value::as_str)
-                                .map(|s| self.plan.resolve_str(s).targets)
-                                .flatten(),
+                                .flat_map(|s| self.plan.resolve_str(s).targets),
                         ),
                         None => targets.push(t.clone()),
                     }
@@ -523,6 +522,11 @@ impl<'p, 'a> Builder<'p, 'a> {
 
     /// Report what was read per type, and every instance no family used.
     fn finish(&mut self) {
+        // Missing data about something that was left out is in the report.
+        let defined = &self.defined;
+        self.spec
+            .missing
+            .retain(|m| defined.iter().any(|(_, id)| *id == m.entity));
         let mut read: BTreeMap<&str, usize> = BTreeMap::new();
         let mut skipped: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
         for (i, inst) in self.plan.instances.iter().enumerate() {

@@ -470,11 +470,7 @@ fn route(b: &mut Builder, i: usize, table: &str, base: &[&str]) {
             "destination_prefix_list_id",
         ]
     };
-    let at = if base.is_empty() {
-        String::new()
-    } else {
-        format!("route {}: ", base.join("."))
-    };
+    let at = if base.is_empty() { "" } else { "inline " };
     let dest = match route_dest(b, i, base, names) {
         Some(Dest::Ok(d)) => d,
         Some(Dest::Bad(why)) => {
