@@ -8,7 +8,6 @@ pub mod diff;
 mod engine;
 mod fix;
 mod matrix;
-mod topology;
 mod trace;
 mod walk;
 
@@ -16,7 +15,6 @@ pub use code::Code;
 pub use engine::{Engine, Node, Probe, ProbeError, ProbeOptions};
 pub use fix::{Fix, Peer, Remedy, RuleDirection};
 pub use matrix::Matrix;
-pub use topology::Topology;
 pub use trace::{Blocked, CallKind, Decision, Direction, Hop, Outcome, Trace, Verdict};
 
 use awsreach_model::{Scenario, ScenarioSpec};

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use awsreach_sim::Topology;
+use awsreach_view::Topology;
 
 use crate::cli::Exit;
 

@@ -47,14 +47,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-pub fn invokes_name(i: Invokes) -> &'static str {
-    match i {
-        Invokes::None => "none",
-        Invokes::Push => "push",
-        Invokes::Poll => "poll",
-        Invokes::PollVpc => "poll-vpc",
-    }
-}
+pub use awsreach_view::scenario::invokes_name;
 
 fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "-" }

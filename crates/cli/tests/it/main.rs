@@ -223,6 +223,24 @@ fn show_prints_warnings_on_stderr_and_in_json() {
     assert_eq!(doc["warnings"][0]["location"], "warnings.ron:7");
 }
 
+/// The scenario's `missing` section is shown, never dropped.
+#[test]
+fn show_lists_missing_data() {
+    let src = r#"(vpcs: [(id: "v", cidr: "10.0.0.0/16")],
+        security_groups: [(id: "sg", vpc: "v")],
+        missing: [(entity: "sg", what: Rules, note: "DescribeSecurityGroupRules denied")])"#;
+    let run = awsreach_with(&data(), &["show", "-"], Some(src));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("missing data")
+            && run
+                .stdout
+                .contains("security group sg  Rules  DescribeSecurityGroupRules denied"),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn show_missing_file() {
     let run = awsreach(&data(), &["show", "missing.ron"]);

@@ -1,18 +1,17 @@
 //! The scenario as a graph: components (VPCs, subnets, route tables,
 //! gateways, endpoints, resources, functions, services) and the links
-//! between them. Used for drawing (`awsreach graph`) and for whole-topology
-//! questions such as which VPCs can talk at all. petgraph stays behind this
-//! module: callers see `Topology` and scenario ids, never `NodeIndex`.
+//! between them. Used for drawing (`awsreach graph`, [`crate::dot`]) and for
+//! whole-topology questions such as which VPCs can talk at all. petgraph
+//! stays behind this crate: callers see `Topology` and scenario ids, never
+//! `NodeIndex`.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use awsreach_model::*;
 use petgraph::graph::{NodeIndex, UnGraph};
-use petgraph::visit::EdgeRef;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Part {
+pub(crate) enum Part {
     Vpc(VpcId),
     Subnet(SubnetId),
     RouteTable(RouteTableId),
@@ -29,7 +28,7 @@ enum Part {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Link {
+pub(crate) enum Link {
     /// Containment: a subnet in a VPC, an ENI in a subnet.
     In,
     /// A subnet uses a route table.
@@ -45,7 +44,7 @@ enum Link {
 /// The scenario's components and links.
 pub struct Topology<'s> {
     sc: &'s Scenario,
-    g: UnGraph<Part, Link>,
+    pub(crate) g: UnGraph<Part, Link>,
     at: HashMap<Part, NodeIndex>,
 }
 
@@ -152,7 +151,7 @@ impl<'s> Topology<'s> {
         self.g.add_edge(a, b, l);
     }
 
-    fn name(&self, p: Part) -> String {
+    pub(crate) fn name(&self, p: Part) -> String {
         let sc = self.sc;
         match p {
             Part::Vpc(v) => sc.vpcs[v.ix()].name.clone(),
@@ -169,55 +168,6 @@ impl<'s> Topology<'s> {
             Part::Tgw(t) => sc.transit_gateways[t.ix()].name.clone(),
             Part::Internet => "internet".into(),
         }
-    }
-
-    fn shape(p: Part) -> &'static str {
-        match p {
-            Part::Vpc(_) => "box3d",
-            Part::Subnet(_) => "box",
-            Part::RouteTable(_) => "note",
-            Part::Igw(_) | Part::Eigw(_) | Part::Nat(_) | Part::Peering(_) | Part::Tgw(_) => {
-                "diamond"
-            }
-            Part::Endpoint(_) => "hexagon",
-            Part::Resource(_) => "ellipse",
-            Part::Function(_) => "component",
-            Part::Service(_) | Part::Internet => "cloud",
-        }
-    }
-
-    /// Graphviz DOT, one node per component, in scenario order.
-    pub fn to_dot(&self) -> String {
-        let mut out = String::from(
-            "graph awsreach {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n",
-        );
-        for i in self.g.node_indices() {
-            let p = self.g[i];
-            let _ = writeln!(
-                out,
-                "  n{} [label=\"{}\", shape={}];",
-                i.index(),
-                self.name(p).replace('"', "'"),
-                Self::shape(p)
-            );
-        }
-        for e in self.g.edge_references() {
-            let style = match e.weight() {
-                Link::In => "style=dotted",
-                Link::Uses => "style=solid",
-                Link::Routes => "style=bold",
-                Link::Joins => "style=dashed",
-                Link::Invokes => "style=bold, color=blue",
-            };
-            let _ = writeln!(
-                out,
-                "  n{} -- n{} [{style}];",
-                e.source().index(),
-                e.target().index()
-            );
-        }
-        out.push_str("}\n");
-        out
     }
 
     /// VPCs grouped by whether any peering or transit gateway joins them
