@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 
 use anstyle::Style;
-use awsreach_sim::{Blocked, Decision, Direction, Remedy, Trace, Verdict};
+use awsreach_sim::blast::{Assessment, Effect};
+use awsreach_sim::{Blocked, Decision, Direction, Outcome, Remedy, Trace, Verdict};
 use serde_json::{Value, json};
 
 use crate::style::{DIM, ERROR as RED, HEADER as BOLD, OK as GREEN, WARNING as YELLOW};
@@ -34,6 +35,12 @@ fn proto_port(t: &Trace) -> String {
 
 /// The text view: one numbered line per hop, then the verdict.
 pub fn trace_text(t: &Trace) -> String {
+    trace_text_assessed(t, &[])
+}
+
+/// [`trace_text`] with the blast radius of each fix under it (`assessed`
+/// in the order of the trace's fixes; empty: none shown).
+pub fn trace_text_assessed(t: &Trace, assessed: &[Assessment]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -93,13 +100,13 @@ pub fn trace_text(t: &Trace) -> String {
                 paint(BOLD, b.code),
                 b.hop + 1
             );
-            write_blocked(&mut out, b, "  ");
+            write_blocked(&mut out, b, "  ", assessed);
         }
     }
     out
 }
 
-fn write_blocked(out: &mut String, b: &Blocked, indent: &str) {
+fn write_blocked(out: &mut String, b: &Blocked, indent: &str, assessed: &[Assessment]) {
     let _ = writeln!(out, "{indent}why: {}", b.why);
     if let Some(ra) = b.code.reachability_analyzer() {
         let _ = writeln!(
@@ -111,6 +118,9 @@ fn write_blocked(out: &mut String, b: &Blocked, indent: &str) {
     for (i, r) in b.fixes.iter().enumerate() {
         let label = if i == 0 { "fix:" } else { " or:" };
         let _ = writeln!(out, "{indent}{} {r}", paint(YELLOW, label));
+        if let Some(a) = assessed.get(i) {
+            write_blast(out, a, &format!("{indent}     "));
+        }
     }
     if b.fixes.is_empty() {
         let _ = writeln!(
@@ -126,7 +136,93 @@ fn write_blocked(out: &mut String, b: &Blocked, indent: &str) {
             paint(BOLD, "after that fix, still blocked:"),
             paint(BOLD, next.code)
         );
-        write_blocked(out, next, &format!("{indent}  "));
+        write_blocked(out, next, &format!("{indent}  "), &[]);
+    }
+}
+
+fn outcome_str(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Reachable => "reachable",
+        Outcome::Blocked(c) => c.as_str(),
+    }
+}
+
+/// `a -> b`, `a -> b (CODE)`; at most three, then how many more.
+fn effects(list: &[Effect], with_code: bool) -> String {
+    let mut shown: Vec<String> = list
+        .iter()
+        .take(3)
+        .map(|e| {
+            if with_code {
+                format!("{} -> {}: {}", e.from, e.to, outcome_str(e.after))
+            } else {
+                format!("{} -> {}", e.from, e.to)
+            }
+        })
+        .collect();
+    if list.len() > 3 {
+        shown.push(format!("… {} more", list.len() - 3));
+    }
+    shown.join(", ")
+}
+
+/// The blast radius of one fix, under its line.
+fn write_blast(out: &mut String, a: &Assessment, indent: &str) {
+    if let Some(why) = &a.invalid {
+        let _ = writeln!(
+            out,
+            "{indent}{}",
+            paint(RED, format!("the patched scenario is invalid: {why}"))
+        );
+        return;
+    }
+    let mut parts: Vec<String> = Vec::new();
+    if !a.opens.is_empty() {
+        parts.push(format!(
+            "opens {} ({})",
+            a.opens.len(),
+            effects(&a.opens, false)
+        ));
+    }
+    if !a.breaks.is_empty() {
+        parts.push(format!(
+            "breaks {} ({})",
+            a.breaks.len(),
+            effects(&a.breaks, true)
+        ));
+    }
+    if !a.recoded.is_empty() {
+        parts.push(format!(
+            "changes the code of {} ({})",
+            a.recoded.len(),
+            effects(&a.recoded, true)
+        ));
+    }
+    let mut effects = if parts.is_empty() {
+        paint(GREEN, "no other call changes")
+    } else {
+        parts.join("; ")
+    };
+    for (label, keys) in [("new", &a.added), ("gone", &a.removed)] {
+        if !keys.is_empty() {
+            let ids: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{} {}", k.kind, k.id))
+                .collect();
+            let _ = write!(effects, "; {label}: {}", ids.join(", "));
+        }
+    }
+    let probe = match a.probe_after {
+        Some(Outcome::Reachable) | None => String::new(),
+        Some(o) => format!(" (this call then still blocked: {})", outcome_str(o)),
+    };
+    let _ = writeln!(
+        out,
+        "{indent}{} {effects}{probe}",
+        paint(DIM, "blast radius:")
+    );
+    for d in &a.dangers {
+        let _ = writeln!(out, "{indent}{} {}", paint(RED, "⚠"), d.detail);
     }
 }
 
@@ -134,15 +230,56 @@ fn remedy_json(r: &Remedy) -> Value {
     json!({ "summary": r.to_string(), "steps": r.steps })
 }
 
-fn blocked_json(b: &Blocked) -> Value {
+fn effects_json(list: &[Effect]) -> Value {
+    list.iter()
+        .map(|e| {
+            json!({
+                "from": e.from.id,
+                "to": e.to.id,
+                "before": outcome_str(e.before),
+                "after": outcome_str(e.after),
+            })
+        })
+        .collect()
+}
+
+/// The `blast_radius` object of one fix in the JSON view.
+fn blast_json(a: &Assessment) -> Value {
+    json!({
+        "probe_after": a.probe_after.map(outcome_str),
+        "side_effects": a.side_effects(),
+        "opens": effects_json(&a.opens),
+        "breaks": effects_json(&a.breaks),
+        "code_changed": effects_json(&a.recoded),
+        "added": a.added,
+        "removed": a.removed,
+        "dangers": a.dangers,
+        "invalid": a.invalid,
+        "synthesis_order": a.index + 1,
+    })
+}
+
+fn blocked_json(b: &Blocked, assessed: &[Assessment]) -> Value {
+    let fixes: Vec<Value> = b
+        .fixes
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut v = remedy_json(r);
+            if let (Some(a), Value::Object(o)) = (assessed.get(i), &mut v) {
+                o.insert("blast_radius".into(), blast_json(a));
+            }
+            v
+        })
+        .collect();
     json!({
         "code": b.code.as_str(),
         "reachability_analyzer_code": b.code.reachability_analyzer(),
         "hop": b.hop + 1,
         "why": b.why,
         "fix": b.fixes.first().map(|r| r.to_string()),
-        "fixes": b.fixes.iter().map(remedy_json).collect::<Vec<_>>(),
-        "after_fix": b.after_fix.as_deref().map(blocked_json),
+        "fixes": fixes,
+        "after_fix": b.after_fix.as_deref().map(|n| blocked_json(n, &[])),
     })
 }
 
@@ -152,6 +289,14 @@ fn blocked_json(b: &Blocked) -> Value {
 /// `code`, `reachability_analyzer_code`, `hop` (the blocking `step`), `why`,
 /// `fix` (recommended, one line), `fixes[]` {`summary`, `steps[]`}, `after_fix`.
 pub fn trace_json(t: &Trace) -> Value {
+    trace_json_assessed(t, &[])
+}
+
+/// [`trace_json`] with a `blast_radius` object in each of `fixes[]`:
+/// `probe_after`, `side_effects`, `opens[]`/`breaks[]`/`code_changed[]`
+/// {`from`, `to`, `before`, `after`}, `added[]`/`removed[]` {`kind`, `id`},
+/// `dangers[]` {`kind`, `detail`}, `invalid`, `synthesis_order`.
+pub fn trace_json_assessed(t: &Trace, assessed: &[Assessment]) -> Value {
     let hops: Vec<Value> = t
         .hops
         .iter()
@@ -174,7 +319,7 @@ pub fn trace_json(t: &Trace) -> Value {
         "hops": hops,
     });
     if let Verdict::Blocked(b) = &t.verdict
-        && let (Value::Object(o), Value::Object(extra)) = (&mut v, blocked_json(b))
+        && let (Value::Object(o), Value::Object(extra)) = (&mut v, blocked_json(b, assessed))
     {
         o.extend(extra);
     }

@@ -3,6 +3,7 @@
 //!
 //! Pure: no I/O. A blocked packet is data ([`Blocked`]), not an error.
 
+pub mod blast;
 mod code;
 pub mod diff;
 mod engine;
@@ -81,7 +82,7 @@ pub fn trace_with_followup(
 }
 
 /// What blocks after applying `b`'s recommended remedy, if anything.
-fn next_blocker(
+pub(crate) fn next_blocker(
     spec: &ScenarioSpec,
     b: &Blocked,
     from: &str,

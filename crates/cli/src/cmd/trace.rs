@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 
 use crate::cli::Exit;
-use awsreach_sim::{CallKind, Engine, ProbeOptions, trace_with_followup};
+use awsreach_sim::blast::trace_assessed;
+use awsreach_sim::{CallKind, Engine, ProbeOptions, Trace, Verdict, trace_with_followup};
 use clap::ValueEnum;
 
 use crate::render;
@@ -52,7 +53,29 @@ pub struct Args {
     /// Do not re-trace after the recommended fix to report the next blocker.
     #[arg(long)]
     pub no_followup: bool,
+    /// Apply each fix to a copy and diff the whole scenario, to show what
+    /// else it opens and breaks and rank the fixes (auto: when the matrix
+    /// has at most a million cells).
+    #[arg(long, value_enum, default_value_t = BlastArg::Auto)]
+    pub blast_radius: BlastArg,
+    /// Apply fix N (as numbered in the output, 1 = `fix:`) and write the
+    /// patched scenario (RON) to `-o FILE`, or to standard output.
+    #[arg(long, value_name = "N")]
+    pub apply_fix: Option<usize>,
+    /// Where `--apply-fix` writes the patched scenario.
+    #[arg(short = 'o', long, value_name = "FILE", requires = "apply_fix")]
+    pub output: Option<PathBuf>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BlastArg {
+    Auto,
+    On,
+    Off,
+}
+
+/// The largest matrix (sources × destinations) `--blast-radius auto` diffs.
+const AUTO_BLAST_CELLS: usize = 1_000_000;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ProtocolArg {
@@ -98,8 +121,21 @@ pub fn run(args: Args) -> Result<Exit> {
         action: args.api_action.clone(),
     };
     let depth = if args.no_followup { 0 } else { 3 };
-    let trace = match trace_with_followup(&loaded.spec, &engine, &args.from, &args.to, &opts, depth)
-    {
+    let blast = match args.blast_radius {
+        BlastArg::On => true,
+        BlastArg::Off => false,
+        BlastArg::Auto => {
+            engine.sources().len() * engine.destinations().len() <= AUTO_BLAST_CELLS
+                || args.apply_fix.is_some()
+        }
+    };
+    let result = if blast {
+        trace_assessed(&loaded.spec, &engine, &args.from, &args.to, &opts, depth)
+    } else {
+        trace_with_followup(&loaded.spec, &engine, &args.from, &args.to, &opts, depth)
+            .map(|t| (t, Vec::new()))
+    };
+    let (trace, assessed) = match result {
         Ok(t) => t,
         Err(e) => {
             let hint = e
@@ -114,15 +150,65 @@ pub fn run(args: Args) -> Result<Exit> {
             return Ok(Exit::BadInput);
         }
     };
+    if let Some(n) = args.apply_fix {
+        return apply_fix(&args, &loaded.spec, &trace, n);
+    }
     match args.format {
-        crate::cli::Format::Text => crate::out::print(&render::trace_text(&trace))?,
-        crate::cli::Format::Json => {
-            crate::out::print(&(serde_json::to_string_pretty(&render::trace_json(&trace))? + "\n"))?
+        crate::cli::Format::Text => {
+            crate::out::print(&render::trace_text_assessed(&trace, &assessed))?
         }
+        crate::cli::Format::Json => crate::out::print(
+            &(serde_json::to_string_pretty(&render::trace_json_assessed(&trace, &assessed))?
+                + "\n"),
+        )?,
     }
     Ok(if trace.verdict.is_reachable() {
         Exit::Ok
     } else {
         Exit::Blocked
     })
+}
+
+/// `--apply-fix N`: the patched scenario, to `-o FILE` or standard output.
+fn apply_fix(
+    args: &Args,
+    spec: &awsreach_model::ScenarioSpec,
+    trace: &Trace,
+    n: usize,
+) -> Result<Exit> {
+    let fixes = match &trace.verdict {
+        Verdict::Blocked(b) => b.fixes.as_slice(),
+        Verdict::Reachable => &[],
+    };
+    let Some(remedy) = n.checked_sub(1).and_then(|i| fixes.get(i)) else {
+        let have = if fixes.is_empty() {
+            "this trace suggests no fix".to_string()
+        } else {
+            format!("this trace suggests fixes 1 to {}", fixes.len())
+        };
+        anstream::eprintln!(
+            "{}: {} no fix {n}: {have}",
+            args.file.display(),
+            render::paint(crate::style::ERROR, "error:")
+        );
+        return Ok(Exit::BadInput);
+    };
+    let mut fixed = spec.clone();
+    remedy.apply(&mut fixed);
+    let header = format!(
+        "// {} with fix {n} of `awsreach trace --from {} --to {}` applied:\n// {remedy}\n",
+        args.file.display(),
+        args.from,
+        args.to
+    );
+    let text = header + &awsreach_model::to_ron(&fixed);
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            anstream::eprintln!("wrote {} ({remedy})", path.display());
+        }
+        None => crate::out::print(&text)?,
+    }
+    Ok(Exit::Ok)
 }

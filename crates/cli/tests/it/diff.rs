@@ -228,3 +228,93 @@ fn json_names_the_blocking_hop() {
     assert_eq!(c["change"], "newly-reachable");
     assert_eq!(c["path"].as_array().unwrap().last().unwrap(), "db");
 }
+
+#[test]
+fn apply_fix_writes_a_scenario_where_the_call_gets_through() {
+    let dir = std::env::temp_dir().join(format!("awsreach-apply-fix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixed = dir.join("fixed.ron");
+    let seed = super::workspace().join("scenarios/seed/p6-private-no-nat-calls-out.ron");
+    let (seed, out) = (seed.to_str().unwrap(), fixed.to_str().unwrap());
+    let run = awsreach(
+        &dir,
+        &[
+            "trace",
+            seed,
+            "--from",
+            "fn",
+            "--to",
+            "sns",
+            "--apply-fix",
+            "1",
+            "-o",
+            out,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = awsreach(&dir, &["trace", out, "--from", "fn", "--to", "sns"]);
+    assert_eq!(
+        run.code,
+        0,
+        "the patched scenario lets the call through: {}",
+        run.transcript()
+    );
+    // The diff of the patch shows the call it was for among what it opens.
+    let run = awsreach(&dir, &["diff", seed, out, "--format", "csv"]);
+    assert!(
+        rows(&run).contains("newly-reachable fn sns NO_ROUTE reachable"),
+        "{}",
+        run.transcript()
+    );
+    // Without -o the scenario goes to standard output; a fix that does not exist is bad input.
+    let run = awsreach(
+        &dir,
+        &[
+            "trace",
+            seed,
+            "--from",
+            "fn",
+            "--to",
+            "sns",
+            "--apply-fix",
+            "2",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(awsreach_model::parse(&run.stdout).is_ok(), "{}", run.stdout);
+    let run = awsreach(
+        &dir,
+        &[
+            "trace",
+            seed,
+            "--from",
+            "fn",
+            "--to",
+            "sns",
+            "--apply-fix",
+            "9",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("no fix 9"), "{}", run.stderr);
+    let run = awsreach(
+        &dir,
+        &[
+            "trace",
+            seed,
+            "--from",
+            "fn",
+            "--to",
+            "s3",
+            "--apply-fix",
+            "1",
+        ],
+    );
+    assert_eq!(
+        run.code,
+        2,
+        "a reachable call has no fix: {}",
+        run.transcript()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

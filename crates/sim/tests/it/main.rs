@@ -2,6 +2,7 @@
 //! reason-code coverage, fix soundness, the seed principles, one test per
 //! AWS rule, and snapshots of a handful of traces.
 
+mod blast;
 mod rules;
 mod scenarios;
 mod seed;

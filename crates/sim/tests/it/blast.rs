@@ -1,0 +1,176 @@
+//! The blast radius of fixes: what else each remedy opens and breaks, the
+//! flags on dangerous ones, and the ranking (fewest side effects first).
+
+use awsreach_sim::blast::{Assessment, DangerKind, assess, trace_assessed};
+use awsreach_sim::{Fix, Outcome, ProbeOptions, Verdict};
+
+use crate::{Loaded, load_file, root, scenario};
+
+fn assessed(l: &Loaded, from: &str, to: &str) -> Vec<Assessment> {
+    let (trace, a) = trace_assessed(&l.spec, &l.engine, from, to, &ProbeOptions::default(), 0)
+        .expect("probe resolves");
+    let Verdict::Blocked(b) = &trace.verdict else {
+        panic!("{from} -> {to} is blocked")
+    };
+    // The trace's fixes are the assessed remedies, in ranked order.
+    assert_eq!(
+        b.fixes,
+        a.iter().map(|x| x.remedy.clone()).collect::<Vec<_>>()
+    );
+    a
+}
+
+fn kinds(a: &Assessment) -> Vec<DangerKind> {
+    a.dangers.iter().map(|d| d.kind).collect()
+}
+
+fn seed(name: &str) -> Loaded {
+    load_file(&root().join("scenarios/seed").join(name))
+}
+
+#[test]
+fn a_clean_fix_changes_only_its_own_call() {
+    let l = seed("p6-private-no-nat-calls-out.ron");
+    let a = assessed(&l, "fn", "sns");
+    let first = &a[0];
+    assert_eq!(first.probe_after, Some(Outcome::Reachable));
+    assert_eq!(first.claimed.len(), 1);
+    assert_eq!(
+        (
+            first.claimed[0].from.id.as_str(),
+            first.claimed[0].to.id.as_str()
+        ),
+        ("fn", "sns")
+    );
+    // A NAT gateway for the private table also opens the rest of the
+    // internet to everything in that subnet: reported, not hidden.
+    assert!(
+        first
+            .opens
+            .iter()
+            .any(|e| e.from.id == "private-ec2" && e.to.id == "internet")
+    );
+    assert!(first.breaks.is_empty());
+    // The interface endpoint with private DNS changes how every caller in
+    // the VPC resolves sns: the public instance loses it.
+    let endpoint = a
+        .iter()
+        .find(|x| {
+            x.remedy
+                .steps
+                .iter()
+                .any(|s| matches!(s, Fix::CreateInterfaceEndpoint { .. }))
+        })
+        .expect("an endpoint remedy");
+    assert!(
+        endpoint
+            .breaks
+            .iter()
+            .any(|e| e.from.id == "public-ec2" && e.to.id == "sns"),
+        "{:?}",
+        endpoint.breaks
+    );
+}
+
+#[test]
+fn exposure_ranks_after_a_fix_that_only_breaks_calls() {
+    // p1: a function outside any VPC cannot reach a private instance. One
+    // remedy gives the instance a public IP (flagged), the other moves the
+    // function into the VPC, where it loses the internet (flagged, with
+    // what breaks). Exposure ranks last.
+    let l = seed("p1-outside-vpc-calls-out.ron");
+    let a = assessed(&l, "fn", "private-ec2");
+    assert_eq!(a.len(), 2);
+    assert_eq!(kinds(&a[0]), [DangerKind::FunctionMoved]);
+    assert!(!a[0].breaks.is_empty() && a[0].breaks.iter().all(|e| e.from.id == "fn"));
+    assert!(kinds(&a[1]).contains(&DangerKind::PublicResource));
+    // Whatever order they come in, exposure ranks last.
+    let probe = l
+        .engine
+        .probe("fn", "private-ec2", &ProbeOptions::default())
+        .unwrap();
+    let reversed = [a[1].remedy.clone(), a[0].remedy.clone()];
+    let again = assess(&l.spec, &l.engine, &probe, &reversed);
+    assert_eq!(again[0].remedy, a[0].remedy);
+    assert_eq!(again[0].index, 1);
+}
+
+#[test]
+fn a_port_opened_to_the_world_is_flagged() {
+    let l = load_file(&root().join("scenarios/rules/public-resource-filters.ron"));
+    let a = assessed(&l, "fn", "closed-ec2");
+    assert!(
+        a.iter()
+            .any(|x| kinds(x).contains(&DangerKind::OpenToWorld)),
+        "{:?}",
+        a.iter().map(|x| x.remedy.to_string()).collect::<Vec<_>>()
+    );
+}
+
+const SHARED_MAIN: &str = r#"(
+    vpcs: [(id: "vpc", cidr: "10.0.0.0/16")],
+    subnets: [
+        (id: "public", vpc: "vpc", cidr: "10.0.0.0/24", route_table: "rt-public"),
+        (id: "app", vpc: "vpc", cidr: "10.0.1.0/24"),
+        (id: "data", vpc: "vpc", cidr: "10.0.2.0/24"),
+    ],
+    route_tables: [(id: "rt-public", vpc: "vpc", routes: [(dest: "0.0.0.0/0", target: Igw("igw"))])],
+    internet_gateways: [(id: "igw", vpc: "vpc")],
+    nat_gateways: [(id: "nat", subnet: "public", elastic_ip: "54.160.0.100")],
+    resources: [(id: "db", subnet: "data", listen: ["tcp/5432"])],
+    functions: [(id: "fn", vpc: (subnets: ["app"]))],
+    services: [(id: "sns")],
+)"#;
+
+#[test]
+fn a_shared_main_route_table_is_flagged_with_the_other_subnets() {
+    // app and data both use the VPC's implicit main table: a NAT route
+    // there gives the database subnet the internet too.
+    let l = scenario(SHARED_MAIN);
+    let a = assessed(&l, "fn", "sns");
+    let shared: Vec<&Assessment> = a
+        .iter()
+        .filter(|x| kinds(x).contains(&DangerKind::SharedRouteTable))
+        .collect();
+    assert!(
+        !shared.is_empty(),
+        "{:?}",
+        a.iter().map(|x| x.remedy.to_string()).collect::<Vec<_>>()
+    );
+    for x in shared {
+        let d = x
+            .dangers
+            .iter()
+            .find(|d| d.kind == DangerKind::SharedRouteTable)
+            .unwrap();
+        assert!(
+            d.detail.contains("main route table") && d.detail.contains("data"),
+            "{}",
+            d.detail
+        );
+    }
+}
+
+#[test]
+fn an_invalid_patch_is_reported_and_ranked_last() {
+    let l = seed("p6-private-no-nat-calls-out.ron");
+    let probe = l
+        .engine
+        .probe("fn", "sns", &ProbeOptions::default())
+        .unwrap();
+    let good = {
+        let (t, _) =
+            trace_assessed(&l.spec, &l.engine, "fn", "sns", &ProbeOptions::default(), 0).unwrap();
+        let Verdict::Blocked(b) = t.verdict else {
+            unreachable!()
+        };
+        b.fixes[0].clone()
+    };
+    let bad = awsreach_sim::Remedy::one(Fix::MoveFunction {
+        function: "fn".into(),
+        subnets: vec!["no-such-subnet".into()],
+    });
+    let a = assess(&l.spec, &l.engine, &probe, &[bad, good]);
+    assert!(a[0].invalid.is_none() && a[0].index == 1);
+    assert!(a[1].invalid.is_some() && a[1].index == 0);
+}
