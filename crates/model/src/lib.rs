@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod edit;
 pub mod error;
 pub mod net;
+mod ron_error;
 pub mod scenario;
 pub mod spec;
 pub mod validate;
@@ -22,13 +23,26 @@ fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
 }
 
-/// Parses RON text into the raw spec. Errors carry the 1-based line and column.
+/// Parses RON text into the raw spec. Errors carry the 1-based line and
+/// column, and a type error names the field's path and the forms it takes.
 pub fn parse(src: &str) -> Result<ScenarioSpec, ParseError> {
-    ron_options().from_str(src).map_err(|e| ParseError {
-        line: e.span.start.line,
-        col: e.span.start.col,
-        message: e.code.to_string(),
-    })
+    let at = |e: ron::error::SpannedError, message: String| {
+        let (line, col) = ron_error::skip_blanks(src, e.span.start.line, e.span.start.col);
+        ParseError { line, col, message }
+    };
+    let opts = ron_options();
+    let mut de = ron::Deserializer::from_str_with_options(src, &opts)
+        .map_err(|e| at(e.clone(), e.code.to_string()))?;
+    let spec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let code = e.into_inner();
+        let message = ron_error::teach(&path, &code);
+        at(de.span_error(code), message)
+    })?;
+    de.end()
+        .map_err(|e| de.span_error(e))
+        .map_err(|e| at(e.clone(), e.code.to_string()))?;
+    Ok(spec)
 }
 
 /// Writes a spec back as pretty RON that [`parse`] reads to the same spec.

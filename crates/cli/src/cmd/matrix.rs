@@ -63,8 +63,26 @@ pub(crate) fn keep(engine: &Engine, nodes: Vec<Node>, filter: &[String]) -> Vec<
 }
 
 /// True when a filter word is a node kind or an id of the scenario.
+/// The kinds a filter takes besides ids.
+pub(crate) const FILTER_KINDS: [&str; 5] = ["function", "resource", "service", "host", "internet"];
+
 pub(crate) fn known_filter(engine: &Engine, f: &str) -> bool {
-    ["function", "resource", "service", "host", "internet"].contains(&f) || engine.node(f).is_ok()
+    FILTER_KINDS.contains(&f) || engine.node(f).is_ok()
+}
+
+/// What to tell a user whose filter is neither a kind nor an id: the
+/// closest kind or id, and every kind.
+pub(crate) fn filter_hint(engine: &Engine, f: &str) -> String {
+    let kinds = FILTER_KINDS.join(", ");
+    let close =
+        awsreach_model::suggest(f, FILTER_KINDS.iter().copied()).or_else(|| match engine.node(f) {
+            Err(awsreach_sim::ProbeError::UnknownId { suggestion, .. }) => suggestion,
+            _ => None,
+        });
+    let close = close
+        .map(|c| format!("did you mean `{c}`? "))
+        .unwrap_or_default();
+    format!("{close}a filter takes ids of the scenario or the kinds {kinds} (comma-separated)")
 }
 
 /// Cells per block of rows computed together (bounds the class table).
@@ -110,8 +128,9 @@ pub fn run(args: Args) -> Result<Exit> {
     for f in args.from.iter().chain(&args.to) {
         if !known_filter(&engine, f) {
             anstream::eprintln!(
-                "{}: error: unknown id or kind `{f}` in a filter",
-                args.file.display()
+                "{}: error: unknown id or kind `{f}` in a filter\n  hint: {}",
+                args.file.display(),
+                filter_hint(&engine, f)
             );
             return Ok(Exit::BadInput);
         }

@@ -6,6 +6,7 @@ mod completions;
 mod diff;
 mod gen_fuzz;
 mod output;
+mod teach;
 mod tracing;
 
 use std::path::{Path, PathBuf};
