@@ -1,1 +1,0 @@
-//! CloudFormation and SAM templates (YAML or JSON).
