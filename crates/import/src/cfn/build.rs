@@ -89,6 +89,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A trigger that cannot be declared (its poller's placement or its
+    /// source is unknown): a report entry naming it.
+    pub fn missing_trigger(&mut self, r: usize, trigger: &str, note: String) {
+        let at = self.at(r);
+        self.report.push(
+            EntryKind::Missing,
+            at,
+            trigger.to_string(),
+            format!("trigger not imported: {note}"),
+        );
+    }
+
     /// Resolves a value naming a scenario entity of kind `kind` (`"vpc"`,
     /// `"subnet"`, ...): the id, or why it is not in the scenario.
     pub fn entity(&self, v: Option<&Val>, kind: &str) -> Result<String, String> {

@@ -292,13 +292,10 @@ fn add_trigger(cx: &mut Ctx<'_>, p: Pending) {
             Ok(x) => x,
             Err(why) => {
                 // The poller's ENIs go into the event source's subnets; with
-                // those unknown the trigger cannot be placed (aws-rules.md rule 5).
-                cx.missing(
-                    p.r,
-                    &p.id,
-                    MissingKind::Placement,
-                    format!("poller placement of {} unknown: {why}", p.id),
-                );
+                // those unknown the trigger cannot be placed (aws-rules.md
+                // rule 5). The scenario's `missing` data cannot name a trigger
+                // that is not declared, so the report carries it.
+                cx.missing_trigger(p.r, &p.id, format!("poller placement unknown: {why}"));
                 return;
             }
         }
@@ -423,12 +420,7 @@ fn mappings(cx: &mut Ctx<'_>) {
             match source_of(cx, cx.prop(r, "EventSourceArn")) {
                 Ok(x) => x,
                 Err(why) => {
-                    cx.missing(
-                        r,
-                        &id,
-                        MissingKind::Placement,
-                        format!("event source of {id} unknown: {why}"),
-                    );
+                    cx.missing_trigger(r, &id, format!("event source unknown: {why}"));
                     continue;
                 }
             }

@@ -388,7 +388,7 @@ fn endpoint_service(name: &str) -> Option<&'static str> {
 }
 
 fn endpoints(cx: &mut Ctx<'_>) {
-    for r in cx.of(&["AWS::EC2::VPCEndpoint"]) {
+    'endpoints: for r in cx.of(&["AWS::EC2::VPCEndpoint"]) {
         cx.handled(r);
         let id = cx.res[r].id.clone();
         let vpc = match cx.entity(cx.prop(r, "VpcId"), "vpc") {
@@ -413,18 +413,29 @@ fn endpoints(cx: &mut Ctx<'_>) {
                 continue;
             }
         };
-        let mut list = |key: &str, kind: &str, miss: MissingKind| -> Vec<String> {
+        // An endpoint whose route tables, subnets or groups are unknown
+        // cannot be placed: left out, and said so (the model's `missing`
+        // data has no kind for an endpoint's placement).
+        let mut lists = Vec::with_capacity(3);
+        for (key, kind) in [
+            ("RouteTableIds", "route table"),
+            ("SubnetIds", "subnet"),
+            ("SecurityGroupIds", "security group"),
+        ] {
             match cx.entities(cx.prop(r, key), kind) {
-                Ok(v) => v,
+                Ok(l) => lists.push(l),
                 Err(why) => {
-                    cx.missing(r, &id, miss, format!("{key}: {why}"));
-                    Vec::new()
+                    cx.absent(
+                        r,
+                        format!("{key}: {why}; verdicts through this endpoint are not known"),
+                    );
+                    continue 'endpoints;
                 }
             }
-        };
-        let route_tables = list("RouteTableIds", "route table", MissingKind::Routes);
-        let subnets = list("SubnetIds", "subnet", MissingKind::Placement);
-        let security_groups = list("SecurityGroupIds", "security group", MissingKind::Placement);
+        }
+        let security_groups = lists.pop().unwrap_or_default();
+        let subnets = lists.pop().unwrap_or_default();
+        let route_tables = lists.pop().unwrap_or_default();
         let private_dns = cx
             .prop(r, "PrivateDnsEnabled")
             .and_then(Val::truthy)
