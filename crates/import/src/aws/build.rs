@@ -1,0 +1,212 @@
+//! Turning a sorted snapshot into a [`ScenarioSpec`]: the shared state of
+//! one import and the order of the steps (each step's references must
+//! already be known: route targets before route tables, subnets before
+//! everything placed in them).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::net::IpAddr;
+
+use awsreach_model::ScenarioSpec;
+use awsreach_model::spec::{MissingKind, MissingSpec};
+use ipnet::IpNet;
+
+use super::dump::Dump;
+use crate::report::{EntryKind, Report};
+
+/// A subnet as later steps need it.
+#[derive(Debug, Clone)]
+pub struct SubnetInfo {
+    pub vpc: String,
+    pub cidr: IpNet,
+    pub az: Option<String>,
+}
+
+/// The state of one import.
+pub struct Ctx<'d> {
+    pub dump: &'d Dump,
+    pub region: String,
+    pub spec: ScenarioSpec,
+    pub report: Report,
+    /// Every id the scenario uses (one namespace, as in the model).
+    pub ids: HashSet<String>,
+    /// VPC → its associated CIDR blocks.
+    pub vpcs: HashMap<String, Vec<IpNet>>,
+    pub subnets: HashMap<String, SubnetInfo>,
+    pub sgs: HashSet<String>,
+    /// Route targets that exist in the scenario, by AWS id (gateways, NATs,
+    /// endpoints, peerings, transit gateways); ENIs map to their resource.
+    pub targets: HashSet<String>,
+    /// ENI or instance id → the resource that owns it.
+    pub eni_resource: HashMap<String, String>,
+    /// Addresses taken, so no two resources claim one.
+    pub used_ips: HashSet<IpAddr>,
+    /// AWS-managed prefix list → the catalog service it stands for.
+    pub pl_service: HashMap<String, String>,
+    /// Customer-managed prefix list → its CIDRs (when the entries were read).
+    pub pl_cidrs: HashMap<String, Vec<String>>,
+    /// IAM role ARN → function, for invoke policies naming a role.
+    pub roles: HashMap<String, String>,
+    missing_seen: BTreeSet<(String, String)>,
+}
+
+impl<'d> Ctx<'d> {
+    pub fn read(&mut self, src: &str, subject: &str, message: impl Into<String>) {
+        self.report.push(EntryKind::Read, src, subject, message);
+    }
+
+    pub fn skip(&mut self, src: &str, subject: &str, message: impl Into<String>) {
+        self.report.push(EntryKind::Skipped, src, subject, message);
+    }
+
+    pub fn warn(&mut self, src: &str, subject: &str, message: impl Into<String>) {
+        self.report.push(EntryKind::Warning, src, subject, message);
+    }
+
+    /// Records that `entity` lacks `what`: a `missing` entry in the spec
+    /// (once per entity and kind) and a report line (each time, with why).
+    pub fn missing(&mut self, src: &str, entity: &str, what: MissingKind, note: impl Into<String>) {
+        let note = note.into();
+        self.report
+            .push(EntryKind::Missing, src, entity, note.clone());
+        if self
+            .missing_seen
+            .insert((entity.to_string(), format!("{what:?}")))
+        {
+            self.spec.missing.push(MissingSpec {
+                entity: entity.to_string(),
+                what,
+                note: Some(note),
+            });
+        }
+    }
+
+    /// Claims an id; false (and a warning) when it is already taken.
+    pub fn claim(&mut self, src: &str, id: &str, what: &str) -> bool {
+        if awsreach_model::catalog::lookup(id).is_some() {
+            self.warn(
+                src,
+                id,
+                format!("{what} `{id}` has the id of a catalog service; not imported"),
+            );
+            return false;
+        }
+        if !self.ids.insert(id.to_string()) {
+            self.warn(
+                src,
+                id,
+                format!("{what} `{id}` appears twice; the first one is kept"),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// An address for a resource in `subnet`: `ip` when AWS could have
+    /// assigned it there, else none (and a warning saying why).
+    pub fn address(&mut self, src: &str, owner: &str, subnet: &str, ip: Option<&str>) -> Option<String> {
+        let ip_text = ip?;
+        let Ok(addr) = ip_text.parse::<IpAddr>() else {
+            self.warn(src, owner, format!("address `{ip_text}` is not an IP address; ignored"));
+            return None;
+        };
+        let cidr = self.subnets.get(subnet)?.cidr;
+        if !cidr.contains(&addr) {
+            self.warn(
+                src,
+                owner,
+                format!(
+                    "address {addr} is outside its subnet {subnet} ({cidr}), which AWS never \
+                     assigns (a quirk of the data, e.g. moto's); awsreach assigns one inside the subnet"
+                ),
+            );
+            return None;
+        }
+        if reserved(cidr, addr) {
+            self.warn(
+                src,
+                owner,
+                format!("address {addr} is one of the five AWS reserves in {cidr}; awsreach assigns another"),
+            );
+            return None;
+        }
+        if !self.used_ips.insert(addr) {
+            self.warn(
+                src,
+                owner,
+                format!("address {addr} is already used by another interface; awsreach assigns another"),
+            );
+            return None;
+        }
+        Some(addr.to_string())
+    }
+}
+
+/// The first four addresses and the last of a subnet are reserved
+/// (Amazon VPC user guide, "Subnet CIDR blocks").
+fn reserved(cidr: IpNet, addr: IpAddr) -> bool {
+    match (cidr, addr) {
+        (IpNet::V4(n), IpAddr::V4(a)) => {
+            let base = u32::from(n.network());
+            let x = u32::from(a);
+            x < base + 4 || x == u32::from(n.broadcast())
+        }
+        (IpNet::V6(n), IpAddr::V6(a)) => {
+            let base = u128::from(n.network());
+            u128::from(a) < base + 4
+        }
+        _ => false,
+    }
+}
+
+/// Builds the scenario of one snapshot folder.
+pub fn build(dump: &Dump, region: Option<&str>, label: &str) -> (ScenarioSpec, Report) {
+    let mut cx = Ctx {
+        dump,
+        region: region.unwrap_or("us-east-1").to_string(),
+        spec: ScenarioSpec::default(),
+        report: Report::default(),
+        ids: HashSet::new(),
+        vpcs: HashMap::new(),
+        subnets: HashMap::new(),
+        sgs: HashSet::new(),
+        targets: HashSet::new(),
+        eni_resource: HashMap::new(),
+        used_ips: HashSet::new(),
+        pl_service: HashMap::new(),
+        pl_cidrs: HashMap::new(),
+        roles: HashMap::new(),
+        missing_seen: BTreeSet::new(),
+    };
+    if region.is_none() {
+        cx.warn(
+            label,
+            "region",
+            "no region in the folder names or availability zones; us-east-1 assumed \
+             (it names service endpoints only)",
+        );
+    }
+    cx.spec.name = Some(format!("imported from {label}"));
+    cx.spec.description = Some(format!(
+        "Imported by `awsreach import aws` from the AWS CLI snapshot {label}; \
+         AWS ids are kept as ids."
+    ));
+    cx.spec.region = cx.region.clone();
+
+    super::network::vpcs(&mut cx);
+    super::network::subnets(&mut cx);
+    super::network::prefix_lists(&mut cx);
+    super::network::security_groups(&mut cx);
+    super::network::gateways(&mut cx);
+    super::transit::peerings(&mut cx);
+    super::transit::transit_gateways(&mut cx);
+    super::compute::instances(&mut cx);
+    super::compute::interfaces(&mut cx);
+    super::compute::databases(&mut cx);
+    super::network::endpoints(&mut cx);
+    super::routing::route_tables(&mut cx);
+    super::routing::network_acls(&mut cx);
+    super::compute::functions(&mut cx);
+    super::compute::triggers(&mut cx);
+    super::routing::dns_attributes(&mut cx);
+    (cx.spec, cx.report)
+}

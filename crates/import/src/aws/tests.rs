@@ -1,0 +1,1 @@
+//! Unit tests of the snapshot importer, one small fixture per call kind.
