@@ -11,7 +11,8 @@ const ABOUT: &str = "Trace whether AWS calls get through a VPC network, hop by h
 const LONG_ABOUT: &str = "\
 Trace whether AWS calls get through a VPC network, hop by hop, offline.
 
-awsreach reads a scenario: one RON file describing an AWS region's network
+awsreach reads a scenario: one RON file (or an AWS account snapshot
+directory, see `awsreach import aws`) describing an AWS region's network
 (VPCs, subnets, route tables, gateways, endpoints, security groups, network
 ACLs) and what runs in it (EC2/RDS/ElastiCache resources, Lambda functions,
 triggers, external hosts). It answers questions such as \"can this Lambda
@@ -43,6 +44,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
 
+    /// Which region to load from an input holding several (an AWS snapshot
+    /// tree with one folder per region)
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -66,6 +72,8 @@ pub enum Command {
     Diff(cmd::diff::Args),
     /// Draw the topology as Graphviz DOT
     Graph(cmd::graph::Args),
+    /// Turn an AWS account snapshot (or a plan, a template) into a scenario, with a report
+    Import(cmd::import::Args),
     /// Write the benchmark topology of a given size, to time your own machine
     BenchScenario(cmd::bench_scenario::Args),
     /// Write a seeded random scenario (same seed, same bytes)
@@ -95,6 +103,7 @@ impl Command {
             Command::Fuzz(a) => cmd::fuzz::run(a),
             Command::Diff(a) => cmd::diff::run(a),
             Command::Graph(a) => cmd::graph::run(a),
+            Command::Import(a) => cmd::import::run(a),
             Command::BenchScenario(a) => cmd::bench_scenario::run(a),
             Command::Completions(a) => cmd::completions::run(a),
             Command::Man(a) => cmd::completions::man(a),

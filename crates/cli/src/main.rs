@@ -12,6 +12,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cli.color.write_global();
+    awsreach_cli::load::set_region(cli.region.clone());
     match cli.command.run() {
         Ok(exit) => exit.into(),
         Err(err) => {

@@ -77,7 +77,10 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     }
     let mut out = Vec::new();
     for p in paths {
-        if p.is_dir() {
+        if p.is_dir() && crate::load::is_snapshot_dir(p) {
+            // An AWS snapshot is one input, not a folder of scenarios.
+            out.push(p.clone());
+        } else if p.is_dir() {
             walk(p, &mut out)?;
         } else {
             out.push(p.clone());

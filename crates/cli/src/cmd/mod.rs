@@ -9,6 +9,7 @@ pub mod explain;
 pub mod fuzz;
 pub mod r#gen;
 pub mod graph;
+pub mod import;
 pub mod matrix;
 pub mod services;
 pub mod show;

@@ -5,6 +5,7 @@ mod check;
 mod completions;
 mod diff;
 mod gen_fuzz;
+mod import;
 mod output;
 mod teach;
 mod tracing;

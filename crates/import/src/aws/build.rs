@@ -103,10 +103,20 @@ impl<'d> Ctx<'d> {
 
     /// An address for a resource in `subnet`: `ip` when AWS could have
     /// assigned it there, else none (and a warning saying why).
-    pub fn address(&mut self, src: &str, owner: &str, subnet: &str, ip: Option<&str>) -> Option<String> {
+    pub fn address(
+        &mut self,
+        src: &str,
+        owner: &str,
+        subnet: &str,
+        ip: Option<&str>,
+    ) -> Option<String> {
         let ip_text = ip?;
         let Ok(addr) = ip_text.parse::<IpAddr>() else {
-            self.warn(src, owner, format!("address `{ip_text}` is not an IP address; ignored"));
+            self.warn(
+                src,
+                owner,
+                format!("address `{ip_text}` is not an IP address; ignored"),
+            );
             return None;
         };
         let cidr = self.subnets.get(subnet)?.cidr;
@@ -133,11 +143,40 @@ impl<'d> Ctx<'d> {
             self.warn(
                 src,
                 owner,
-                format!("address {addr} is already used by another interface; awsreach assigns another"),
+                format!(
+                    "address {addr} is already used by another interface; awsreach assigns another"
+                ),
             );
             return None;
         }
         Some(addr.to_string())
+    }
+}
+
+impl Ctx<'_> {
+    /// A CIDR as the model accepts it: host bits cleared (older APIs and
+    /// hand-made data keep `2.2.2.2/28`, which AWS matches as `2.2.2.0/28`),
+    /// with a warning; none (and a warning) when it is not a CIDR.
+    pub fn cidr(&mut self, src: &str, subject: &str, c: &str) -> Option<String> {
+        match c.parse::<IpNet>() {
+            Ok(n) if n.trunc() == n => Some(c.to_string()),
+            Ok(n) => {
+                self.warn(
+                    src,
+                    subject,
+                    format!("CIDR {c} has host bits set; read as {}", n.trunc()),
+                );
+                Some(n.trunc().to_string())
+            }
+            Err(_) => {
+                self.warn(
+                    src,
+                    subject,
+                    format!("`{c}` is not a CIDR; that rule or route is left out"),
+                );
+                None
+            }
+        }
     }
 }
 

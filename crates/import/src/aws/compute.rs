@@ -40,8 +40,13 @@ pub fn instances(cx: &mut Ctx) {
         }
     }
     for (src, v) in &items {
-        let Some(id) = s(v, "InstanceId") else { continue };
-        let state = v.get("State").and_then(|x| s(x, "Name")).unwrap_or("running");
+        let Some(id) = s(v, "InstanceId") else {
+            continue;
+        };
+        let state = v
+            .get("State")
+            .and_then(|x| s(x, "Name"))
+            .unwrap_or("running");
         if matches!(state, "terminated" | "shutting-down") {
             cx.skip(src, id, format!("instance is {state}"));
             continue;
@@ -51,14 +56,23 @@ pub fn instances(cx: &mut Ctx) {
             continue;
         };
         if !cx.subnets.contains_key(subnet) {
-            cx.report.push(crate::EntryKind::Missing, src, id, format!("its subnet {subnet} is not in the snapshot; not imported"));
+            cx.report.push(
+                crate::EntryKind::Missing,
+                src,
+                id,
+                format!("its subnet {subnet} is not in the snapshot; not imported"),
+            );
             continue;
         }
         if !cx.claim(src, id, "instance") {
             continue;
         }
         if state != "running" {
-            cx.warn(src, id, format!("instance is {state}: verdicts describe its network configuration"));
+            cx.warn(
+                src,
+                id,
+                format!("instance is {state}: verdicts describe its network configuration"),
+            );
         }
         let vpc = cx.subnets[subnet].vpc.clone();
         let enis = arr(v, "NetworkInterfaces");
@@ -68,7 +82,9 @@ pub fn instances(cx: &mut Ctx) {
             .or(enis.first());
         for e in enis {
             if let Some(eid) = s(e, "NetworkInterfaceId") {
-                cx.eni_resource.entry(eid.to_string()).or_insert_with(|| id.to_string());
+                cx.eni_resource
+                    .entry(eid.to_string())
+                    .or_insert_with(|| id.to_string());
             }
             if !std::ptr::eq(e, primary.unwrap_or(e)) {
                 cx.skip(
@@ -84,10 +100,18 @@ pub fn instances(cx: &mut Ctx) {
         cx.eni_resource.insert(id.to_string(), id.to_string());
         let private_ip = cx.address(src, id, subnet, s(v, "PrivateIpAddress"));
         let public_ip = s(v, "PublicIpAddress")
-            .or_else(|| primary.and_then(|p| p.get("Association")).and_then(|a| s(a, "PublicIp")))
+            .or_else(|| {
+                primary
+                    .and_then(|p| p.get("Association"))
+                    .and_then(|a| s(a, "PublicIp"))
+            })
             .map(str::to_string);
         let ipv6 = s(v, "Ipv6Address")
-            .or_else(|| primary.and_then(|p| arr(p, "Ipv6Addresses").first()).and_then(|a| s(a, "Ipv6Address")))
+            .or_else(|| {
+                primary
+                    .and_then(|p| arr(p, "Ipv6Addresses").first())
+                    .and_then(|a| s(a, "Ipv6Address"))
+            })
             .map(str::to_string);
         let sgs = groups(cx, src, id, &vpc, ids(v, "SecurityGroups", "GroupId"));
         cx.targets.insert(id.to_string());
@@ -105,7 +129,11 @@ pub fn instances(cx: &mut Ctx) {
         });
     }
     if cx.dump.has("Reservations") {
-        cx.read("Reservations", "Reservations", format!("{n} EC2 instances (listening on every port: a snapshot has no listeners)"));
+        cx.read(
+            "Reservations",
+            "Reservations",
+            format!("{n} EC2 instances (listening on every port: a snapshot has no listeners)"),
+        );
     }
 }
 
@@ -119,7 +147,9 @@ pub fn interfaces(cx: &mut Ctx) {
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
     let mut seen = BTreeSet::new();
     for it in &items {
-        let Some(id) = s(&it.v, "NetworkInterfaceId") else { continue };
+        let Some(id) = s(&it.v, "NetworkInterfaceId") else {
+            continue;
+        };
         let kind = s(&it.v, "InterfaceType").unwrap_or("interface");
         let desc = s(&it.v, "Description").unwrap_or("");
         let requester = s(&it.v, "RequesterId").unwrap_or("");
@@ -135,7 +165,11 @@ pub fn interfaces(cx: &mut Ctx) {
         } else if attached_to.is_some_and(|x| cx.eni_resource.contains_key(x)) {
             "EC2 instance"
         } else if kind != "interface" {
-            cx.skip(&it.src, id, format!("network interface of type {kind}: not modelled"));
+            cx.skip(
+                &it.src,
+                id,
+                format!("network interface of type {kind}: not modelled"),
+            );
             continue;
         } else if cx.eni_resource.contains_key(id) {
             "EC2 instance"
@@ -150,11 +184,20 @@ pub fn interfaces(cx: &mut Ctx) {
             continue;
         }
         if !seen.insert(id.to_string()) {
-            cx.warn(&it.src, id, "network interface listed twice; the first is kept");
+            cx.warn(
+                &it.src,
+                id,
+                "network interface listed twice; the first is kept",
+            );
             continue;
         }
         let Some(subnet) = s(&it.v, "SubnetId").filter(|x| cx.subnets.contains_key(*x)) else {
-            cx.report.push(crate::EntryKind::Missing, &it.src, id, "its subnet is not in the snapshot; not imported");
+            cx.report.push(
+                crate::EntryKind::Missing,
+                &it.src,
+                id,
+                "its subnet is not in the snapshot; not imported",
+            );
             continue;
         };
         if !cx.claim(&it.src, id, "network interface") {
@@ -162,12 +205,20 @@ pub fn interfaces(cx: &mut Ctx) {
         }
         let vpc = cx.subnets[subnet].vpc.clone();
         let private_ip = cx.address(&it.src, id, subnet, s(&it.v, "PrivateIpAddress"));
-        let public_ip = it.v.get("Association").and_then(|a| s(a, "PublicIp")).map(str::to_string);
-        let ipv6 = arr(&it.v, "Ipv6Addresses").first().and_then(|a| s(a, "Ipv6Address")).map(str::to_string);
+        let public_ip =
+            it.v.get("Association")
+                .and_then(|a| s(a, "PublicIp"))
+                .map(str::to_string);
+        let ipv6 = arr(&it.v, "Ipv6Addresses")
+            .first()
+            .and_then(|a| s(a, "Ipv6Address"))
+            .map(str::to_string);
         let sgs = groups(cx, &it.src, id, &vpc, ids(&it.v, "Groups", "GroupId"));
         cx.eni_resource.insert(id.to_string(), id.to_string());
         cx.targets.insert(id.to_string());
-        *counts.entry("standalone (imported as resources)").or_default() += 1;
+        *counts
+            .entry("standalone (imported as resources)")
+            .or_default() += 1;
         cx.spec.resources.push(ResourceSpec {
             id: id.to_string(),
             kind: ResourceKind::Resource,
@@ -194,9 +245,16 @@ pub fn interfaces(cx: &mut Ctx) {
 /// subnet; AWS never does. The model places them itself, so this is only
 /// reported.
 fn check_inside(cx: &mut Ctx, src: &str, id: &str, v: &Value, owner: &str) {
-    let (Some(sn), Some(ip)) = (s(v, "SubnetId"), s(v, "PrivateIpAddress")) else { return };
-    let Some(info) = cx.subnets.get(sn) else { return };
-    if ip.parse::<std::net::IpAddr>().is_ok_and(|a| !info.cidr.contains(&a)) {
+    let (Some(sn), Some(ip)) = (s(v, "SubnetId"), s(v, "PrivateIpAddress")) else {
+        return;
+    };
+    let Some(info) = cx.subnets.get(sn) else {
+        return;
+    };
+    if ip
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|a| !info.cidr.contains(&a))
+    {
         let cidr = info.cidr;
         cx.warn(
             src,
@@ -214,7 +272,9 @@ pub fn databases(cx: &mut Ctx) {
     let items = cx.dump.list("DBInstances").to_vec();
     let mut n = 0;
     for it in &items {
-        let Some(id) = s(&it.v, "DBInstanceIdentifier") else { continue };
+        let Some(id) = s(&it.v, "DBInstanceIdentifier") else {
+            continue;
+        };
         let group = it.v.get("DBSubnetGroup");
         let cands: Vec<&str> = group
             .map(|g| ids(g, "Subnets", "SubnetIdentifier"))
@@ -245,12 +305,21 @@ pub fn databases(cx: &mut Ctx) {
                 *x
             }
             (None, None) => {
-                cx.report.push(crate::EntryKind::Missing, &it.src, id, "none of its subnets is in the snapshot; not imported");
+                cx.report.push(
+                    crate::EntryKind::Missing,
+                    &it.src,
+                    id,
+                    "none of its subnets is in the snapshot; not imported",
+                );
                 continue;
             }
         };
         if vpc_of.is_some_and(|v| v != cx.subnets[subnet].vpc) {
-            cx.warn(&it.src, id, "its subnet group names a VPC its subnets are not in; the subnets win");
+            cx.warn(
+                &it.src,
+                id,
+                "its subnet group names a VPC its subnets are not in; the subnets win",
+            );
         }
         if !cx.claim(&it.src, id, "RDS instance") {
             continue;
@@ -262,7 +331,10 @@ pub fn databases(cx: &mut Ctx) {
             .filter_map(|g| s(g, "VpcSecurityGroupId"))
             .collect();
         let sgs = groups(cx, &it.src, id, &vpc, want);
-        let port = it.v.get("Endpoint").and_then(|e| i(e, "Port")).or(i(&it.v, "DbInstancePort"));
+        let port =
+            it.v.get("Endpoint")
+                .and_then(|e| i(e, "Port"))
+                .or(i(&it.v, "DbInstancePort"));
         let listen = match port {
             Some(p) if p > 0 => vec![format!("tcp/{p}")],
             _ => vec![ANY.into()],
@@ -293,7 +365,9 @@ pub fn functions(cx: &mut Ctx) {
     let mut n = 0;
     let mut seen = BTreeSet::new();
     for it in &items {
-        let Some(name) = s(&it.v, "FunctionName") else { continue };
+        let Some(name) = s(&it.v, "FunctionName") else {
+            continue;
+        };
         if !seen.insert(name.to_string()) {
             // list-functions and get-function-configuration both list it.
             continue;
@@ -318,7 +392,12 @@ pub fn functions(cx: &mut Ctx) {
     policies(cx);
 }
 
-fn function_vpc(cx: &mut Ctx, src: &str, name: &str, cfg: Option<&Value>) -> Option<FunctionVpcSpec> {
+fn function_vpc(
+    cx: &mut Ctx,
+    src: &str,
+    name: &str,
+    cfg: Option<&Value>,
+) -> Option<FunctionVpcSpec> {
     let cfg = cfg?;
     let wanted = strs(cfg, "SubnetIds");
     if wanted.is_empty() {
@@ -338,19 +417,24 @@ fn function_vpc(cx: &mut Ctx, src: &str, name: &str, cfg: Option<&Value>) -> Opt
         }
     }
     if subnets.is_empty() {
-        cx.missing(src, name, MissingKind::Placement, "none of the function's subnets is in the snapshot");
+        cx.missing(
+            src,
+            name,
+            MissingKind::Placement,
+            "none of the function's subnets is in the snapshot",
+        );
         return None;
     }
     let vpc = cx.subnets[&subnets[0]].vpc.clone();
     subnets.retain(|x| cx.subnets[x].vpc == vpc);
-    if let Some(claimed) = s(cfg, "VpcId") {
-        if claimed != vpc {
-            cx.warn(
+    if let Some(claimed) = s(cfg, "VpcId")
+        && claimed != vpc
+    {
+        cx.warn(
                 src,
                 name,
                 format!("VpcConfig names VPC {claimed} but its subnets are in {vpc} (moto writes a placeholder); the subnets win"),
             );
-        }
     }
     let sgs = groups(cx, src, name, &vpc, strs(cfg, "SecurityGroupIds"));
     Some(FunctionVpcSpec {
@@ -370,7 +454,11 @@ fn policies(cx: &mut Ctx) {
     let mut by_fn: HashMap<String, Vec<String>> = HashMap::new();
     for (it, fname, doc) in &pols {
         if !cx.spec.functions.iter().any(|f| &f.id == fname) {
-            cx.warn(&it.src, fname, "policy of a function that is not in the snapshot; not imported");
+            cx.warn(
+                &it.src,
+                fname,
+                "policy of a function that is not in the snapshot; not imported",
+            );
             continue;
         }
         let allow = by_fn.entry(fname.clone()).or_default();
@@ -386,7 +474,10 @@ fn policies(cx: &mut Ctx) {
                 Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
             };
-            if !actions.iter().any(|a| matches!(*a, "lambda:InvokeFunction" | "lambda:*" | "*")) {
+            if !actions
+                .iter()
+                .any(|a| matches!(*a, "lambda:InvokeFunction" | "lambda:*" | "*"))
+            {
                 continue;
             }
             if s(st, "Effect") == Some("Deny") {
@@ -399,7 +490,10 @@ fn policies(cx: &mut Ctx) {
                     .values()
                     .flat_map(|v| match v {
                         Value::String(x) => vec![x.clone()],
-                        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+                        Value::Array(a) => a
+                            .iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect(),
                         _ => Vec::new(),
                     })
                     .collect(),
@@ -411,7 +505,9 @@ fn policies(cx: &mut Ctx) {
                 } else if let Some(f) = cx.roles.get(&p) {
                     allow.push(f.clone());
                 } else {
-                    notes.push(format!("principal {p} (not a service, `*` or a role of a function in the snapshot)"));
+                    notes.push(format!(
+                        "principal {p} (not a service, `*` or a role of a function in the snapshot)"
+                    ));
                 }
             }
             if let Some(c) = st.get("Condition") {
@@ -421,15 +517,30 @@ fn policies(cx: &mut Ctx) {
         for note in notes {
             cx.skip(&it.src, fname, format!("invoke policy: {note}"));
         }
-        let own_account = cx.dump.list("Functions").iter().find(|f| s(&f.v, "FunctionName") == Some(fname)).and_then(|f| s(&f.v, "FunctionArn")).and_then(super::value::arn_account).map(str::to_string);
-        let res_account = statements.iter().find_map(|st| s(st, "Resource")).and_then(super::value::arn_account).map(str::to_string);
-        if let (Some(a), Some(b)) = (own_account, res_account) {
-            if a != b {
-                cx.warn(&it.src, fname, format!("the policy's resource names account {b}, the function's ARN {a} (anonymised data?); read as the function's own policy"));
-            }
+        let own_account = cx
+            .dump
+            .list("Functions")
+            .iter()
+            .find(|f| s(&f.v, "FunctionName") == Some(fname))
+            .and_then(|f| s(&f.v, "FunctionArn"))
+            .and_then(super::value::arn_account)
+            .map(str::to_string);
+        let res_account = statements
+            .iter()
+            .find_map(|st| s(st, "Resource"))
+            .and_then(super::value::arn_account)
+            .map(str::to_string);
+        if let (Some(a), Some(b)) = (own_account, res_account)
+            && a != b
+        {
+            cx.warn(&it.src, fname, format!("the policy's resource names account {b}, the function's ARN {a} (anonymised data?); read as the function's own policy"));
         }
     }
-    let collected = cx.dump.collected.iter().any(|d| d.starts_with("lambda-get-policy"));
+    let collected = cx
+        .dump
+        .collected
+        .iter()
+        .any(|d| d.starts_with("lambda-get-policy"));
     let names: Vec<String> = cx.spec.functions.iter().map(|f| f.id.clone()).collect();
     for name in names {
         let allow = match by_fn.remove(&name) {
@@ -442,12 +553,21 @@ fn policies(cx: &mut Ctx) {
             None => None,
         };
         if let Some(allow) = allow {
-            let f = cx.spec.functions.iter_mut().find(|f| f.id == name).expect("listed");
+            let f = cx
+                .spec
+                .functions
+                .iter_mut()
+                .find(|f| f.id == name)
+                .expect("listed");
             f.policy = Some(InvokePolicySpec { allow });
         }
     }
     if !pols.is_empty() {
-        cx.read("lambda-get-policy", "Policy", format!("{} invoke policies", pols.len()));
+        cx.read(
+            "lambda-get-policy",
+            "Policy",
+            format!("{} invoke policies", pols.len()),
+        );
     }
 }
 
@@ -455,12 +575,21 @@ fn policies(cx: &mut Ctx) {
 /// notifications that target a function of the scenario.
 pub fn triggers(cx: &mut Ctx) {
     let fns: BTreeSet<String> = cx.spec.functions.iter().map(|f| f.id.clone()).collect();
-    let target_fn = |arn: &str| arn_name(arn).filter(|n| fns.contains(*n)).map(str::to_string);
+    let target_fn = |arn: &str| {
+        arn_name(arn)
+            .filter(|n| fns.contains(*n))
+            .map(str::to_string)
+    };
     let mut out: Vec<(String, TriggerSpec)> = Vec::new();
     for it in cx.dump.list("EventSourceMappings").to_vec() {
         let uuid = s(&it.v, "UUID").unwrap_or("?").to_string();
         let Some(function) = s(&it.v, "FunctionArn").and_then(&target_fn) else {
-            cx.report.push(crate::EntryKind::Missing, &it.src, &uuid, "event source mapping of a function that is not in the snapshot");
+            cx.report.push(
+                crate::EntryKind::Missing,
+                &it.src,
+                &uuid,
+                "event source mapping of a function that is not in the snapshot",
+            );
             continue;
         };
         let state = s(&it.v, "State").unwrap_or("Enabled");
@@ -479,7 +608,11 @@ pub fn triggers(cx: &mut Ctx) {
             (_, Some("mq")) => TriggerSource::AmazonMq,
             (_, Some("rds")) => TriggerSource::DocumentDb,
             (_, other) => {
-                cx.skip(&it.src, &uuid, format!("event source {} is not modelled", other.unwrap_or(arn)));
+                cx.skip(
+                    &it.src,
+                    &uuid,
+                    format!("event source {} is not modelled", other.unwrap_or(arn)),
+                );
                 continue;
             }
         };
@@ -491,10 +624,14 @@ pub fn triggers(cx: &mut Ctx) {
             let uri = s(a, "URI").unwrap_or("");
             match s(a, "Type").unwrap_or("") {
                 "VPC_SUBNET" => subnets.push(uri.trim_start_matches("subnet:").to_string()),
-                "VPC_SECURITY_GROUP" => sgs.push(uri.trim_start_matches("security_group:").to_string()),
-                "BASIC_AUTH" | "SASL_SCRAM_256_AUTH" | "SASL_SCRAM_512_AUTH" | "CLIENT_CERTIFICATE_TLS_AUTH" | "SERVER_ROOT_CA_CERTIFICATE" => {
-                    secrets = true
+                "VPC_SECURITY_GROUP" => {
+                    sgs.push(uri.trim_start_matches("security_group:").to_string())
                 }
+                "BASIC_AUTH"
+                | "SASL_SCRAM_256_AUTH"
+                | "SASL_SCRAM_512_AUTH"
+                | "CLIENT_CERTIFICATE_TLS_AUTH"
+                | "SERVER_ROOT_CA_CERTIFICATE" => secrets = true,
                 _ => {}
             }
         }
@@ -502,35 +639,48 @@ pub fn triggers(cx: &mut Ctx) {
         sgs.retain(|x| cx.sgs.contains(x));
         let in_vpc = matches!(
             source,
-            TriggerSource::Msk | TriggerSource::SelfManagedKafka | TriggerSource::AmazonMq | TriggerSource::DocumentDb
+            TriggerSource::Msk
+                | TriggerSource::SelfManagedKafka
+                | TriggerSource::AmazonMq
+                | TriggerSource::DocumentDb
         );
         if in_vpc && subnets.is_empty() {
             // The broker's subnets come from the MSK/MQ/DocumentDB cluster,
             // which the snapshot does not describe.
             let tid = format!("esm-{uuid}");
-            out.push((it.src.clone(), TriggerSpec {
-                id: Some(tid.clone()),
-                source,
-                function: function.clone(),
-                subnets: Vec::new(),
-                security_groups: Vec::new(),
-                port: None,
-                mode: PollerMode::OnDemand,
-                secrets_manager: secrets,
-            }));
+            out.push((
+                it.src.clone(),
+                TriggerSpec {
+                    id: Some(tid.clone()),
+                    source,
+                    function: function.clone(),
+                    subnets: Vec::new(),
+                    security_groups: Vec::new(),
+                    port: None,
+                    mode: PollerMode::OnDemand,
+                    secrets_manager: secrets,
+                },
+            ));
             cx.missing(&it.src, &tid, MissingKind::Placement, format!("the {source:?} event source's subnets and security groups are not in the snapshot ({arn})"));
             continue;
         }
-        out.push((it.src.clone(), TriggerSpec {
-            id: Some(format!("esm-{uuid}")),
-            source,
-            function,
-            subnets,
-            security_groups: sgs,
-            port: None,
-            mode: if it.v.get("ProvisionedPollerConfig").is_some() { PollerMode::Provisioned } else { PollerMode::OnDemand },
-            secrets_manager: secrets,
-        }));
+        out.push((
+            it.src.clone(),
+            TriggerSpec {
+                id: Some(format!("esm-{uuid}")),
+                source,
+                function,
+                subnets,
+                security_groups: sgs,
+                port: None,
+                mode: if it.v.get("ProvisionedPollerConfig").is_some() {
+                    PollerMode::Provisioned
+                } else {
+                    PollerMode::OnDemand
+                },
+                secrets_manager: secrets,
+            },
+        ));
     }
     for (it, rule) in cx.dump.rule_targets.clone() {
         for t in it.v.as_array().cloned().unwrap_or_default() {
@@ -539,32 +689,67 @@ pub fn triggers(cx: &mut Ctx) {
                 continue;
             }
             let Some(function) = target_fn(arn) else {
-                cx.report.push(crate::EntryKind::Missing, &it.src, arn, "EventBridge target function not in the snapshot");
+                cx.report.push(
+                    crate::EntryKind::Missing,
+                    &it.src,
+                    arn,
+                    "EventBridge target function not in the snapshot",
+                );
                 continue;
             };
-            out.push((it.src.clone(), push_trigger(TriggerSource::EventBridge, &format!("rule-{rule}"), function)));
+            out.push((
+                it.src.clone(),
+                push_trigger(
+                    TriggerSource::EventBridge,
+                    &format!("rule-{rule}"),
+                    function,
+                ),
+            ));
         }
     }
     for it in cx.dump.list("Subscriptions").to_vec() {
         if s(&it.v, "Protocol") != Some("lambda") {
             continue;
         }
-        let Some(arn) = s(&it.v, "Endpoint") else { continue };
-        let topic = s(&it.v, "TopicArn").and_then(arn_name).unwrap_or("topic").to_string();
-        let Some(function) = target_fn(arn) else {
-            cx.report.push(crate::EntryKind::Missing, &it.src, arn, "SNS subscriber function not in the snapshot");
+        let Some(arn) = s(&it.v, "Endpoint") else {
             continue;
         };
-        out.push((it.src.clone(), push_trigger(TriggerSource::Sns, &format!("sns-{topic}"), function)));
+        let topic = s(&it.v, "TopicArn")
+            .and_then(arn_name)
+            .unwrap_or("topic")
+            .to_string();
+        let Some(function) = target_fn(arn) else {
+            cx.report.push(
+                crate::EntryKind::Missing,
+                &it.src,
+                arn,
+                "SNS subscriber function not in the snapshot",
+            );
+            continue;
+        };
+        out.push((
+            it.src.clone(),
+            push_trigger(TriggerSource::Sns, &format!("sns-{topic}"), function),
+        ));
     }
     for (it, bucket) in cx.dump.bucket_notifications.clone() {
         for c in arr(&it.v, "LambdaFunctionConfigurations") {
-            let Some(arn) = s(c, "LambdaFunctionArn") else { continue };
-            let Some(function) = target_fn(arn) else {
-                cx.report.push(crate::EntryKind::Missing, &it.src, arn, "S3 notification function not in the snapshot");
+            let Some(arn) = s(c, "LambdaFunctionArn") else {
                 continue;
             };
-            out.push((it.src.clone(), push_trigger(TriggerSource::S3, &format!("s3-{bucket}"), function)));
+            let Some(function) = target_fn(arn) else {
+                cx.report.push(
+                    crate::EntryKind::Missing,
+                    &it.src,
+                    arn,
+                    "S3 notification function not in the snapshot",
+                );
+                continue;
+            };
+            out.push((
+                it.src.clone(),
+                push_trigger(TriggerSource::S3, &format!("s3-{bucket}"), function),
+            ));
         }
     }
     let n = out.len();
@@ -582,7 +767,11 @@ pub fn triggers(cx: &mut Ctx) {
         cx.spec.triggers.push(t);
     }
     if n > 0 {
-        cx.read("triggers", "triggers", format!("{n} triggers (event source mappings, rules, subscriptions, notifications)"));
+        cx.read(
+            "triggers",
+            "triggers",
+            format!("{n} triggers (event source mappings, rules, subscriptions, notifications)"),
+        );
     }
 }
 

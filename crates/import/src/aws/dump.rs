@@ -82,8 +82,14 @@ const UNMODELLED: &[(&str, &str)] = &[
     ("FirewallPolicies", "AWS Network Firewall policy"),
     ("DomainStatusList", "OpenSearch domain"),
     ("CacheClusters", "ElastiCache cluster (not read yet)"),
-    ("TransitGatewayConnects", "transit gateway Connect attachment"),
-    ("TransitGatewayPeeringAttachments", "transit gateway peering attachment"),
+    (
+        "TransitGatewayConnects",
+        "transit gateway Connect attachment",
+    ),
+    (
+        "TransitGatewayPeeringAttachments",
+        "transit gateway peering attachment",
+    ),
 ];
 
 /// Keys of calls that hold nothing about reachability; one skipped line per file.
@@ -205,9 +211,17 @@ impl Dump {
             ];
             let mut any = false;
             for (key, name) in attrs {
-                if let Some(val) = v.get(key).and_then(|x| x.get("Value")).and_then(Value::as_bool) {
-                    self.vpc_attributes
-                        .push((item(&format!("/{key}"), &v), vpc.to_string(), name, val));
+                if let Some(val) = v
+                    .get(key)
+                    .and_then(|x| x.get("Value"))
+                    .and_then(Value::as_bool)
+                {
+                    self.vpc_attributes.push((
+                        item(&format!("/{key}"), &v),
+                        vpc.to_string(),
+                        name,
+                        val,
+                    ));
                     any = true;
                 }
             }
@@ -274,7 +288,8 @@ impl Dump {
                     );
                     return;
                 };
-                self.prefix_entries.push((item("/Entries", &v), pl.to_string()));
+                self.prefix_entries
+                    .push((item("/Entries", &v), pl.to_string()));
                 primary = Some(k);
             } else if k == "Targets" {
                 let rule = param_in_name(path, "Rule").to_string();
@@ -324,19 +339,39 @@ impl Dump {
                 "file",
                 format!(
                     "unknown shape (top-level keys: {}); not imported",
-                    if keys.is_empty() { "none".into() } else { keys.join(", ") }
+                    if keys.is_empty() {
+                        "none".into()
+                    } else {
+                        keys.join(", ")
+                    }
                 ),
             );
         }
     }
 }
 
-/// The `…Id` field of an item (`VpnGatewayId`), for naming skipped items.
+/// The name of a skipped item: its own id or name field (`VpnGatewayId`,
+/// `LoadBalancerName`), not one it merely references (`VpcId`).
 fn first_id(v: &Value) -> Option<String> {
     let m = v.as_object()?;
+    const REFS: &[&str] = &[
+        "VpcId",
+        "SubnetId",
+        "OwnerId",
+        "CanonicalHostedZoneNameID",
+        "CanonicalHostedZoneId",
+    ];
     m.iter()
-        .find(|(k, x)| k.ends_with("Id") && x.is_string())
-        .or_else(|| m.iter().find(|(k, x)| k.ends_with("Name") && x.is_string()))
+        .find(|(k, x)| {
+            (k.ends_with("Name") || k.ends_with("Arn"))
+                && x.is_string()
+                && k.starts_with(|c: char| c.is_uppercase())
+                && !k.contains("DNS")
+        })
+        .or_else(|| {
+            m.iter()
+                .find(|(k, x)| k.ends_with("Id") && x.is_string() && !REFS.contains(&k.as_str()))
+        })
         .and_then(|(_, x)| x.as_str())
         .map(str::to_string)
 }

@@ -23,8 +23,8 @@ mod value;
 
 use std::collections::BTreeMap;
 
-use crate::report::{EntryKind, ImportError, Imported, Report};
 use crate::InputFile;
+use crate::report::{EntryKind, ImportError, Imported, Report};
 
 pub use dump::{Call, call_of};
 
@@ -79,10 +79,10 @@ pub fn import(files: &[InputFile], opts: &Options) -> Result<Vec<Imported>, Impo
             continue;
         }
         let region = region_of(group).or_else(|| dump.region_from_zones());
-        if let (Some(want), Some(have)) = (&opts.region, &region) {
-            if want != have {
-                continue;
-            }
+        if let (Some(want), Some(have)) = (&opts.region, &region)
+            && want != have
+        {
+            continue;
         }
         if opts.region.is_some() && region.is_none() {
             continue;
@@ -134,8 +134,7 @@ fn group_of(path: &str) -> String {
 /// `us-gov-west-1`).
 pub fn region_of(path: &str) -> Option<String> {
     path.split(['/', '\\'])
-        .filter(|p| is_region(p))
-        .next_back()
+        .rfind(|p| is_region(p))
         .map(str::to_string)
 }
 

@@ -57,10 +57,10 @@ pub fn vpcs(cx: &mut Ctx) {
             })
             .find_map(|a| s(a, "Ipv6CidrBlock"))
             .map(str::to_string);
-        if let Some(v6) = &ipv6 {
-            if let Ok(n) = v6.parse() {
-                cidrs.push(n);
-            }
+        if let Some(v6) = &ipv6
+            && let Ok(n) = v6.parse()
+        {
+            cidrs.push(n);
         }
         let is_default = b(&it.v, "IsDefault").unwrap_or(false);
         cx.vpcs.insert(id.to_string(), cidrs);
@@ -88,7 +88,11 @@ pub fn subnets(cx: &mut Ctx) {
             s(&it.v, "VpcId"),
             s(&it.v, "CidrBlock"),
         ) else {
-            cx.warn(&it.src, "Subnets", "a subnet without SubnetId, VpcId or CidrBlock; not imported");
+            cx.warn(
+                &it.src,
+                "Subnets",
+                "a subnet without SubnetId, VpcId or CidrBlock; not imported",
+            );
             continue;
         };
         if !cx.vpcs.contains_key(vpc) {
@@ -101,7 +105,11 @@ pub fn subnets(cx: &mut Ctx) {
             continue;
         }
         let Ok(net) = cidr.parse::<IpNet>() else {
-            cx.warn(&it.src, id, format!("CIDR `{cidr}` is not a CIDR; not imported"));
+            cx.warn(
+                &it.src,
+                id,
+                format!("CIDR `{cidr}` is not a CIDR; not imported"),
+            );
             continue;
         };
         if !cx.claim(&it.src, id, "subnet") {
@@ -136,7 +144,11 @@ pub fn subnets(cx: &mut Ctx) {
         });
     }
     if !items.is_empty() {
-        cx.read("Subnets", "Subnets", format!("{} subnets", cx.spec.subnets.len()));
+        cx.read(
+            "Subnets",
+            "Subnets",
+            format!("{} subnets", cx.spec.subnets.len()),
+        );
     }
 }
 
@@ -145,7 +157,9 @@ pub fn subnets(cx: &mut Ctx) {
 pub fn prefix_lists(cx: &mut Ctx) {
     let items = cx.dump.list("PrefixLists").to_vec();
     for it in &items {
-        let Some(id) = s(&it.v, "PrefixListId") else { continue };
+        let Some(id) = s(&it.v, "PrefixListId") else {
+            continue;
+        };
         let name = s(&it.v, "PrefixListName").unwrap_or("");
         if let Some(svc) = service_of_name(name, &cx.region) {
             cx.pl_service.insert(id.to_string(), svc.to_string());
@@ -160,16 +174,24 @@ pub fn prefix_lists(cx: &mut Ctx) {
     }
     let entries = cx.dump.prefix_entries.clone();
     for (it, pl) in &entries {
-        let cidrs: Vec<String> = it
-            .v
-            .as_array()
-            .map(|a| a.iter().filter_map(|e| s(e, "Cidr")).map(str::to_string).collect())
-            .unwrap_or_default();
+        let cidrs: Vec<String> =
+            it.v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|e| s(e, "Cidr"))
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
         cx.pl_cidrs.insert(pl.clone(), cidrs);
     }
     if !items.is_empty() || !entries.is_empty() {
         let n = items.len();
-        cx.read("PrefixLists", "PrefixLists", format!("{n} prefix lists, {} with entries", entries.len()));
+        cx.read(
+            "PrefixLists",
+            "PrefixLists",
+            format!("{n} prefix lists, {} entry lists", entries.len()),
+        );
     }
 }
 
@@ -273,7 +295,10 @@ fn perm_of_rule(r: &Value) -> Perm {
             .map(|g| (g.to_string(), None))
             .into_iter()
             .collect(),
-        pls: s(r, "PrefixListId").map(str::to_string).into_iter().collect(),
+        pls: s(r, "PrefixListId")
+            .map(str::to_string)
+            .into_iter()
+            .collect(),
         description: s(r, "Description").map(str::to_string),
     }
 }
@@ -282,26 +307,44 @@ pub fn security_groups(cx: &mut Ctx) {
     let items = cx.dump.list("SecurityGroups").to_vec();
     // Known first, so references between groups resolve in any order.
     for it in &items {
-        if let (Some(id), Some(vpc)) = (s(&it.v, "GroupId"), s(&it.v, "VpcId")) {
-            if cx.vpcs.contains_key(vpc) {
-                cx.sgs.insert(id.to_string());
-            }
+        if let (Some(id), Some(vpc)) = (s(&it.v, "GroupId"), s(&it.v, "VpcId"))
+            && cx.vpcs.contains_key(vpc)
+        {
+            cx.sgs.insert(id.to_string());
         }
     }
     let mut by_rules: HashMap<String, (Vec<Perm>, Vec<Perm>, String)> = HashMap::new();
     for it in cx.dump.list("SecurityGroupRules") {
-        let Some(g) = s(&it.v, "GroupId") else { continue };
-        let e = by_rules.entry(g.to_string()).or_insert_with(|| (Vec::new(), Vec::new(), it.src.clone()));
+        let Some(g) = s(&it.v, "GroupId") else {
+            continue;
+        };
+        let e = by_rules
+            .entry(g.to_string())
+            .or_insert_with(|| (Vec::new(), Vec::new(), it.src.clone()));
         if b(&it.v, "IsEgress").unwrap_or(false) {
             e.1.push(perm_of_rule(&it.v));
         } else {
             e.0.push(perm_of_rule(&it.v));
         }
     }
+    // A VPC has one default group; a dump with two groups named `default`
+    // in one VPC (seen in real data) cannot say which, so neither is marked.
+    let mut defaults: HashMap<&str, usize> = HashMap::new();
     for it in &items {
-        let Some(id) = s(&it.v, "GroupId") else { continue };
+        if let (Some("default"), Some(vpc)) = (s(&it.v, "GroupName"), s(&it.v, "VpcId")) {
+            *defaults.entry(vpc).or_default() += 1;
+        }
+    }
+    for it in &items {
+        let Some(id) = s(&it.v, "GroupId") else {
+            continue;
+        };
         let Some(vpc) = s(&it.v, "VpcId") else {
-            cx.skip(&it.src, id, "EC2-Classic security group (no VpcId): not modelled");
+            cx.skip(
+                &it.src,
+                id,
+                "EC2-Classic security group (no VpcId): not modelled",
+            );
             continue;
         };
         if !cx.vpcs.contains_key(vpc) {
@@ -326,6 +369,17 @@ pub fn security_groups(cx: &mut Ctx) {
                 perms_of_group(&it.v, "IpPermissionsEgress"),
             ),
         };
+        let mut is_default = s(&it.v, "GroupName") == Some("default");
+        if is_default && defaults.get(vpc).copied().unwrap_or(0) > 1 {
+            cx.warn(
+                &it.src,
+                id,
+                format!(
+                    "{vpc} has several groups named `default`; none is taken as its default group"
+                ),
+            );
+            is_default = false;
+        }
         let ingress = rules(cx, &it.src, id, ing);
         let egress_rules = rules(cx, &it.src, id, eg);
         let egress = if is_default_egress(&egress_rules) {
@@ -336,17 +390,25 @@ pub fn security_groups(cx: &mut Ctx) {
         cx.spec.security_groups.push(SecurityGroupSpec {
             id: id.to_string(),
             vpc: vpc.to_string(),
-            default: s(&it.v, "GroupName") == Some("default"),
+            default: is_default,
             ingress,
             egress,
         });
     }
     for (g, (_, _, src)) in by_rules {
-        cx.warn(&src, &g, "rules of a group that describe-security-groups does not list; not imported");
+        cx.warn(
+            &src,
+            &g,
+            "rules of a group that describe-security-groups does not list; not imported",
+        );
     }
     if !items.is_empty() {
         let n = cx.spec.security_groups.len();
-        cx.read("SecurityGroups", "SecurityGroups", format!("{n} security groups"));
+        cx.read(
+            "SecurityGroups",
+            "SecurityGroups",
+            format!("{n} security groups"),
+        );
     }
 }
 
@@ -359,8 +421,7 @@ fn is_default_egress(r: &[SgRuleSpec]) -> bool {
     };
     all("0.0.0.0/0")
         && r.iter().all(|x| {
-            x.protocol == Protocol::All
-                && matches!(x.cidr.as_deref(), Some("0.0.0.0/0" | "::/0"))
+            x.protocol == Protocol::All && matches!(x.cidr.as_deref(), Some("0.0.0.0/0" | "::/0"))
         })
 }
 
@@ -371,7 +432,10 @@ fn rules(cx: &mut Ctx, src: &str, sg: &str, perms: Vec<Perm>) -> Vec<SgRuleSpec>
             cx.skip(
                 src,
                 sg,
-                format!("rule for IP protocol {} (not tcp, udp, icmp or all): not modelled", p.proto),
+                format!(
+                    "rule for IP protocol {} (not tcp, udp, icmp or all): not modelled",
+                    p.proto
+                ),
             );
             continue;
         };
@@ -385,14 +449,18 @@ fn rules(cx: &mut Ctx, src: &str, sg: &str, perms: Vec<Perm>) -> Vec<SgRuleSpec>
             description: p.description.clone(),
         };
         for c in &p.cidrs {
-            out.push(rule(Some(c.clone()), None, None));
+            if let Some(c) = cx.cidr(src, sg, c) {
+                out.push(rule(Some(c), None, None));
+            }
         }
         for (g, pcx) in &p.groups {
             if cx.sgs.contains(g) {
                 out.push(rule(None, Some(g.clone()), None));
             } else {
                 let why = match pcx {
-                    Some(pcx) => format!("a rule names group {g} across peering {pcx}, which is not in the snapshot"),
+                    Some(pcx) => format!(
+                        "a rule names group {g} across peering {pcx}, which is not in the snapshot"
+                    ),
                     None => format!("a rule names group {g}, which is not in the snapshot"),
                 };
                 cx.missing(src, sg, MissingKind::Rules, why);
@@ -422,7 +490,11 @@ fn rules(cx: &mut Ctx, src: &str, sg: &str, perms: Vec<Perm>) -> Vec<SgRuleSpec>
 pub fn gateways(cx: &mut Ctx) {
     for (key, id_key, what) in [
         ("InternetGateways", "InternetGatewayId", "internet gateway"),
-        ("EgressOnlyInternetGateways", "EgressOnlyInternetGatewayId", "egress-only internet gateway"),
+        (
+            "EgressOnlyInternetGateways",
+            "EgressOnlyInternetGatewayId",
+            "egress-only internet gateway",
+        ),
     ] {
         let items = cx.dump.list(key).to_vec();
         let mut n = 0;
@@ -457,10 +529,12 @@ pub fn gateways(cx: &mut Ctx) {
                     vpc: vpc.to_string(),
                 });
             } else {
-                cx.spec.egress_only_internet_gateways.push(EgressOnlyIgwSpec {
-                    id: id.to_string(),
-                    vpc: vpc.to_string(),
-                });
+                cx.spec
+                    .egress_only_internet_gateways
+                    .push(EgressOnlyIgwSpec {
+                        id: id.to_string(),
+                        vpc: vpc.to_string(),
+                    });
             }
         }
         if !items.is_empty() {
@@ -470,10 +544,16 @@ pub fn gateways(cx: &mut Ctx) {
     let items = cx.dump.list("NatGateways").to_vec();
     let mut n = 0;
     for it in &items {
-        let Some(id) = s(&it.v, "NatGatewayId") else { continue };
+        let Some(id) = s(&it.v, "NatGatewayId") else {
+            continue;
+        };
         let state = s(&it.v, "State").unwrap_or("available");
         if state != "available" {
-            cx.skip(&it.src, id, format!("NAT gateway in state {state}: routes to it drop traffic"));
+            cx.skip(
+                &it.src,
+                id,
+                format!("NAT gateway in state {state}: routes to it drop traffic"),
+            );
             continue;
         }
         let Some(subnet) = s(&it.v, "SubnetId").filter(|x| cx.subnets.contains_key(*x)) else {
@@ -490,7 +570,10 @@ pub fn gateways(cx: &mut Ctx) {
         let public_ip = addr.and_then(|a| s(a, "PublicIp")).map(str::to_string);
         if let Some(pip) = addr.and_then(|a| s(a, "PrivateIp")) {
             let cidr = cx.subnets[subnet].cidr;
-            if pip.parse::<std::net::IpAddr>().is_ok_and(|a| !cidr.contains(&a)) {
+            if pip
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|a| !cidr.contains(&a))
+            {
                 cx.warn(
                     &it.src,
                     id,
@@ -537,19 +620,29 @@ pub fn endpoints(cx: &mut Ctx) {
     let items = cx.dump.list("VpcEndpoints").to_vec();
     let mut n = 0;
     for it in &items {
-        let Some(id) = s(&it.v, "VpcEndpointId") else { continue };
+        let Some(id) = s(&it.v, "VpcEndpointId") else {
+            continue;
+        };
         let kind = s(&it.v, "VpcEndpointType").unwrap_or("Gateway");
         let name = s(&it.v, "ServiceName").unwrap_or("");
         let state = s(&it.v, "State").unwrap_or("available");
         if !state.eq_ignore_ascii_case("available") {
-            cx.skip(&it.src, id, format!("endpoint in state {state}: not in service"));
+            cx.skip(
+                &it.src,
+                id,
+                format!("endpoint in state {state}: not in service"),
+            );
             continue;
         }
         let kind = match kind {
             "Gateway" => EndpointKind::Gateway,
             "Interface" => EndpointKind::Interface,
             other => {
-                cx.skip(&it.src, id, format!("{other} endpoint ({name}): not modelled"));
+                cx.skip(
+                    &it.src,
+                    id,
+                    format!("{other} endpoint ({name}): not modelled"),
+                );
                 continue;
             }
         };
@@ -557,12 +650,19 @@ pub fn endpoints(cx: &mut Ctx) {
             cx.skip(
                 &it.src,
                 id,
-                format!("endpoint of {name}, a service outside awsreach's catalog (`awsreach services`)"),
+                format!(
+                    "endpoint of {name}, a service outside awsreach's catalog (`awsreach services`)"
+                ),
             );
             continue;
         };
         let Some(vpc) = s(&it.v, "VpcId").filter(|v| cx.vpcs.contains_key(*v)) else {
-            cx.report.push(crate::EntryKind::Missing, &it.src, id, "its VPC is not in the snapshot; not imported");
+            cx.report.push(
+                crate::EntryKind::Missing,
+                &it.src,
+                id,
+                "its VPC is not in the snapshot; not imported",
+            );
             continue;
         };
         if !cx.claim(&it.src, id, "VPC endpoint") {
@@ -610,7 +710,8 @@ pub fn endpoints(cx: &mut Ctx) {
             route_tables,
             subnets,
             security_groups: groups,
-            private_dns: kind == EndpointKind::Gateway || b(&it.v, "PrivateDnsEnabled").unwrap_or(false),
+            private_dns: kind == EndpointKind::Gateway
+                || b(&it.v, "PrivateDnsEnabled").unwrap_or(false),
             policy,
         });
     }
@@ -641,14 +742,21 @@ pub fn placeholder_sg(cx: &mut Ctx, src: &str, user: &str, g: &str, vpc: &str) {
         src,
         g,
         MissingKind::Rules,
-        format!("{user} uses security group {g}, which is not in the snapshot: its rules are unknown"),
+        format!(
+            "{user} uses security group {g}, which is not in the snapshot: its rules are unknown"
+        ),
     );
 }
 
 /// An endpoint policy reduced to actions. The default full-access policy
 /// is `None`; statements the model cannot express (conditions, principals
 /// or resources other than `*`) make the policy missing.
-fn endpoint_policy(cx: &mut Ctx, src: &str, id: &str, doc: Option<&str>) -> Option<EndpointPolicySpec> {
+fn endpoint_policy(
+    cx: &mut Ctx,
+    src: &str,
+    id: &str,
+    doc: Option<&str>,
+) -> Option<EndpointPolicySpec> {
     let doc: Value = serde_json::from_str(doc?).ok()?;
     let statements: Vec<&Value> = match doc.get("Statement") {
         Some(Value::Array(a)) => a.iter().collect(),
@@ -658,7 +766,10 @@ fn endpoint_policy(cx: &mut Ctx, src: &str, id: &str, doc: Option<&str>) -> Opti
     let list = |v: Option<&Value>| -> Vec<String> {
         match v {
             Some(Value::String(x)) => vec![x.clone()],
-            Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
             _ => Vec::new(),
         }
     };
@@ -673,7 +784,8 @@ fn endpoint_policy(cx: &mut Ctx, src: &str, id: &str, doc: Option<&str>) -> Opti
     let mut deny = Vec::new();
     let mut exact = true;
     for st in statements {
-        if st.get("Condition").is_some() || !star(st.get("Principal")) || !star(st.get("Resource")) {
+        if st.get("Condition").is_some() || !star(st.get("Principal")) || !star(st.get("Resource"))
+        {
             exact = false;
         }
         let actions = list(st.get("Action"));
@@ -695,7 +807,11 @@ fn endpoint_policy(cx: &mut Ctx, src: &str, id: &str, doc: Option<&str>) -> Opti
         return None;
     }
     Some(EndpointPolicySpec {
-        allow: if allow.iter().any(|a| a == "*") { None } else { Some(allow) },
+        allow: if allow.iter().any(|a| a == "*") {
+            None
+        } else {
+            Some(allow)
+        },
         deny,
     })
 }

@@ -22,7 +22,12 @@ pub fn route_tables(cx: &mut Ctx) {
             continue;
         };
         if !cx.vpcs.contains_key(vpc) {
-            cx.report.push(crate::EntryKind::Missing, &it.src, id, format!("its VPC {vpc} is not in the snapshot; not imported"));
+            cx.report.push(
+                crate::EntryKind::Missing,
+                &it.src,
+                id,
+                format!("its VPC {vpc} is not in the snapshot; not imported"),
+            );
             continue;
         }
         if !cx.claim(&it.src, id, "route table") {
@@ -42,7 +47,11 @@ pub fn route_tables(cx: &mut Ctx) {
             } else if let Some(sn) = s(a, "SubnetId") {
                 assoc.insert(sn.to_string(), id.to_string());
             } else if let Some(g) = s(a, "GatewayId") {
-                cx.skip(&it.src, id, format!("edge association with gateway {g} (ingress routing): not modelled"));
+                cx.skip(
+                    &it.src,
+                    id,
+                    format!("edge association with gateway {g} (ingress routing): not modelled"),
+                );
             }
         }
         if main {
@@ -156,7 +165,11 @@ fn route(cx: &mut Ctx, src: &str, table: &str, r: &serde_json::Value) -> Vec<Rou
             let mut r2 = r.clone();
             if let Some(o) = r2.as_object_mut() {
                 o.remove("DestinationPrefixListId");
-                let key = if d.contains(':') { "DestinationIpv6CidrBlock" } else { "DestinationCidrBlock" };
+                let key = if d.contains(':') {
+                    "DestinationIpv6CidrBlock"
+                } else {
+                    "DestinationCidrBlock"
+                };
                 o.insert(key.into(), d.into());
             }
             out.extend(route(cx, src, table, &r2));
@@ -166,13 +179,26 @@ fn route(cx: &mut Ctx, src: &str, table: &str, r: &serde_json::Value) -> Vec<Rou
     let Some(dest) = dests.into_iter().next() else {
         return Vec::new();
     };
+    let dest = if dest.starts_with("pl:") {
+        dest
+    } else {
+        match cx.cidr(src, table, &dest) {
+            Some(d) => d,
+            None => return Vec::new(),
+        }
+    };
     if state == "blackhole" {
         cx.warn(
             src,
             table,
-            format!("route {dest} → {target_id} is a blackhole (its target is gone): traffic is dropped"),
+            format!(
+                "route {dest} → {target_id} is a blackhole (its target is gone): traffic is dropped"
+            ),
         );
-        return vec![RouteSpec { dest, target: RouteTarget::Blackhole }];
+        return vec![RouteSpec {
+            dest,
+            target: RouteTarget::Blackhole,
+        }];
     }
     let known = cx.targets.contains(target_id);
     let target = match target_id.split('-').next().unwrap_or("") {
@@ -186,7 +212,11 @@ fn route(cx: &mut Ctx, src: &str, table: &str, r: &serde_json::Value) -> Vec<Rou
             RouteTarget::Eni(cx.eni_resource[target_id].clone())
         }
         "vgw" | "cagw" | "lgw" => {
-            cx.skip(src, table, format!("route {dest} → {target_id}: that gateway kind is not modelled"));
+            cx.skip(
+                src,
+                table,
+                format!("route {dest} → {target_id}: that gateway kind is not modelled"),
+            );
             cx.missing(
                 src,
                 table,
@@ -220,7 +250,12 @@ pub fn network_acls(cx: &mut Ctx) {
             continue;
         };
         if !cx.vpcs.contains_key(vpc) {
-            cx.report.push(crate::EntryKind::Missing, &it.src, id, format!("its VPC {vpc} is not in the snapshot; not imported"));
+            cx.report.push(
+                crate::EntryKind::Missing,
+                &it.src,
+                id,
+                format!("its VPC {vpc} is not in the snapshot; not imported"),
+            );
             continue;
         }
         if !cx.claim(&it.src, id, "network ACL") {
@@ -249,10 +284,19 @@ pub fn network_acls(cx: &mut Ctx) {
                 }
                 continue;
             }
-            let Some(cidr) = s(e, "CidrBlock").or(s(e, "Ipv6CidrBlock")) else { continue };
+            let Some(cidr) = s(e, "CidrBlock").or(s(e, "Ipv6CidrBlock")) else {
+                continue;
+            };
+            let Some(cidr) = cx.cidr(&it.src, id, cidr) else {
+                continue;
+            };
             let proto = s(e, "Protocol").unwrap_or("-1");
             let Some(protocol) = nacl_protocol(proto) else {
-                cx.skip(&it.src, id, format!("rule {n} for IP protocol {proto}: not modelled"));
+                cx.skip(
+                    &it.src,
+                    id,
+                    format!("rule {n} for IP protocol {proto}: not modelled"),
+                );
                 if s(e, "RuleAction") == Some("allow") {
                     // An allow that is dropped could have admitted a flow of
                     // that protocol only, which no probe uses: nothing is lost.
@@ -260,26 +304,32 @@ pub fn network_acls(cx: &mut Ctx) {
                 continue;
             };
             if !(1..=32766).contains(&n) {
-                cx.warn(&it.src, id, format!("rule number {n} is outside 1..32766; not imported"));
+                cx.warn(
+                    &it.src,
+                    id,
+                    format!("rule number {n} is outside 1..32766; not imported"),
+                );
                 continue;
             }
             let ports = match (protocol, e.get("PortRange")) {
-                (Protocol::Tcp | Protocol::Udp, Some(pr)) => {
-                    match (i(pr, "From"), i(pr, "To")) {
-                        (Some(0), Some(65535)) => None,
-                        (Some(f), Some(t)) if f == t => Some(f.to_string()),
-                        (Some(f), Some(t)) => Some(format!("{f}-{t}")),
-                        _ => None,
-                    }
-                }
+                (Protocol::Tcp | Protocol::Udp, Some(pr)) => match (i(pr, "From"), i(pr, "To")) {
+                    (Some(0), Some(65535)) => None,
+                    (Some(f), Some(t)) if f == t => Some(f.to_string()),
+                    (Some(f), Some(t)) => Some(format!("{f}-{t}")),
+                    _ => None,
+                },
                 _ => None,
             };
             let rule = NaclRuleSpec {
                 rule: n as u32,
-                action: if s(e, "RuleAction") == Some("deny") { RuleAction::Deny } else { RuleAction::Allow },
+                action: if s(e, "RuleAction") == Some("deny") {
+                    RuleAction::Deny
+                } else {
+                    RuleAction::Allow
+                },
                 protocol,
                 ports,
-                cidr: cidr.to_string(),
+                cidr,
             };
             if is_egress {
                 egress.push(rule);
@@ -347,7 +397,12 @@ pub fn dns_attributes(cx: &mut Ctx) {
     let mut set: HashSet<(String, &str)> = HashSet::new();
     for (it, vpc, name, val) in &attrs {
         let Some(v) = cx.spec.vpcs.iter_mut().find(|v| &v.id == vpc) else {
-            cx.report.push(crate::EntryKind::Warning, &it.src, vpc, "attribute of a VPC that is not in the snapshot");
+            cx.report.push(
+                crate::EntryKind::Warning,
+                &it.src,
+                vpc,
+                "attribute of a VPC that is not in the snapshot",
+            );
             continue;
         };
         match *name {
@@ -365,12 +420,18 @@ pub fn dns_attributes(cx: &mut Ctx) {
         .collect();
     let vpcs: Vec<String> = cx.spec.vpcs.iter().map(|v| v.id.clone()).collect();
     for id in vpcs {
-        let has_both = set.contains(&(id.clone(), "enableDnsSupport")) && set.contains(&(id.clone(), "enableDnsHostnames"));
+        let has_both = set.contains(&(id.clone(), "enableDnsSupport"))
+            && set.contains(&(id.clone(), "enableDnsHostnames"));
         if has_both {
             continue;
         }
         if proven.contains(&id) {
-            let v = cx.spec.vpcs.iter_mut().find(|v| v.id == id).expect("listed above");
+            let v = cx
+                .spec
+                .vpcs
+                .iter_mut()
+                .find(|v| v.id == id)
+                .expect("listed above");
             v.dns_support = true;
             v.dns_hostnames = true;
             cx.warn(

@@ -17,16 +17,30 @@ pub fn peerings(cx: &mut Ctx) {
     let items = cx.dump.list("VpcPeeringConnections").to_vec();
     let mut n = 0;
     for it in &items {
-        let Some(id) = s(&it.v, "VpcPeeringConnectionId") else { continue };
-        let status = it.v.get("Status").and_then(|x| s(x, "Code")).unwrap_or("active");
+        let Some(id) = s(&it.v, "VpcPeeringConnectionId") else {
+            continue;
+        };
+        let status =
+            it.v.get("Status")
+                .and_then(|x| s(x, "Code"))
+                .unwrap_or("active");
         if status != "active" {
-            cx.skip(&it.src, id, format!("peering connection is {status}: carries no traffic"));
+            cx.skip(
+                &it.src,
+                id,
+                format!("peering connection is {status}: carries no traffic"),
+            );
             continue;
         }
         let req = it.v.get("RequesterVpcInfo").and_then(|x| s(x, "VpcId"));
         let acc = it.v.get("AccepterVpcInfo").and_then(|x| s(x, "VpcId"));
-        let (Some(req), Some(acc)) = (req, acc) else { continue };
-        let absent: Vec<&str> = [req, acc].into_iter().filter(|v| !cx.vpcs.contains_key(*v)).collect();
+        let (Some(req), Some(acc)) = (req, acc) else {
+            continue;
+        };
+        let absent: Vec<&str> = [req, acc]
+            .into_iter()
+            .filter(|v| !cx.vpcs.contains_key(*v))
+            .collect();
         if !absent.is_empty() {
             cx.skip(
                 &it.src,
@@ -50,7 +64,11 @@ pub fn peerings(cx: &mut Ctx) {
         });
     }
     if !items.is_empty() {
-        cx.read("VpcPeeringConnections", "VpcPeeringConnections", format!("{n} peering connections"));
+        cx.read(
+            "VpcPeeringConnections",
+            "VpcPeeringConnections",
+            format!("{n} peering connections"),
+        );
     }
 }
 
@@ -81,32 +99,46 @@ pub fn transit_gateways(cx: &mut Ctx) {
         if st != "available" {
             continue;
         }
-        let subnets = strs(&it.v, "SubnetIds").into_iter().map(str::to_string).collect();
+        let subnets = strs(&it.v, "SubnetIds")
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         vpc_att.insert(id.to_string(), (tgw.to_string(), vpc.to_string(), subnets));
     }
     // Every attachment (any kind) and its association.
     let mut kind_of: HashMap<String, String> = HashMap::new();
     let mut assoc: HashMap<String, Option<String>> = HashMap::new();
     for it in cx.dump.list("TransitGatewayAttachments") {
-        let Some(id) = s(&it.v, "TransitGatewayAttachmentId") else { continue };
+        let Some(id) = s(&it.v, "TransitGatewayAttachmentId") else {
+            continue;
+        };
         let st = s(&it.v, "State").unwrap_or("available");
         if st != "available" {
-            cx.skip(&it.src, id, format!("transit gateway attachment is {st}: carries no traffic"));
+            cx.skip(
+                &it.src,
+                id,
+                format!("transit gateway attachment is {st}: carries no traffic"),
+            );
             continue;
         }
-        kind_of.insert(id.to_string(), s(&it.v, "ResourceType").unwrap_or("?").to_string());
-        let a = it
-            .v
-            .get("Association")
-            .filter(|a| s(a, "State").is_none_or(|x| x == "associated"))
-            .and_then(|a| s(a, "TransitGatewayRouteTableId"))
-            .map(str::to_string);
+        kind_of.insert(
+            id.to_string(),
+            s(&it.v, "ResourceType").unwrap_or("?").to_string(),
+        );
+        let a =
+            it.v.get("Association")
+                .filter(|a| s(a, "State").is_none_or(|x| x == "associated"))
+                .and_then(|a| s(a, "TransitGatewayRouteTableId"))
+                .map(str::to_string);
         assoc.insert(id.to_string(), a);
     }
     // Route tables per gateway, and their routes.
     let mut tables: BTreeMap<String, String> = BTreeMap::new(); // rtb -> tgw
     for it in cx.dump.list("TransitGatewayRouteTables") {
-        if let (Some(id), Some(tgw)) = (s(&it.v, "TransitGatewayRouteTableId"), s(&it.v, "TransitGatewayId")) {
+        if let (Some(id), Some(tgw)) = (
+            s(&it.v, "TransitGatewayRouteTableId"),
+            s(&it.v, "TransitGatewayId"),
+        ) {
             tables.insert(id.to_string(), tgw.to_string());
         }
     }
@@ -115,7 +147,9 @@ pub fn transit_gateways(cx: &mut Ctx) {
     for (it, rtb) in &cx.dump.tgw_routes {
         routes_read.insert(rtb.clone());
         for r in it.v.as_array().map(Vec::as_slice).unwrap_or(&[]) {
-            let Some(dest) = s(r, "DestinationCidrBlock") else { continue };
+            let Some(dest) = s(r, "DestinationCidrBlock") else {
+                continue;
+            };
             let att = arr(r, "TransitGatewayAttachments")
                 .first()
                 .and_then(|a| s(a, "TransitGatewayAttachmentId"))
@@ -129,10 +163,14 @@ pub fn transit_gateways(cx: &mut Ctx) {
     }
     // Batfish's layout: static routes plus propagations.
     for it in cx.dump.list("TransitGatewayStaticRoutes") {
-        let Some(rtb) = s(&it.v, "TransitGatewayRouteTableId") else { continue };
+        let Some(rtb) = s(&it.v, "TransitGatewayRouteTableId") else {
+            continue;
+        };
         routes_read.insert(rtb.to_string());
         for r in arr(&it.v, "Routes") {
-            let Some(dest) = s(r, "DestinationCidrBlock") else { continue };
+            let Some(dest) = s(r, "DestinationCidrBlock") else {
+                continue;
+            };
             let att = arr(r, "TransitGatewayAttachments")
                 .first()
                 .and_then(|a| s(a, "TransitGatewayAttachmentId"))
@@ -145,13 +183,17 @@ pub fn transit_gateways(cx: &mut Ctx) {
         }
     }
     for it in cx.dump.list("TransitGatewayPropagations") {
-        let Some(rtb) = s(&it.v, "TransitGatewayRouteTableId") else { continue };
+        let Some(rtb) = s(&it.v, "TransitGatewayRouteTableId") else {
+            continue;
+        };
         routes_read.insert(rtb.to_string());
         for p in arr(&it.v, "TransitGatewayRouteTablePropagations") {
             if s(p, "State").is_some_and(|x| x != "enabled") {
                 continue;
             }
-            let Some(att) = s(p, "TransitGatewayAttachmentId") else { continue };
+            let Some(att) = s(p, "TransitGatewayAttachmentId") else {
+                continue;
+            };
             if s(p, "ResourceType") == Some("vpc") {
                 if let Some(vpc) = s(p, "ResourceId") {
                     for c in cx.vpcs.get(vpc).cloned().unwrap_or_default() {
@@ -174,7 +216,9 @@ pub fn transit_gateways(cx: &mut Ctx) {
 
     let mut n = 0;
     for it in &gws {
-        let Some(id) = s(&it.v, "TransitGatewayId") else { continue };
+        let Some(id) = s(&it.v, "TransitGatewayId") else {
+            continue;
+        };
         let st = s(&it.v, "State").unwrap_or("available");
         if st != "available" {
             cx.skip(&it.src, id, format!("transit gateway is {st}"));
@@ -192,16 +236,32 @@ pub fn transit_gateways(cx: &mut Ctx) {
                 continue;
             }
             if !cx.vpcs.contains_key(vpc) {
-                cx.skip(&it.src, aid, format!("attachment of VPC {vpc}, outside this snapshot"));
+                cx.skip(
+                    &it.src,
+                    aid,
+                    format!("attachment of VPC {vpc}, outside this snapshot"),
+                );
                 continue;
             }
-            let subnets: Vec<String> = subnets.iter().filter(|x| cx.subnets.contains_key(*x)).cloned().collect();
+            let subnets: Vec<String> = subnets
+                .iter()
+                .filter(|x| cx.subnets.contains_key(*x))
+                .cloned()
+                .collect();
             if subnets.is_empty() {
-                cx.report.push(crate::EntryKind::Missing, &it.src, aid, "none of the attachment's subnets is in the snapshot");
+                cx.report.push(
+                    crate::EntryKind::Missing,
+                    &it.src,
+                    aid,
+                    "none of the attachment's subnets is in the snapshot",
+                );
                 continue;
             }
             att_vpc.insert(aid.clone(), vpc.clone());
-            attachments.push(TgwAttachmentSpec { vpc: vpc.clone(), subnets });
+            attachments.push(TgwAttachmentSpec {
+                vpc: vpc.clone(),
+                subnets,
+            });
             match assoc.get(aid) {
                 Some(Some(t)) => {
                     used_tables.insert(t.clone());
@@ -211,7 +271,11 @@ pub fn transit_gateways(cx: &mut Ctx) {
             }
         }
         attachments.sort_by(|a, b| a.vpc.cmp(&b.vpc));
-        let own: Vec<&String> = tables.iter().filter(|(_, t)| *t == id).map(|(r, _)| r).collect();
+        let own: Vec<&String> = tables
+            .iter()
+            .filter(|(_, t)| *t == id)
+            .map(|(r, _)| r)
+            .collect();
         let mut tgw_routes = Vec::new();
         let mut gap: Option<String> = None;
         if !unassociated.is_empty() {
@@ -227,7 +291,11 @@ pub fn transit_gateways(cx: &mut Ctx) {
                 used_tables.iter().cloned().collect::<Vec<_>>().join(", ")
             ));
         }
-        let table = used_tables.iter().next().cloned().or_else(|| (own.len() == 1).then(|| own[0].clone()));
+        let table = used_tables
+            .iter()
+            .next()
+            .cloned()
+            .or_else(|| (own.len() == 1).then(|| own[0].clone()));
         match (&gap, table) {
             (Some(_), _) => {}
             (None, None) => {
@@ -238,30 +306,51 @@ pub fn transit_gateways(cx: &mut Ctx) {
                 });
             }
             (None, Some(t)) if !routes_read.contains(&t) => {
-                gap = Some(format!("the routes of its table {t} are not in the snapshot (search-transit-gateway-routes)"));
+                gap = Some(format!(
+                    "the routes of its table {t} are not in the snapshot (search-transit-gateway-routes)"
+                ));
             }
             (None, Some(t)) => {
                 let mut lost = Vec::new();
                 for r in routes.get(&t).map(Vec::as_slice).unwrap_or(&[]) {
                     match &r.attachment {
-                        None => tgw_routes.push(TgwRouteSpec { dest: r.dest.clone(), vpc: None }),
+                        None => tgw_routes.push(TgwRouteSpec {
+                            dest: r.dest.clone(),
+                            vpc: None,
+                        }),
                         Some(a) => match att_vpc.get(a) {
-                            Some(v) => tgw_routes.push(TgwRouteSpec { dest: r.dest.clone(), vpc: Some(v.clone()) }),
+                            Some(v) => tgw_routes.push(TgwRouteSpec {
+                                dest: r.dest.clone(),
+                                vpc: Some(v.clone()),
+                            }),
                             None => lost.push(format!(
                                 "{} → {a} ({})",
                                 r.dest,
-                                kind_of.get(a).map(String::as_str).unwrap_or("attachment outside the snapshot")
+                                kind_of
+                                    .get(a)
+                                    .map(String::as_str)
+                                    .unwrap_or("attachment outside the snapshot")
                             )),
                         },
                     }
                 }
                 if !lost.is_empty() {
-                    gap = Some(format!("routes to attachments awsreach does not model: {}", lost.join(", ")));
+                    gap = Some(format!(
+                        "routes to attachments awsreach does not model: {}",
+                        lost.join(", ")
+                    ));
                 } else if tgw_routes.is_empty() {
                     // An empty table routes nothing; the model reads an
                     // empty list as "propagate every attachment", so say it.
-                    tgw_routes.push(TgwRouteSpec { dest: "0.0.0.0/0".into(), vpc: None });
-                    cx.read(&it.src, id, format!("route table {t} is empty: nothing is routed"));
+                    tgw_routes.push(TgwRouteSpec {
+                        dest: "0.0.0.0/0".into(),
+                        vpc: None,
+                    });
+                    cx.read(
+                        &it.src,
+                        id,
+                        format!("route table {t} is empty: nothing is routed"),
+                    );
                 }
                 tgw_routes.sort_by(|a, b| a.dest.cmp(&b.dest).then(a.vpc.cmp(&b.vpc)));
                 tgw_routes.dedup();
@@ -279,5 +368,9 @@ pub fn transit_gateways(cx: &mut Ctx) {
             routes: tgw_routes,
         });
     }
-    cx.read("TransitGateways", "TransitGateways", format!("{n} transit gateways"));
+    cx.read(
+        "TransitGateways",
+        "TransitGateways",
+        format!("{n} transit gateways"),
+    );
 }

@@ -31,14 +31,6 @@ pub fn i(v: &Value, key: &str) -> Option<i64> {
     }
 }
 
-/// The `Name` tag, if any.
-pub fn name_tag(v: &Value) -> Option<&str> {
-    arr(v, "Tags")
-        .iter()
-        .find(|t| s(t, "Key") == Some("Name"))
-        .and_then(|t| s(t, "Value"))
-}
-
 /// A string list field: `["a", "b"]`.
 pub fn strs<'a>(v: &'a Value, key: &str) -> Vec<&'a str> {
     arr(v, key).iter().filter_map(Value::as_str).collect()
@@ -69,7 +61,6 @@ pub fn arn_service(arn: &str) -> Option<&str> {
     parts.next()?;
     parts.next()
 }
-
 
 /// The account of an ARN.
 pub fn arn_account(arn: &str) -> Option<&str> {
@@ -132,7 +123,6 @@ mod tests {
         let f = "arn:aws:lambda:us-east-1:123456789012:function:my-fn:prod";
         assert_eq!(arn_name(f), Some("my-fn"));
         assert_eq!(arn_service(f), Some("lambda"));
-        assert_eq!(arn_region(f), Some("us-east-1"));
         assert_eq!(arn_account(f), Some("123456789012"));
         assert_eq!(arn_name("arn:aws:sqs:us-east-1:1:orders"), Some("orders"));
         assert_eq!(arn_name("not-an-arn"), None);
@@ -149,8 +139,14 @@ mod tests {
             Some("tgw-rtb-09")
         );
         assert_eq!(id_in_name("nothing.json", "pl"), None);
-        assert_eq!(param_in_name("a/FunctionName-my_fn-2.json", "FunctionName"), "my_fn-2");
-        assert_eq!(param_in_name("a/invpclambda.json", "FunctionName"), "invpclambda");
+        assert_eq!(
+            param_in_name("a/FunctionName-my_fn-2.json", "FunctionName"),
+            "my_fn-2"
+        );
+        assert_eq!(
+            param_in_name("a/invpclambda.json", "FunctionName"),
+            "invpclambda"
+        );
         assert_eq!(
             param_in_name("Attribute-enableDnsSupport_VpcId-vpc-1.json", "Attribute"),
             "enableDnsSupport"
