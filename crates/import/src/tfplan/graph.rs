@@ -12,7 +12,33 @@
 
 use std::collections::HashMap;
 
+use serde::Deserialize;
 use serde_json::Value;
+
+/// The parts of a `terraform show -json` document the importer reads.
+/// Resource changes keep only `after_unknown`: their `before`/`after`
+/// copies are skipped while parsing, which halves the work on big plans.
+#[derive(Debug, Default, Deserialize)]
+pub struct Doc {
+    pub format_version: Option<Value>,
+    pub planned_values: Option<Value>,
+    pub values: Option<Value>,
+    pub prior_state: Option<Value>,
+    pub configuration: Option<Value>,
+    pub variables: Option<Value>,
+    pub resource_changes: Option<Vec<Change>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Change {
+    pub address: String,
+    pub change: Option<ChangeBody>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChangeBody {
+    pub after_unknown: Option<Value>,
+}
 
 /// Managed resource or data source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -99,7 +125,7 @@ pub struct Plan<'a> {
 
 impl<'a> Plan<'a> {
     /// Indexes a `terraform show -json` document (plan or state).
-    pub fn new(doc: &'a Value) -> Plan<'a> {
+    pub fn new(doc: &'a Doc) -> Plan<'a> {
         let mut plan = Plan {
             instances: Vec::new(),
             by_addr: HashMap::new(),
@@ -107,34 +133,35 @@ impl<'a> Plan<'a> {
             by_res: HashMap::new(),
             configs: HashMap::new(),
             modules: HashMap::new(),
-            variables: doc.get("variables"),
+            variables: doc.variables.as_ref(),
         };
         let mut unknown: HashMap<&str, &Value> = HashMap::new();
-        if let Some(changes) = doc.get("resource_changes").and_then(Value::as_array) {
-            for c in changes {
-                if let (Some(a), Some(u)) = (
-                    c.get("address").and_then(Value::as_str),
-                    c.pointer("/change/after_unknown"),
-                ) {
-                    unknown.insert(a, u);
-                }
+        for c in doc.resource_changes.iter().flatten() {
+            if let Some(u) = c.change.as_ref().and_then(|ch| ch.after_unknown.as_ref()) {
+                unknown.insert(c.address.as_str(), u);
             }
         }
         // What exists after apply: a plan's planned values, a state's values.
-        for root in [
-            doc.pointer("/planned_values/root_module"),
-            doc.pointer("/values/root_module"),
-        ]
-        .into_iter()
-        .flatten()
+        for root in [&doc.planned_values, &doc.values]
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.get("root_module"))
         {
             plan.collect(root, "", &unknown, false);
         }
         // Data sources read before planning, and ids of existing objects.
-        if let Some(prior) = doc.pointer("/prior_state/values/root_module") {
+        if let Some(prior) = doc
+            .prior_state
+            .as_ref()
+            .and_then(|p| p.pointer("/values/root_module"))
+        {
             plan.collect(prior, "", &unknown, true);
         }
-        if let Some(root) = doc.pointer("/configuration/root_module") {
+        if let Some(root) = doc
+            .configuration
+            .as_ref()
+            .and_then(|c| c.get("root_module"))
+        {
             plan.collect_config(root, String::new());
         }
         plan

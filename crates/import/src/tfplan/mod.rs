@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::InputFile;
 use crate::report::{EntryKind, ImportError, Imported, Report};
-use graph::{Mode, Plan, Target};
+use graph::{Doc, Mode, Plan, Target};
 
 /// True when `text` looks like `terraform show -json` output: a JSON
 /// object with `format_version` and planned values, state values or
@@ -71,8 +71,8 @@ pub fn import_onto(file: &InputFile, base: Option<&ScenarioSpec>) -> Result<Impo
     })
 }
 
-fn parse(file: &InputFile) -> Result<Value, ImportError> {
-    let doc: Value = serde_json::from_str(&file.text).map_err(|e| ImportError::Syntax {
+fn parse(file: &InputFile) -> Result<Doc, ImportError> {
+    let syntax = |e: serde_json::Error| ImportError::Syntax {
         path: file.path.clone(),
         line: e.line(),
         col: e.column(),
@@ -82,7 +82,22 @@ fn parse(file: &InputFile) -> Result<Value, ImportError> {
             .next()
             .unwrap_or("")
             .to_string(),
-    })?;
+    };
+    match serde_json::from_str::<Doc>(&file.text) {
+        Ok(d)
+            if d.format_version.is_some()
+                && (d.planned_values.is_some()
+                    || d.values.is_some()
+                    || d.resource_changes.is_some()) =>
+        {
+            return Ok(d);
+        }
+        Err(e) if e.is_syntax() || e.is_eof() => return Err(syntax(e)),
+        // Well-formed but not a plan (or not an object): described below.
+        _ => {}
+    }
+    // Not a plan: read it as plain JSON to say what it looks like.
+    let doc: Value = serde_json::from_str(&file.text).map_err(syntax)?;
     let Some(obj) = doc.as_object() else {
         return Err(ImportError::NotThisKind {
             path: file.path.clone(),
@@ -93,25 +108,23 @@ fn parse(file: &InputFile) -> Result<Value, ImportError> {
         });
     };
     let has = |k: &str| obj.contains_key(k);
-    if !has("format_version")
-        || !(has("planned_values") || has("values") || has("resource_changes"))
-    {
-        let keys: Vec<&str> = obj.keys().take(4).map(String::as_str).collect();
-        let looks = if has("Resources") || has("AWSTemplateFormatVersion") {
-            "a CloudFormation template (use `awsreach import cloudformation`)".to_string()
-        } else if keys.is_empty() {
-            "an empty JSON object".to_string()
-        } else {
-            format!("a JSON object with keys {}", keys.join(", "))
-        };
-        return Err(ImportError::NotThisKind {
-            path: file.path.clone(),
-            message: format!(
-                "not a Terraform plan: it looks like {looks}; a plan has `format_version` and `planned_values` (make it with `terraform show -json plan.tfplan > plan.json`)"
-            ),
-        });
-    }
-    Ok(doc)
+    let keys: Vec<&str> = obj.keys().take(4).map(String::as_str).collect();
+    let looks = if has("Resources") || has("AWSTemplateFormatVersion") {
+        "a CloudFormation template (use `awsreach import cloudformation`)".to_string()
+    } else if has("format_version") {
+        "a Terraform document of another kind (a plan has `planned_values`, a state `values`)"
+            .to_string()
+    } else if keys.is_empty() {
+        "an empty JSON object".to_string()
+    } else {
+        format!("a JSON object with keys {}", keys.join(", "))
+    };
+    Err(ImportError::NotThisKind {
+        path: file.path.clone(),
+        message: format!(
+            "not a Terraform plan: it looks like {looks}; a plan has `format_version` and `planned_values` (make it with `terraform show -json plan.tfplan > plan.json`)"
+        ),
+    })
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -126,9 +139,11 @@ fn kind_of(v: &Value) -> &'static str {
 }
 
 /// The AWS provider's region, else the region of an availability zone.
-fn region(doc: &Value, plan: &Plan) -> Option<String> {
+fn region(doc: &Doc, plan: &Plan) -> Option<String> {
     if let Some(r) = doc
-        .pointer("/configuration/provider_config/aws/expressions/region/constant_value")
+        .configuration
+        .as_ref()
+        .and_then(|c| c.pointer("/provider_config/aws/expressions/region/constant_value"))
         .and_then(Value::as_str)
     {
         return Some(r.to_string());
