@@ -208,3 +208,228 @@ fn a_base_supplies_what_the_plan_lacks() {
     assert!(!imp.spec.missing.iter().any(|m| m.entity == f.id));
     let _ = engine(&imp);
 }
+
+fn out(e: &Engine, from: &str, to: &str, port: Option<u16>) -> Outcome {
+    let opts = ProbeOptions {
+        port,
+        ..ProbeOptions::default()
+    };
+    e.outcome(&e.probe(from, to, &opts).unwrap())
+}
+
+fn blocked(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Blocked(c) => c.as_str(),
+        o => panic!("expected blocked, got {o:?}"),
+    }
+}
+
+/// A state (`values`, AWS ids everywhere): every family maps, linked by id.
+#[test]
+fn state_families_map() {
+    let imp = fixture("state-families.json");
+    let s = &imp.spec;
+    // VPCs, secondary CIDR association.
+    assert_eq!(s.vpcs[0].secondary_cidrs, ["100.64.0.0/24"]);
+    // Route targets of every kind, inline and standalone; the default table is main.
+    let app = table(&imp, "aws_route_table.app");
+    let targets: Vec<&RouteTarget> = app.routes.iter().map(|r| &r.target).collect();
+    assert_eq!(
+        targets,
+        [
+            &RouteTarget::Peering("aws_vpc_peering_connection.ab".into()),
+            &RouteTarget::TransitGateway("aws_ec2_transit_gateway.tgw".into()),
+            &RouteTarget::EgressOnlyIgw("aws_egress_only_internet_gateway.eigw".into()),
+        ]
+    );
+    let main = table(&imp, "aws_default_route_table.main");
+    assert!(main.main);
+    assert_eq!(
+        main.routes[0].target,
+        RouteTarget::Igw("aws_internet_gateway.igw".into())
+    );
+    // Endpoints: gateway via its association, interface with groups and policy.
+    let ep = |id: &str| s.vpc_endpoints.iter().find(|e| e.id == id).unwrap();
+    assert_eq!(
+        ep("aws_vpc_endpoint.s3").route_tables,
+        ["aws_route_table.app"]
+    );
+    assert_eq!(
+        ep("aws_vpc_endpoint.sqs").security_groups,
+        ["aws_security_group.ep"]
+    );
+    assert_eq!(
+        ep("aws_vpc_endpoint.sqs")
+            .policy
+            .as_ref()
+            .unwrap()
+            .allow
+            .as_deref(),
+        Some(&["sqs:SendMessage".to_string()][..])
+    );
+    // A service outside the catalog is skipped by name.
+    assert!(
+        imp.report
+            .entries
+            .iter()
+            .any(|e| e.kind == EntryKind::Skipped && e.subject == "aws_vpc_endpoint.sagemaker")
+    );
+    // Groups: prefix-list peer, group peer, the new-style rules, an unmodelled protocol reported.
+    let g = |id: &str| s.security_groups.iter().find(|x| x.id == id).unwrap();
+    let fn_egress = g("aws_security_group.fn").egress.as_ref().unwrap();
+    assert_eq!(fn_egress.len(), 3);
+    assert_eq!(fn_egress[0].prefix_list.as_deref(), Some("s3"));
+    assert_eq!(fn_egress[1].sg.as_deref(), Some("aws_security_group.db"));
+    assert_eq!(fn_egress[2].cidr.as_deref(), Some("::/0"));
+    assert_eq!(
+        g("aws_security_group.db").ingress[0].sg.as_deref(),
+        Some("aws_security_group.fn")
+    );
+    assert!(
+        g("aws_security_group.ep")
+            .ingress
+            .iter()
+            .any(|r| r.sg.as_deref() == Some("aws_security_group.ep")),
+        "self"
+    );
+    assert!(g("aws_default_security_group.a").default);
+    assert!(
+        imp.report
+            .entries
+            .iter()
+            .any(|e| e.message.contains("protocol 50"))
+    );
+    // ACLs: inline + standalone rules, association moves the subnet, default ACL.
+    let acl = |id: &str| s.network_acls.iter().find(|x| x.id == id).unwrap();
+    assert_eq!(acl("aws_network_acl.db").ingress.len(), 2);
+    assert_eq!(acl("aws_network_acl.spare").subnets, ["aws_subnet.pub"]);
+    assert!(acl("aws_default_network_acl.a").default);
+    // Compute: instance with its public IP, forwarding ENI with its EIP, RDS on its engine port.
+    let r = |id: &str| s.resources.iter().find(|x| x.id == id).unwrap();
+    assert_eq!(r("aws_instance.web").public_ip.as_deref(), Some("54.1.2.3"));
+    assert!(r("aws_network_interface.appliance").forwarding);
+    assert_eq!(
+        r("aws_network_interface.appliance").public_ip.as_deref(),
+        Some("54.9.9.9")
+    );
+    assert_eq!(r("aws_db_instance.pg").listen, ["tcp/5432"]);
+    assert_eq!(r("aws_db_instance.pg").subnet, "aws_subnet.db");
+    // Functions, policies, triggers, peering, transit gateway.
+    let api = s
+        .functions
+        .iter()
+        .find(|f| f.id == "aws_lambda_function.api")
+        .unwrap();
+    assert!(
+        api.policy
+            .as_ref()
+            .unwrap()
+            .allow
+            .contains(&"s3.amazonaws.com".to_string())
+    );
+    assert!(
+        s.functions
+            .iter()
+            .any(|f| f.id == "aws_lambda_function.edge" && f.vpc.is_none())
+    );
+    let sources: Vec<TriggerSource> = s.triggers.iter().map(|t| t.source).collect();
+    assert_eq!(
+        sources,
+        [TriggerSource::Sqs, TriggerSource::Sns, TriggerSource::S3]
+    );
+    assert_eq!(s.peering_connections[0].accepter, "aws_vpc.b");
+    let tgw = &s.transit_gateways[0];
+    assert_eq!(tgw.attachments.len(), 2);
+    assert!(
+        tgw.routes
+            .iter()
+            .any(|r| r.dest == "192.168.0.0/16" && r.vpc.is_none()),
+        "blackhole"
+    );
+    assert!(
+        tgw.routes
+            .iter()
+            .any(|r| r.dest == "10.0.0.0/16" && r.vpc.as_deref() == Some("aws_vpc.a")),
+        "propagated next to static routes"
+    );
+}
+
+/// The imported state answers like AWS: the function reaches the database
+/// through both groups and the database subnet's ACL, S3 through the
+/// gateway endpoint; SQS's endpoint is refused by the function's own egress.
+#[test]
+fn state_families_trace() {
+    let imp = fixture("state-families.json");
+    let e = engine(&imp);
+    let f = "aws_lambda_function.api";
+    assert_eq!(
+        out(&e, f, "aws_db_instance.pg", Some(5432)),
+        Outcome::Reachable
+    );
+    assert_eq!(
+        blocked(out(&e, f, "aws_db_instance.pg", Some(3306))),
+        "SG_EGRESS_DENIED"
+    );
+    assert_eq!(out(&e, f, "s3", None), Outcome::Reachable);
+    assert_eq!(blocked(out(&e, f, "sqs", None)), "SG_EGRESS_DENIED");
+    // EventBridge has no target on `api`, S3 does.
+    assert_eq!(out(&e, "s3", f, None), Outcome::Reachable);
+}
+
+fn inline(text: &str) -> Imported {
+    tfplan::import(&InputFile {
+        path: "inline.json".into(),
+        text: text.into(),
+    })
+    .unwrap()
+}
+
+/// Rule sets unknown in the plan: none configured means none (a new custom
+/// ACL denies everything); dynamic blocks mean the rules are missing; an
+/// expression the plan cannot evaluate is named with where it is.
+#[test]
+fn unknown_rules_and_expressions() {
+    let imp = inline(
+        r#"{"format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [
+          {"address": "aws_vpc.v", "mode": "managed", "type": "aws_vpc", "name": "v", "values": {"cidr_block": "10.0.0.0/16"}},
+          {"address": "aws_network_acl.a", "mode": "managed", "type": "aws_network_acl", "name": "a", "values": {"vpc_id": "aws_vpc.v.id"}},
+          {"address": "aws_security_group.g", "mode": "managed", "type": "aws_security_group", "name": "g", "values": {"vpc_id": "aws_vpc.v.id"}},
+          {"address": "aws_route_table.r", "mode": "managed", "type": "aws_route_table", "name": "r", "values": {"vpc_id": "aws_vpc.v.id"}},
+          {"address": "aws_route.x", "mode": "managed", "type": "aws_route", "name": "x", "values": {"route_table_id": "aws_route_table.r.id", "destination_cidr_block": "0.0.0.0/0"}}
+        ]}},
+        "resource_changes": [
+          {"address": "aws_network_acl.a", "change": {"after_unknown": {"ingress": true, "egress": true}}},
+          {"address": "aws_security_group.g", "change": {"after_unknown": {"ingress": true, "egress": true}}},
+          {"address": "aws_route.x", "change": {"after_unknown": {"gateway_id": true}}}
+        ],
+        "configuration": {"root_module": {"resources": [
+          {"address": "aws_network_acl.a", "type": "aws_network_acl", "name": "a", "expressions": {}},
+          {"address": "aws_security_group.g", "type": "aws_security_group", "name": "g", "expressions": {"ingress": {"references": ["var.rules"]}}},
+          {"address": "aws_route.x", "type": "aws_route", "name": "x", "expressions": {"gateway_id": {"references": ["local.gw"]}}}
+        ]}}}"#,
+    );
+    let acl = &imp.spec.network_acls[0];
+    assert!(acl.ingress.is_empty() && acl.egress.is_empty());
+    assert!(!imp.spec.missing.iter().any(|m| m.entity == acl.id));
+    assert!(
+        imp.spec
+            .missing
+            .iter()
+            .any(|m| m.entity == "aws_security_group.g" && m.what == MissingKind::Rules)
+    );
+    assert!(
+        imp.spec
+            .missing
+            .iter()
+            .any(|m| m.entity == "aws_route_table.r" && m.what == MissingKind::Routes)
+    );
+    let e = imp
+        .report
+        .entries
+        .iter()
+        .find(|e| e.kind == EntryKind::Missing && e.message.contains("local.gw"))
+        .expect("the unevaluable expression is named");
+    assert_eq!(e.source, "inline.json: aws_route.x");
+    let _ = engine(&imp);
+}

@@ -641,6 +641,7 @@ fn triggers(b: &mut Builder) {
             match r.targets.first() {
                 Some(Target::Res(j)) => {
                     if let Some((k, s, g)) = source_of(b, *j) {
+                        b.used.insert(*j);
                         source = Some(k);
                         subnets = s;
                         sgs = g;

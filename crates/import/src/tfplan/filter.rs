@@ -335,12 +335,12 @@ fn nacls(b: &mut Builder) {
     for i in list {
         let id = b.sid(i);
         let default = b.plan.instances[i].rtype == "aws_default_network_acl";
-        let attr = if default {
-            "default_network_acl_id"
+        let vpc = if default {
+            b.default_of(i, "default_network_acl_id")
         } else {
-            "vpc_id"
+            b.refer_vpc(i, "vpc_id")
         };
-        let Some(vpc) = b.refer_one(i, &[attr], Kind::Vpc) else {
+        let Some(vpc) = vpc else {
             b.warn(i, "its VPC is not in the plan: left out");
             b.skipped.insert(i);
             continue;

@@ -164,6 +164,26 @@ impl<'a> Plan<'a> {
         {
             plan.collect_config(root, String::new());
         }
+        // A VPC's default route table, network ACL and security group are
+        // named by ids the VPC carries (`aws_default_route_table`'s
+        // `default_route_table_id`); their own resources win when present.
+        for i in 0..plan.instances.len() {
+            let inst = &plan.instances[i];
+            if inst.rtype != "aws_vpc" && inst.rtype != "aws_default_vpc" {
+                continue;
+            }
+            let values = inst.values;
+            for k in [
+                "default_route_table_id",
+                "main_route_table_id",
+                "default_network_acl_id",
+                "default_security_group_id",
+            ] {
+                if let Some(id) = values.get(k).and_then(Value::as_str) {
+                    plan.by_id.entry(id).or_insert(i);
+                }
+            }
+        }
         plan
     }
 
@@ -225,7 +245,9 @@ impl<'a> Plan<'a> {
             // Resources that others name by name rather than by id.
             let names: &[&str] = match rtype {
                 "aws_lambda_function" => &["function_name", "arn"],
-                "aws_db_subnet_group" | "aws_docdb_subnet_group" => &["name"],
+                "aws_db_subnet_group" | "aws_docdb_subnet_group" => &["name", "arn"],
+                "aws_vpc_endpoint" => &["prefix_list_id", "arn"],
+                _ if mode == Mode::Managed => &["arn"],
                 _ => &[],
             };
             {

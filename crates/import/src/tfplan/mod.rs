@@ -398,6 +398,34 @@ impl<'p, 'a> Builder<'p, 'a> {
         Some(pick)
     }
 
+    /// The VPC of an `aws_default_*` resource, from the attribute naming
+    /// the default object (`default_network_acl_id`), which is also an
+    /// attribute of the VPC.
+    pub fn default_of(&mut self, i: usize, attr: &str) -> Option<String> {
+        let r = self.refer_as(i, &[attr], Kind::Vpc, false);
+        if let Some(v) = r.ids.into_iter().next() {
+            return Some(v);
+        }
+        let lit = self.plan.str(i, &[attr])?;
+        let vpc = (0..self.plan.instances.len()).find(|&j| {
+            let inst = &self.plan.instances[j];
+            matches!(inst.rtype, "aws_vpc" | "aws_default_vpc")
+                && inst.values.get(attr).and_then(Value::as_str) == Some(lit)
+        })?;
+        match self.ids.get(&vpc) {
+            Some((Kind::Vpc, id)) => Some(id.clone()),
+            _ => None,
+        }
+    }
+
+    /// A VPC reference without report entries: (the VPC, whether the
+    /// reference was unresolvable), for callers with a fallback.
+    pub fn refer_vpc_quiet(&mut self, i: usize, attr: &str) -> (Option<String>, bool) {
+        let r = self.refer_as(i, &[attr], Kind::Vpc, false);
+        let open = r.unresolved && r.ids.is_empty();
+        (r.ids.into_iter().next(), open)
+    }
+
     fn refer_as(&mut self, i: usize, path: &[&str], kind: Kind, loud: bool) -> Refs {
         let r = self.plan.resolve(i, path);
         let mut out = Refs::default();

@@ -20,10 +20,11 @@ pub(super) fn map(b: &mut Builder) {
     vpcs(b);
     subnets(b);
     gateways(b);
-    route_tables(b);
-    endpoints(b);
+    // Route targets first, then the tables that name them.
     peering(b);
     transit(b);
+    route_tables(b);
+    endpoints(b);
     associations(b);
 }
 
@@ -151,14 +152,17 @@ fn subnets(b: &mut Builder) {
             b.skipped.insert(i);
             continue;
         };
-        let mut vpc = b.refer_vpc(i, "vpc_id");
-        if vpc.is_none() {
+        // The CIDR says more than "the only VPC of the module": try it first.
+        let (mut vpc, open) = b.refer_vpc_quiet(i, "vpc_id");
+        if vpc.is_none() && open {
             vpc = vpc_containing(b, cidr);
             if let Some(v) = &vpc {
                 let msg = format!(
                     "vpc_id: inferred {v}, the only VPC of the plan whose CIDR contains {cidr}"
                 );
                 b.warn(i, msg);
+            } else {
+                vpc = b.refer_vpc(i, "vpc_id");
             }
         }
         let Some(vpc) = vpc else {
@@ -520,7 +524,7 @@ fn route_tables(b: &mut Builder) {
     }
     for i in b.of_type("aws_default_route_table") {
         let id = b.sid(i);
-        let Some(vpc) = b.refer_one(i, &["default_route_table_id"], Kind::Vpc) else {
+        let Some(vpc) = b.default_of(i, "default_route_table_id") else {
             b.warn(
                 i,
                 "default_route_table_id does not name a VPC of the plan: left out",
