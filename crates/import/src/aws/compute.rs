@@ -752,6 +752,45 @@ pub fn triggers(cx: &mut Ctx) {
             ));
         }
     }
+    // A push source's permission in the invoke policy is how AWS wires
+    // API Gateway, EventBridge, SNS and S3 to a function (AddPermission);
+    // where the snapshot lacks the source's own side (API Gateway is not
+    // collected), the statement stands for the trigger.
+    let push: Vec<(String, String)> = cx
+        .spec
+        .functions
+        .iter()
+        .flat_map(|f| {
+            let allow = f
+                .policy
+                .as_ref()
+                .map(|p| p.allow.clone())
+                .unwrap_or_default();
+            allow.into_iter().map(move |p| (f.id.clone(), p))
+        })
+        .collect();
+    for (function, principal) in push {
+        let source = match principal.as_str() {
+            "apigateway.amazonaws.com" => TriggerSource::ApiGateway,
+            "events.amazonaws.com" => TriggerSource::EventBridge,
+            "sns.amazonaws.com" => TriggerSource::Sns,
+            "s3.amazonaws.com" => TriggerSource::S3,
+            _ => continue,
+        };
+        if out
+            .iter()
+            .any(|(_, t)| t.function == function && t.source == source)
+        {
+            continue;
+        }
+        let name = principal.trim_end_matches(".amazonaws.com").to_string();
+        cx.read(
+            "lambda-get-policy",
+            &function,
+            format!("{principal} may invoke {function} (its invoke policy): read as a {source:?} trigger"),
+        );
+        out.push((String::new(), push_trigger(source, &name, function)));
+    }
     let n = out.len();
     for (src, mut t) in out {
         let id = t.id.clone().unwrap_or_default();
