@@ -27,7 +27,7 @@ fn import_writes_ron_that_validates_and_reports_what_it_read() {
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert!(
         r.stdout
-            .contains("123456789012/us-east-1: 12 read, 0 skipped, 0 missing, 0 warnings"),
+            .contains("123456789012/us-east-1: 13 read, 0 skipped, 0 missing, 0 warnings"),
         "{}",
         r.stdout
     );
@@ -52,7 +52,7 @@ fn import_writes_ron_that_validates_and_reports_what_it_read() {
         ],
     );
     let parsed: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON report");
-    assert_eq!(parsed["scenarios"][0]["counts"]["read"], 12);
+    assert_eq!(parsed["scenarios"][0]["counts"]["read"], 13);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
