@@ -24,10 +24,18 @@ described in docs/scenario-format.md, and scenarios/example-full.ron uses
 every part of it.";
 
 const EXIT_CODES: &str = "\
+Examples:
+  awsreach trace scenarios/seed/p4-public-subnet-calls-out.ron --from fn --to s3
+  awsreach check scenarios/
+  awsreach matrix scenarios/seed/p6-private-no-nat-calls-out.ron --from fn
+
 Exit codes:
   0  ok: the scenario is valid, the probe is reachable, every expectation holds
   1  blocked: a probe is blocked, or an expectation failed
-  2  bad input: unreadable file, RON syntax error, invalid scenario, bad arguments";
+  2  bad input: unreadable file, RON syntax error, invalid scenario, bad arguments
+  3  unknown: the verdict depends on data the scenario does not have (its `missing`)
+
+`awsreach COMMAND --help` shows each command's examples and exit codes.";
 
 #[derive(Debug, Parser)]
 #[command(

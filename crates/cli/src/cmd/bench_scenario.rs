@@ -25,7 +25,15 @@ seed give the same file, byte for byte, on every machine.
 #[derive(Debug, clap::Args)]
 #[command(
     about = "Write the benchmark topology of a given size, to time your own machine",
-    long_about = LONG_ABOUT
+    long_about = LONG_ABOUT,
+    after_long_help = "\
+Examples:
+  awsreach bench-scenario --size 2000 -o bench.ron && awsreach validate bench.ron
+  awsreach bench-scenario --size 500 --seed 3
+
+Exit codes:
+  0  written
+  2  bad arguments or an unwritable file"
 )]
 pub struct Args {
     /// About this many network interfaces (ENIs) in all

@@ -33,8 +33,11 @@ passed, note, blocking_hop, why, rerun}]}]}.
 JUnit: one <testsuite> per file, one <testcase> per expectation (<failure> for a wrong
 verdict, <error> for bad input).
 
-Exit status: 0 all expectations pass, 1 any fails, 2 bad input (a file that does not
-load, or an expectation naming an unknown id).")]
+Exit codes:
+  0  every expectation holds
+  1  an expectation failed
+  2  bad input: a file does not load, or an expectation's probe cannot be made
+  3  unknown: an expectation's verdict depends on data a scenario does not have")]
 pub struct Args {
     /// Scenario files or directories.
     #[arg(required = true)]

@@ -27,7 +27,9 @@ Examples:
   awsreach completions fish > ~/.config/fish/completions/awsreach.fish
   awsreach completions powershell >> $PROFILE
 
-Exit status: 0 ok, 2 bad input (an unknown shell).")]
+Exit codes:
+  0  printed
+  2  an unknown shell")]
 pub struct Args {
     /// The shell to write a completion script for.
     #[arg(value_enum)]
@@ -50,8 +52,10 @@ Prints the man page (roff) of awsreach, with every subcommand and option.
 Examples:
   awsreach man > ~/.local/share/man/man1/awsreach.1 && man awsreach
   awsreach man | man -l -
+  awsreach man | grep -A3 'AWSREACH TRACE'
 
-Exit status: 0 ok.")]
+Exit codes:
+  0  printed")]
 pub struct ManArgs {}
 
 #[derive(Debug, clap::Args)]

@@ -24,14 +24,21 @@ Changes are grouped by kind:
   code-changed     blocked before and after, for a different reason
   added, removed   sources or destinations only in AFTER / only in BEFORE
 
-Examples:
-  awsreach diff before.ron after.ron
-  awsreach diff before.ron after.ron --format markdown > comment.md
-  awsreach diff before.ron after.ron --from function --to service --fail-on newly-blocked
+Examples (pattern 7 is pattern 6 with a NAT gateway):
+  awsreach diff scenarios/seed/p6-private-no-nat-calls-out.ron \\
+      scenarios/seed/p7-private-with-nat-calls-out.ron
+  awsreach diff scenarios/seed/p6-private-no-nat-calls-out.ron \\
+      scenarios/seed/p7-private-with-nat-calls-out.ron --format markdown > comment.md
+  awsreach diff scenarios/seed/p7-private-with-nat-calls-out.ron \\
+      scenarios/seed/p6-private-no-nat-calls-out.ron --to service --fail-on newly-blocked
 
 CSV columns: change,from,to,call,before,after,hop,component,why (for added/removed
 entities: change,id,,kind).
-Exit status: 1 when a change of a `--fail-on` kind was found, 0 otherwise, 2 bad input.")]
+
+Exit codes:
+  0  no change of a `--fail-on` kind (or no --fail-on)
+  1  a change of a `--fail-on` kind was found
+  2  bad input: a file is unreadable or invalid")]
 pub struct Args {
     /// The scenario before the change.
     pub before: PathBuf,

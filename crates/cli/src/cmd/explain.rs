@@ -10,9 +10,14 @@ use crate::render::paint;
 use crate::style::{DIM, HEADER as BOLD};
 
 #[derive(Debug, clap::Args)]
-#[command(
-    after_long_help = "Examples:\n  awsreach explain NO_PUBLIC_IP\n  awsreach explain --list"
-)]
+#[command(after_long_help = "\
+Examples:
+  awsreach explain NO_PUBLIC_IP
+  awsreach explain --list
+
+Exit codes:
+  0  explained
+  2  an unknown code (the close ones are suggested)")]
 pub struct Args {
     /// A reason code, e.g. NO_PUBLIC_IP (case-insensitive).
     #[arg(required_unless_present = "list")]

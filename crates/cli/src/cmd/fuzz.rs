@@ -39,12 +39,18 @@ A violation is shrunk (entities, rules and routes dropped while it persists),
 written to the --out directory, and printed with the commands that replay it.
 
 Examples:
-  awsreach fuzz --seed 42 --iterations 500
-  awsreach fuzz --time 120 --profile adversarial
+  awsreach fuzz --seed 42 --iterations 10
+  awsreach fuzz --time 1 --profile adversarial
   awsreach fuzz --seed 42 --iteration 17
-  awsreach fuzz --replay fuzz-failures/differential-42-17.ron
+  awsreach fuzz --replay scenarios/seed/p4-public-subnet-calls-out.ron
 
-Exit status: 0 no violation, 1 a violation, 2 bad arguments or an unreadable file.")]
+`--replay FILE` takes a saved failure (fuzz-failures/*.ron) or any scenario with
+expectations.
+
+Exit codes:
+  0  no violation
+  1  a violation (shrunk, saved, with the commands that replay it)
+  2  bad arguments or an unreadable file")]
 pub struct Args {
     /// Seed of the run (default: from the clock; printed either way).
     #[arg(long)]

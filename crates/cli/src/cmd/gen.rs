@@ -20,9 +20,11 @@ Options left out take the profile's defaults:
 Examples:
   awsreach gen --seed 7 -o net.ron && awsreach matrix net.ron
   awsreach gen --seed 7 --profile adversarial --vpcs 1 --functions 4
-  awsreach gen --seed 1 --enis 100000 -o big.ron     (a benchmark topology)
+  awsreach gen --seed 1 --enis 2000 -o big.ron && awsreach check big.ron
 
-Exit status: 0 written, 2 bad arguments or unwritable file.")]
+Exit codes:
+  0  written
+  2  bad arguments or an unwritable file")]
 pub struct Args {
     /// Seed of the random stream.
     #[arg(long, default_value_t = 0)]

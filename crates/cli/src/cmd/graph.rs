@@ -12,10 +12,16 @@ use crate::cli::Exit;
 Prints the topology (VPCs, subnets, route tables, gateways, endpoints, resources,
 functions, triggers, peering and transit gateways) as Graphviz DOT:
 
-  awsreach graph scenarios/example-full.ron | dot -Tsvg > network.svg
-
 With --vpc-groups, prints instead which VPCs any peering or transit gateway joins
-(VPCs in different groups can only meet over the internet).")]
+(VPCs in different groups can only meet over the internet).
+
+Examples:
+  awsreach graph scenarios/example-full.ron | dot -Tsvg > network.svg
+  awsreach graph scenarios/example-full.ron --vpc-groups
+
+Exit codes:
+  0  drawn
+  2  bad input: the file is unreadable or invalid")]
 pub struct Args {
     /// Scenario file (RON).
     pub file: PathBuf,

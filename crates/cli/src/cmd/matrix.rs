@@ -21,9 +21,15 @@ Rows are sources (trigger services, functions, resources, external hosts), colum
 destinations (functions, resources, declared services, external hosts, internet).
 Each cell is the natural probe between them: ○ reachable, ✗ CODE blocked, — not meaningful.
 
-Filters take ids or kinds (function, resource, service, host, internet), comma-separated:
+Filters take ids or kinds (function, resource, service, host, internet), comma-separated.
+
+Examples:
   awsreach matrix scenarios/seed/p8-private-subnet-invoked.ron
-  awsreach matrix my.ron --from function --to service,internet --format markdown")]
+  awsreach matrix scenarios/example-full.ron --from function --to service,internet --format markdown
+
+Exit codes:
+  0  printed (blocked cells are answers, not failures)
+  2  bad input: the file is unreadable or invalid, or a filter names no id or kind")]
 pub struct Args {
     /// Scenario file (RON).
     pub file: PathBuf,

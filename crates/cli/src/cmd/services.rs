@@ -25,7 +25,14 @@ time without a Pinpoint endpoint.";
 #[derive(Debug, clap::Args)]
 #[command(
     about = "Print the built-in catalog of regional AWS services",
-    long_about = LONG_ABOUT
+    long_about = LONG_ABOUT,
+    after_long_help = "\
+Examples:
+  awsreach services
+  awsreach services --format json
+
+Exit codes:
+  0  printed"
 )]
 pub struct Args {
     /// Output format. JSON: an array of objects with `id`, `name`, `host`,

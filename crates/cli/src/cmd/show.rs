@@ -34,7 +34,18 @@ gateway, `private` when 0.0.0.0/0 goes elsewhere (NAT gateway, appliance,
 transit gateway...), and `isolated` without a 0.0.0.0/0 route.";
 
 #[derive(Debug, clap::Args)]
-#[command(about = "Print a readable summary of a scenario", long_about = LONG_ABOUT)]
+#[command(
+    about = "Print a readable summary of a scenario",
+    long_about = LONG_ABOUT,
+    after_long_help = "\
+Examples:
+  awsreach show scenarios/seed/p7-private-with-nat-calls-out.ron
+  awsreach show scenarios/example-full.ron --format json
+
+Exit codes:
+  0  shown (warnings allowed)
+  2  bad input: the file is unreadable or invalid"
+)]
 pub struct Args {
     /// Scenario file (RON); `-` reads standard input
     #[arg(value_name = "FILE")]

@@ -16,7 +16,7 @@ use crate::render;
 Examples:
   awsreach trace scenarios/seed/p4-public-subnet-calls-out.ron --from fn --to s3
   awsreach trace scenarios/seed/p8-private-subnet-invoked.ron --from sqs --to fn
-  awsreach trace scenarios/example-full.ron --from app-ec2 --to db --port 5432 --format json
+  awsreach trace scenarios/example-full.ron --from web-1 --to orders-db --port 5432 --format json
 
 What a probe does follows from its endpoints:
   to a function          an invocation: the caller's path to the Lambda API, then the
@@ -25,7 +25,11 @@ What a probe does follows from its endpoints:
   to a resource/host/IP  a network flow to that address and port
   service -> function    the trigger path (event source mapping, rule, subscription)
 
-Exit status: 0 reachable, 1 blocked, 2 bad input.")]
+Exit codes:
+  0  reachable
+  1  blocked
+  2  bad input: the file is unreadable or invalid, an unknown id, a probe that cannot be made
+  3  unknown: the verdict depends on data the scenario does not have (its `missing`)")]
 pub struct Args {
     /// Scenario file (RON).
     pub file: PathBuf,

@@ -23,6 +23,10 @@ Warnings (legal but suspicious, e.g. a NAT gateway in a subnet without a
 route to an internet gateway) do not make a file invalid.";
 
 const AFTER_HELP: &str = "\
+Examples:
+  awsreach validate scenarios/example-full.ron
+  awsreach validate scenarios/seed/*.ron
+
 Exit codes:
   0  every file is valid (warnings allowed)
   2  a file is unreadable or invalid";

@@ -4,6 +4,7 @@
 mod check;
 mod completions;
 mod diff;
+mod examples;
 mod gen_fuzz;
 mod import;
 mod output;
