@@ -36,13 +36,15 @@ pick one with --region, or write them all with -o DIR. The format and the
 report are described in docs/snapshot-format.md.
 
 Every other command also takes the directory wherever it takes a scenario:
-  awsreach trace ./snapshot --from my-function --to s3
+  awsreach trace ./snapshot --from worker --to s3
 
 Examples:
   awsreach import aws ./snapshot -o account.ron
-  awsreach import aws ./snapshot --region eu-west-1 --format json
+  awsreach import aws ./snapshot --region us-east-1 --format json
 
-Exit status: 0 imported (the report says what is missing), 2 bad input.";
+Exit codes:
+  0  imported (the report says what is missing)
+  2  bad input";
 
 /// The arguments every importer takes.
 #[derive(Debug, clap::Args)]

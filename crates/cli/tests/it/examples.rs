@@ -135,6 +135,9 @@ fn invocations(line: &str) -> Vec<Vec<String>> {
                 args.extend(glob(&abs));
             } else if w.starts_with("scenarios/") {
                 args.push(workspace().join(&w).display().to_string());
+            } else if w == "./snapshot" {
+                // The directory a user's own AWS snapshot is in: the test's one.
+                args.push(super::data().join("snapshot").display().to_string());
             } else {
                 args.push(w);
             }
@@ -189,20 +192,43 @@ fn run_example(origin: &str, line: &str, dir: &Path) {
     }
 }
 
+/// Every command a user runs: the subcommands without subcommands of
+/// their own (`import aws`, not `import`), as argument paths.
+fn leaves(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<(Vec<String>, clap::Command)>) {
+    for sub in cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
+        let mut p = path.clone();
+        p.push(sub.get_name().to_string());
+        if sub.has_subcommands() {
+            leaves(sub, p, out);
+        } else {
+            out.push((p, sub.clone()));
+        }
+    }
+}
+
+fn all_leaves() -> Vec<(Vec<String>, clap::Command)> {
+    let mut out = Vec::new();
+    leaves(&Cli::command(), Vec::new(), &mut out);
+    out
+}
+
 #[test]
 fn every_subcommand_help_shows_examples_and_exit_codes() {
-    let cmd = Cli::command();
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-        let name = sub.get_name();
-        if name == "help" {
-            continue;
-        }
-        let text = help(&[name, "--help"]);
+    let all = all_leaves();
+    assert!(all.len() >= 14, "{}", all.len());
+    for (path, sub) in all {
+        let name = path.join(" ");
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let text = help(&args);
         let ex = examples_in(&text);
         assert!(!ex.is_empty(), "`awsreach {name} --help` shows no example");
         assert!(
             ex.iter()
-                .all(|e| e.starts_with(&format!("awsreach {name}"))),
+                .any(|e| e.starts_with(&format!("awsreach {name}"))),
             "{name}: {ex:?}"
         );
         assert!(
@@ -210,10 +236,10 @@ fn every_subcommand_help_shows_examples_and_exit_codes() {
             "`awsreach {name} --help` lists no exit codes"
         );
         // A command that reads a scenario shows one of the bundled ones.
-        let takes_file = sub.get_positionals().any(|a| {
-            a.get_id().as_str().contains("file") || a.get_id() == "paths" || a.get_id() == "before"
-        });
-        if takes_file {
+        let takes_scenario = sub
+            .get_positionals()
+            .any(|a| ["file", "files", "paths", "before"].contains(&a.get_id().as_str()));
+        if takes_scenario {
             assert!(
                 ex.iter().any(|e| e.contains("scenarios/")),
                 "{name}: no example on a bundled scenario"
@@ -227,18 +253,16 @@ fn every_subcommand_help_shows_examples_and_exit_codes() {
 #[test]
 fn every_example_in_help_and_readme_runs() {
     let dir = scratch();
-    let cmd = Cli::command();
     let mut lines: Vec<(String, String)> = examples_in(&help(&["--help"]))
         .into_iter()
         .map(|l| ("awsreach --help".to_string(), l))
         .collect();
-    for sub in cmd
-        .get_subcommands()
-        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
-    {
-        let origin = format!("awsreach {} --help", sub.get_name());
+    for (path, _) in all_leaves() {
+        let origin = format!("awsreach {} --help", path.join(" "));
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
         lines.extend(
-            examples_in(&help(&[sub.get_name(), "--help"]))
+            examples_in(&help(&args))
                 .into_iter()
                 .map(|l| (origin.clone(), l)),
         );
