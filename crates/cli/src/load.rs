@@ -16,6 +16,7 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::Context;
+
 use awsreach_model::{
     Checked, Diagnostic, ParseError, Problem, Scenario, ScenarioSpec, Severity, parse, validate,
 };
@@ -37,7 +38,7 @@ impl Source {
     /// import report goes to standard error.
     pub fn read(path: &Path) -> anyhow::Result<Source> {
         match InputKind::detect(path) {
-            InputKind::Ron => Source::read_ron(path),
+            InputKind::Ron => Ok(Source::read_ron(path)?),
             kind => {
                 let imported = import(kind, path, region_arg().as_deref())?;
                 let one = pick(path, imported)?;
@@ -50,19 +51,24 @@ impl Source {
         }
     }
 
-    /// Reads a RON scenario file, or standard input for `-`.
-    pub fn read_ron(path: &Path) -> anyhow::Result<Source> {
-        let name = path.display().to_string();
-        let text = if name == "-" {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .context("cannot read standard input")?;
-            s
+    /// Reads a RON scenario file, or standard input for `-`. A file that
+    /// cannot be read or is not UTF-8 is a [`Message`] naming it (with the
+    /// position of the first bad byte); `main` prints it as such.
+    pub fn read_ron(path: &Path) -> Result<Source, Message> {
+        let name = display_name(path);
+        let bytes = if path.as_os_str() == "-" {
+            let mut b = Vec::new();
+            std::io::stdin().read_to_end(&mut b).map(|_| b)
         } else {
-            std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?
+            std::fs::read(path)
         };
-        let name = if name == "-" { "<stdin>".into() } else { name };
+        let bytes = bytes.map_err(|e| Message {
+            location: name.clone(),
+            severity: Severity::Error,
+            text: format!("cannot read: {e}"),
+            hint: None,
+        })?;
+        let text = decode(&name, bytes)?;
         Ok(Source { name, text })
     }
 }
@@ -308,6 +314,71 @@ pub fn summary(path: &Path, imp: &awsreach_import::Imported) -> String {
     )
 }
 
+/// How messages name `path`: as given, `<stdin>` for `-`.
+pub fn display_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// The text of a scenario file: UTF-8 (a leading byte order mark is
+/// dropped: editors on Windows write one). Anything else is an error at the
+/// first bad byte, `file:line:col`, with its byte offset and a hint for the
+/// usual cause (UTF-16, Latin-1).
+pub fn decode(name: &str, mut bytes: Vec<u8>) -> Result<String, Message> {
+    let error = |bytes: &[u8], at: usize, text: String, hint: &str| Message {
+        location: format!("{name}:{}", line_col(bytes, at)),
+        severity: Severity::Error,
+        text,
+        hint: Some(hint.to_string()),
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(error(
+            &bytes,
+            0,
+            "the file is UTF-16 (it starts with a UTF-16 byte order mark); scenario files are UTF-8".into(),
+            "save the file as UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)",
+        ));
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    // NUL is valid UTF-8 but never in a scenario: UTF-16 without a byte
+    // order mark, or a binary file.
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(error(
+            &bytes,
+            at,
+            format!("a NUL byte at byte offset {at}: not a text file, or UTF-16"),
+            "save the file as UTF-8",
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        error(
+            bytes,
+            at,
+            format!(
+                "invalid UTF-8: byte 0x{:02X} at byte offset {at}; scenario files are UTF-8",
+                bytes[at]
+            ),
+            "save the file as UTF-8 (e.g. `iconv -f LATIN1 -t UTF-8`)",
+        )
+    })
+}
+
+/// `line:col` (1-based, the column in characters) of byte `at`, which
+/// follows a valid UTF-8 prefix.
+fn line_col(bytes: &[u8], at: usize) -> String {
+    let before = String::from_utf8_lossy(&bytes[..at]);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("{line}:{col}")
+}
+
 /// One message for the user: where, how bad, what, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -332,6 +403,10 @@ impl Message {
         }
     }
 }
+
+// A message is also an error, so commands can pass it up with `?`; `main`
+// prints it as [`Message::eprint`] does.
+impl std::error::Error for Message {}
 
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -531,26 +606,86 @@ pub struct Loaded {
 /// Reads and validates a scenario for a command. Warnings go to standard
 /// error; errors too, followed by `Err(Reported)` (exit code 2).
 pub fn scenario(path: &Path) -> anyhow::Result<Loaded> {
-    let source = Source::read(path)?;
+    match load(path) {
+        Ok(loaded) => {
+            loaded.warnings.iter().for_each(Message::eprint);
+            Ok(loaded)
+        }
+        Err(failed) => {
+            failed.eprint();
+            Err(Reported.into())
+        }
+    }
+}
+
+/// A scenario that did not load: unreadable, not UTF-8, malformed or invalid.
+#[derive(Debug)]
+pub struct Failed {
+    /// The file's name, as the messages give it.
+    pub name: String,
+    pub errors: Vec<Message>,
+    pub warnings: Vec<Message>,
+}
+
+impl Failed {
+    /// Every message on standard error, then the counts.
+    pub fn eprint(&self) {
+        self.errors
+            .iter()
+            .chain(&self.warnings)
+            .for_each(Message::eprint);
+        if self.errors.is_empty() {
+            return; // reported by the importer already
+        }
+        anstream::eprintln!(
+            "{}: {}",
+            self.name,
+            counts(self.errors.len(), self.warnings.len())
+        );
+    }
+}
+
+/// Why [`Source::read`] failed, as a message naming the input; `None`
+/// when the importer has already reported it.
+pub fn read_failure(path: &Path, err: anyhow::Error) -> Option<Message> {
+    if err.downcast_ref::<Reported>().is_some() {
+        return None;
+    }
+    Some(match err.downcast::<Message>() {
+        Ok(m) => m,
+        Err(other) => Message {
+            location: display_name(path),
+            severity: Severity::Error,
+            text: format!("{other:#}"),
+            hint: None,
+        },
+    })
+}
+
+/// Reads and validates a scenario, printing nothing: for commands that
+/// report failures their own way (`check --format json`).
+pub fn load(path: &Path) -> Result<Loaded, Failed> {
+    let source = Source::read(path).map_err(|e| Failed {
+        name: display_name(path),
+        errors: read_failure(path, e).into_iter().collect(),
+        warnings: Vec::new(),
+    })?;
     match check(&source) {
         Outcome::Valid {
             spec,
             checked,
             warnings,
-        } => {
-            warnings.iter().for_each(Message::eprint);
-            Ok(Loaded {
-                source,
-                spec: *spec,
-                scenario: checked.scenario,
-                warnings,
-            })
-        }
-        Outcome::Invalid { errors, warnings } => {
-            errors.iter().chain(&warnings).for_each(Message::eprint);
-            anstream::eprintln!("{}: {}", source.name, counts(errors.len(), warnings.len()));
-            Err(Reported.into())
-        }
+        } => Ok(Loaded {
+            source,
+            spec: *spec,
+            scenario: checked.scenario,
+            warnings,
+        }),
+        Outcome::Invalid { errors, warnings } => Err(Failed {
+            name: source.name,
+            errors,
+            warnings,
+        }),
     }
 }
 
@@ -580,6 +715,22 @@ mod tests {
         assert_eq!(index["v"], [2]);
         assert_eq!(index["app"], [5, 6]);
         assert!(!index.contains_key("nope"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_at_its_line_column_and_byte() {
+        let mut bytes = b"(\n  vpcs: [],\n  // caf".to_vec();
+        bytes.push(0xE9);
+        bytes.extend_from_slice(b"\n)");
+        let m = decode("f.ron", bytes).unwrap_err();
+        assert_eq!(m.location, "f.ron:3:9");
+        assert!(m.text.contains("0xE9 at byte offset 22"), "{}", m.text);
+        let utf16 = decode("u.ron", vec![0xFF, 0xFE, b'(', 0, b')', 0]).unwrap_err();
+        assert_eq!(utf16.location, "u.ron:1:1");
+        assert!(utf16.text.contains("UTF-16"), "{}", utf16.text);
+        let nul = decode("n.ron", b"(\0)".to_vec()).unwrap_err();
+        assert_eq!(nul.location, "n.ron:1:2");
+        assert_eq!(decode("bom.ron", b"\xEF\xBB\xBF()".to_vec()).unwrap(), "()");
     }
 
     #[test]

@@ -6,7 +6,11 @@
 
 use std::process::ExitCode;
 
-use awsreach_cli::{Cli, Exit, load::Reported, out, style};
+use awsreach_cli::{
+    Cli, Exit,
+    load::{Message, Reported},
+    out, style,
+};
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -19,8 +23,10 @@ fn main() -> ExitCode {
             if out::output_error(&err).is_some_and(out::OutputError::is_broken_pipe) {
                 return Exit::Ok.into();
             }
+            if let Some(m) = err.downcast_ref::<Message>() {
+                m.eprint();
             // Bad input already explained to the user (e.g. validation errors).
-            if err.downcast_ref::<Reported>().is_none() {
+            } else if err.downcast_ref::<Reported>().is_none() {
                 anstream::eprintln!("{e}error:{e:#} {err:#}", e = style::ERROR);
             }
             Exit::BadInput.into()

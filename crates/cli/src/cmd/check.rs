@@ -2,12 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use clap::ValueEnum;
 
 use crate::cli::Exit;
 use crate::expectations::{self, FileResult, Row, Tally, expect_lines};
+use crate::load::Message;
 use awsreach_sim::{Engine, check_expectations};
 
 use crate::render::paint;
@@ -33,10 +34,14 @@ passed, note, blocking_hop, why, rerun}]}]}.
 JUnit: one <testsuite> per file, one <testcase> per expectation (<failure> for a wrong
 verdict, <error> for bad input).
 
+Folders are walked without following a link back into themselves; a `*.ron` that is
+not a regular file (a FIFO, a device) is skipped with a warning.
+
 Exit codes:
   0  every expectation holds
   1  an expectation failed
-  2  bad input: a file does not load, or an expectation's probe cannot be made
+  2  bad input: a path cannot be read, a folder holds no .ron file, a file does not
+     load, or an expectation's probe cannot be made
   3  unknown: an expectation's verdict depends on data a scenario does not have")]
 pub struct Args {
     /// Scenario files or directories.
@@ -60,79 +65,62 @@ pub enum CheckFormat {
     Junit,
 }
 
-/// Every `.ron` file under the paths, in a stable order.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read directory {}", dir.display()))?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, out)?;
-            } else if p.extension().is_some_and(|x| x == "ron") {
-                out.push(p);
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() && crate::load::is_snapshot_dir(p) {
-            // An AWS snapshot is one input, not a folder of scenarios.
-            out.push(p.clone());
-        } else if p.is_dir() {
-            walk(p, &mut out)?;
-        } else {
-            out.push(p.clone());
-        }
-    }
-    Ok(out)
-}
-
 /// Loads one file for `check`: its messages go to standard error as for
-/// every command, and are kept for the JUnit report.
-fn load(file: &Path) -> std::result::Result<(String, Engine), Vec<String>> {
-    let source = match crate::load::Source::read(file) {
-        Ok(s) => s,
-        Err(e) => {
-            anstream::eprintln!("{st}error:{st:#} {e:#}", st = crate::style::ERROR);
-            return Err(vec![format!("{e:#}")]);
+/// every command, and are kept for the JSON and JUnit reports.
+fn load(file: &Path) -> std::result::Result<(String, String, Engine), Vec<String>> {
+    match crate::load::load(file) {
+        Ok(loaded) => {
+            loaded.warnings.iter().for_each(Message::eprint);
+            Ok((
+                loaded.source.name,
+                loaded.source.text,
+                Engine::new(loaded.scenario),
+            ))
         }
-    };
-    match crate::load::check(&source) {
-        crate::load::Outcome::Valid {
-            checked, warnings, ..
-        } => {
-            warnings.iter().for_each(crate::load::Message::eprint);
-            Ok((source.text, Engine::new(checked.scenario)))
-        }
-        crate::load::Outcome::Invalid { errors, warnings } => {
-            errors
-                .iter()
-                .chain(&warnings)
-                .for_each(crate::load::Message::eprint);
-            Err(errors.iter().map(ToString::to_string).collect())
+        Err(failed) => {
+            failed.eprint();
+            Err(failed.errors.iter().map(ToString::to_string).collect())
         }
     }
 }
 
 pub fn run(args: Args) -> Result<Exit> {
-    let files = collect(&args.paths)?;
+    let inputs = crate::inputs::collect(&args.paths);
     let mut out = crate::out::Out::stdout();
     let mut results = Vec::new();
-    for file in &files {
-        let name = file.display().to_string();
+    inputs.warnings.iter().for_each(Message::eprint);
+    // A path that cannot be used (missing, a folder without scenarios) is
+    // named on stderr and is a file in error in the reports.
+    for m in &inputs.errors {
+        m.eprint();
+        results.push(FileResult {
+            file: m.location.clone(),
+            outcome: Err(vec![m.to_string()]),
+        });
+    }
+    for file in &inputs.files {
+        let name = crate::load::display_name(file);
         // A file that does not load is reported and counted; the others still run.
-        let outcome = load(file).map(|(text, engine)| {
+        let outcome = load(file).map(|(name, text, engine)| {
             let lines = expect_lines(&text);
-            check_expectations(&engine)
+            let rows: Vec<Row> = check_expectations(&engine)
                 .iter()
                 .enumerate()
                 .map(|(i, r)| Row::new(&name, lines.get(i).copied(), &engine, r))
-                .collect::<Vec<_>>()
+                .collect();
+            // An expectation that cannot run is bad input: on stderr, at its line.
+            for r in &rows {
+                if let Err(e) = &r.actual {
+                    Message {
+                        location: r.location(),
+                        severity: awsreach_model::Severity::Error,
+                        text: format!("expect: {} -> {}: {e}", r.from, r.to),
+                        hint: None,
+                    }
+                    .eprint();
+                }
+            }
+            rows
         });
         let result = FileResult {
             file: name,

@@ -50,8 +50,9 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         let source = match Source::read(path) {
             Ok(s) => s,
             Err(e) => {
-                let st = style::ERROR;
-                anstream::eprintln!("{}: {st}error:{st:#} {e:#}", path.display());
+                if let Some(m) = load::read_failure(path, e) {
+                    m.eprint();
+                }
                 exit = exit.max(Exit::BadInput);
                 continue;
             }

@@ -2,6 +2,7 @@
 //! exit code for `validate`, `show` and `services`.
 
 mod check;
+mod check_inputs;
 mod completions;
 mod diff;
 mod examples;
@@ -151,8 +152,7 @@ fn validate_several_files_reports_each_and_fails_if_any_fails() {
     assert_eq!(run.code, 2);
     assert_eq!(run.stdout, "warnings.ron: ok (1 warning)\n");
     assert!(
-        run.stderr
-            .contains("missing.ron: error: cannot read missing.ron: "),
+        run.stderr.contains("missing.ron: error: cannot read: "),
         "{}",
         run.stderr
     );
@@ -249,7 +249,7 @@ fn show_missing_file() {
     let run = awsreach(&data(), &["show", "missing.ron"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.starts_with("error: cannot read missing.ron: "),
+        run.stderr.starts_with("missing.ron: error: cannot read: "),
         "{}",
         run.stderr
     );
