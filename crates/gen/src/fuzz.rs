@@ -9,6 +9,7 @@
 //! of the seed: the CLI and the tests only decide how many iterations to
 //! run and what to do with the results.
 
+mod blast;
 mod change;
 
 pub use change::{Change, Direction};
@@ -60,10 +61,13 @@ pub enum Invariant {
     /// probe gets further: reachable, another code, or a block at another
     /// hop or for another reason.
     FixSound,
+    /// A remedy whose blast radius reports no side effect changes exactly
+    /// the calls it claims (its own probe's endpoints), cell by cell.
+    FixScoped,
 }
 
 impl Invariant {
-    pub const ALL: [Invariant; 11] = [
+    pub const ALL: [Invariant; 12] = [
         Invariant::NoPanic,
         Invariant::Valid,
         Invariant::RonRoundTrip,
@@ -75,6 +79,7 @@ impl Invariant {
         Invariant::Monotonic,
         Invariant::CalleePlacement,
         Invariant::FixSound,
+        Invariant::FixScoped,
     ];
 
     pub fn name(self) -> &'static str {
@@ -90,6 +95,7 @@ impl Invariant {
             Invariant::Monotonic => "monotonic",
             Invariant::CalleePlacement => "callee-placement",
             Invariant::FixSound => "fix-sound",
+            Invariant::FixScoped => "fix-scoped",
         }
     }
 
@@ -199,7 +205,7 @@ pub struct Report {
     pub violations: Vec<Violation>,
     /// How many comparisons each invariant made, in [`Invariant::ALL`]
     /// order: proof that the checks ran, not just that nothing failed.
-    pub checks: [usize; 11],
+    pub checks: [usize; 12],
     /// The engine's verdicts on the generated probes: `reachable` or the
     /// reason code, with counts (what the probes covered).
     pub verdicts: std::collections::BTreeMap<&'static str, usize>,
@@ -337,7 +343,7 @@ pub fn run_case(seed: u64, iteration: u64, profile: Option<Profile>, cfg: &Confi
             report: Report {
                 probes: 0,
                 failed_probes: 0,
-                checks: [0; 11],
+                checks: [0; 12],
                 verdicts: Default::default(),
                 violations: vec![Violation {
                     invariant: Invariant::NoPanic,
@@ -564,7 +570,7 @@ fn run_checks(
 ) -> Report {
     let current: RefCell<Option<ProbeSpec>> = RefCell::new(None);
     let mut out = Vec::new();
-    let mut checks = [0; 11];
+    let mut checks = [0; 12];
     let mut verdicts = std::collections::BTreeMap::new();
     let r = catching(|| {
         Checker {
@@ -611,7 +617,7 @@ struct Checker<'a, 'f> {
     seed: u64,
     current: &'a RefCell<Option<ProbeSpec>>,
     out: &'a mut Vec<Violation>,
-    checks: &'a mut [usize; 11],
+    checks: &'a mut [usize; 12],
     verdicts: &'a mut std::collections::BTreeMap<&'static str, usize>,
 }
 
@@ -699,6 +705,9 @@ impl Checker<'_, '_> {
         }
         if self.on(Invariant::FixSound) {
             self.fix_sound(&engine, &outcomes);
+        }
+        if self.on(Invariant::FixScoped) {
+            self.fix_scoped(&engine, &outcomes);
         }
     }
 

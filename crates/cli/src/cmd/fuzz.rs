@@ -34,6 +34,7 @@ adversarial unless one is given), picks probes, and checks these invariants:
   monotonic                  a permissive change never blocks, a restrictive one never unblocks
   callee-placement           who can invoke a function ignores its placement; pollers always deliver
   fix-sound                  a blocked trace's fix gives a valid scenario that gets further
+  fix-scoped                 a fix reported without side effects changes exactly its own calls
 
 A violation is shrunk (entities, rules and routes dropped while it persists),
 written to the --out directory, and printed with the commands that replay it.
