@@ -564,17 +564,16 @@ impl Engine {
     /// The protocol and port a probe uses when the user gives none: a flow
     /// goes to the destination's first listener, everything else is HTTPS.
     pub(crate) fn default_port(&self, kind: CallKind, to: Node) -> (Protocol, u16) {
+        // A listener on every protocol (what importers declare when they
+        // cannot know what listens) gives no protocol to probe: tcp/443,
+        // which it accepts, unless the user names a port.
+        let first = |l: &[awsreach_model::net::Listener]| match l.first() {
+            Some(l) if l.protocol != Protocol::All => (l.protocol, l.ports.lo),
+            _ => (Protocol::Tcp, 443),
+        };
         match (kind, to) {
-            (CallKind::Flow, Node::Resource(r)) => self.sc.resources[r.ix()]
-                .listen
-                .first()
-                .map(|l| (l.protocol, l.ports.lo))
-                .unwrap_or((Protocol::Tcp, 443)),
-            (CallKind::Flow, Node::Host(h)) => self.sc.external_hosts[h.ix()]
-                .listen
-                .first()
-                .map(|l| (l.protocol, l.ports.lo))
-                .unwrap_or((Protocol::Tcp, 443)),
+            (CallKind::Flow, Node::Resource(r)) => first(&self.sc.resources[r.ix()].listen),
+            (CallKind::Flow, Node::Host(h)) => first(&self.sc.external_hosts[h.ix()].listen),
             _ => (Protocol::Tcp, 443),
         }
     }

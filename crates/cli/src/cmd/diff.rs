@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::cli::Exit;
 use crate::cmd::matrix::{keep, known_filter};
+use crate::load::InputKind;
 use crate::render::{kind_str, paint};
 use crate::style::{DIM, ERROR as RED, HEADER as BOLD, OK as GREEN, WARNING as YELLOW};
 
@@ -31,6 +32,7 @@ Examples (pattern 7 is pattern 6 with a NAT gateway):
       scenarios/seed/p7-private-with-nat-calls-out.ron --format markdown > comment.md
   awsreach diff scenarios/seed/p7-private-with-nat-calls-out.ron \\
       scenarios/seed/p6-private-no-nat-calls-out.ron --to service --fail-on newly-blocked
+  awsreach diff plan.json    a Terraform plan: its prior state against its planned values
 
 CSV columns: change,from,to,call,before,after,hop,component,why (for added/removed
 entities: change,id,,kind).
@@ -40,10 +42,12 @@ Exit codes:
   1  a change of a `--fail-on` kind was found
   2  bad input: a file is unreadable or invalid")]
 pub struct Args {
-    /// The scenario before the change.
+    /// The scenario before the change (any input the tool reads), or one
+    /// Terraform plan (`terraform show -json`): its prior state against its
+    /// planned values.
     pub before: PathBuf,
     /// The scenario after the change.
-    pub after: PathBuf,
+    pub after: Option<PathBuf>,
     /// Keep only these sources (ids or kinds, comma-separated), as `matrix`.
     #[arg(long, value_delimiter = ',')]
     pub from: Vec<String>,
@@ -147,14 +151,31 @@ fn outcome_str(o: Outcome) -> &'static str {
 }
 
 pub fn run(args: Args) -> Result<Exit> {
-    let before = crate::load::scenario(&args.before)?;
-    let after = crate::load::scenario(&args.after)?;
-    let (ea, eb) = (Engine::new(before.scenario), Engine::new(after.scenario));
+    let (before, after, after_name) = match &args.after {
+        Some(after) => (
+            crate::load::scenario(&args.before)?.scenario,
+            crate::load::scenario(after)?.scenario,
+            after.display().to_string(),
+        ),
+        None if InputKind::detect(&args.before) == InputKind::TerraformPlan => {
+            let (b, a) = plan_sides(&args.before)?;
+            (b, a, format!("{} (planned values)", args.before.display()))
+        }
+        None => {
+            anstream::eprintln!(
+                "{}: {} diff takes two inputs, BEFORE and AFTER (or one Terraform plan, `terraform show -json plan.tfplan > plan.json`)",
+                args.before.display(),
+                paint(RED, "error:")
+            );
+            return Ok(Exit::BadInput);
+        }
+    };
+    let (ea, eb) = (Engine::new(before), Engine::new(after));
     for f in args.from.iter().chain(&args.to) {
         if !known_filter(&ea, f) && !known_filter(&eb, f) {
             anstream::eprintln!(
                 "{}: {} unknown id or kind `{f}` in a filter (in neither scenario)",
-                args.after.display(),
+                after_name,
                 paint(RED, "error:")
             );
             return Ok(Exit::BadInput);
@@ -199,10 +220,11 @@ pub fn run(args: Args) -> Result<Exit> {
             }
         })
         .collect();
-    let names = (
-        args.before.display().to_string(),
-        args.after.display().to_string(),
-    );
+    let before_name = match &args.after {
+        Some(_) => args.before.display().to_string(),
+        None => format!("{} (prior state)", args.before.display()),
+    };
+    let names = (before_name, after_name);
     let text = match args.format {
         DiffFormat::Text => text(&d, &shown, &names, args.limit),
         DiffFormat::Markdown => markdown(&d, &shown, &names, args.limit),
@@ -505,4 +527,67 @@ fn csv(d: &ReachDiff, shown: &[Shown]) -> String {
         }
     }
     out
+}
+
+/// The two sides of one Terraform plan: the scenario of its `prior_state`
+/// (empty when the plan creates everything) and of its planned values.
+/// Entities keep their resource addresses as ids on both sides, so they
+/// match by address.
+fn plan_sides(
+    path: &std::path::Path,
+) -> Result<(awsreach_model::Scenario, awsreach_model::Scenario)> {
+    use anyhow::Context as _;
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
+    let doc: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        // The importer reports the syntax error with its line and column.
+        Err(_) => {
+            crate::load::scenario(path)?;
+            anyhow::bail!("{name}: not JSON");
+        }
+    };
+    let import = |label: String, text: String| -> Result<awsreach_model::Scenario> {
+        let file = awsreach_import::InputFile {
+            path: label.clone(),
+            text,
+        };
+        let imported =
+            awsreach_import::tfplan::import(&file).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
+        anstream::eprintln!("{}", crate::load::summary(path, &imported));
+        let source = crate::load::Source {
+            name: label,
+            text: awsreach_model::to_ron(&imported.spec),
+        };
+        match crate::load::check(&source) {
+            crate::load::Outcome::Valid { checked, .. } => Ok(checked.scenario),
+            crate::load::Outcome::Invalid { errors, warnings } => {
+                errors
+                    .iter()
+                    .chain(&warnings)
+                    .for_each(crate::load::Message::eprint);
+                Err(crate::load::Reported.into())
+            }
+        }
+    };
+    let before = match doc.get("prior_state") {
+        Some(prior) if !prior.is_null() => {
+            // A prior state is a state document; some plans leave out its
+            // format_version, which the importer looks for: take the plan's.
+            let mut prior = prior.clone();
+            if let (Some(o), Some(v)) = (prior.as_object_mut(), doc.get("format_version"))
+                && !o.contains_key("format_version")
+            {
+                o.insert("format_version".into(), v.clone());
+            }
+            import(format!("{name}#prior_state"), prior.to_string())?
+        }
+        _ => {
+            awsreach_model::validate(&awsreach_model::ScenarioSpec::default())
+                .map_err(|_| anyhow::anyhow!("the empty scenario does not validate"))?
+                .scenario
+        }
+    };
+    let after = import(name, text)?;
+    Ok((before, after))
 }

@@ -318,3 +318,31 @@ fn apply_fix_writes_a_scenario_where_the_call_gets_through() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_terraform_plan_diffs_its_prior_state_against_its_planned_values() {
+    // plan-closes-db.json: the plan drops db's only inbound rule; entities
+    // match by resource address on both sides.
+    let run = diff(&["plan-closes-db.json", "--port", "5432", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_eq!(
+        rows(&run),
+        set(&[
+            "newly-blocked aws_lambda_function.orders aws_instance.db reachable SG_INGRESS_DENIED"
+        ]),
+        "{}",
+        run.transcript()
+    );
+    let run = diff(&[
+        "plan-closes-db.json",
+        "--port",
+        "5432",
+        "--fail-on",
+        "newly-blocked",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    // One input that is not a plan is bad input.
+    let run = diff(&["base.ron"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("two inputs"), "{}", run.stderr);
+}
