@@ -32,7 +32,9 @@ Examples (pattern 7 is pattern 6 with a NAT gateway):
       scenarios/seed/p7-private-with-nat-calls-out.ron --format markdown > comment.md
   awsreach diff scenarios/seed/p7-private-with-nat-calls-out.ron \\
       scenarios/seed/p6-private-no-nat-calls-out.ron --to service --fail-on newly-blocked
-  awsreach diff plan.json    a Terraform plan: its prior state against its planned values
+
+One Terraform plan alone (`terraform show -json plan.tfplan > plan.json`, then
+`awsreach diff plan.json`) diffs its prior state against its planned values.
 
 CSV columns: change,from,to,call,before,after,hop,component,why (for added/removed
 entities: change,id,,kind).
