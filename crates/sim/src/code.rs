@@ -47,6 +47,9 @@ codes! {
     BlackholeRoute = "BLACKHOLE_ROUTE", ra: Some("NO_ROUTE_TO_DESTINATION"),
         meaning: "The most specific matching route is a blackhole: its target was deleted or it drops traffic on purpose.",
         fix: "Replace the route with one to a live target.";
+    RoutingLoop = "ROUTING_LOOP", ra: None,
+        meaning: "The routes send the packet back to an appliance or NAT gateway that already forwarded it, so it would circle between the same forwarders until it expires. Found by the walk state that repeats (the same sender with the same destination), not by a hop count: a long straight chain of appliances is not a loop.",
+        fix: "Change a route of the loop so that one of its forwarders sends the destination onward (to a gateway, a peering or the destination's own subnet) instead of back into the chain.";
     NoPublicIp = "NO_PUBLIC_IP", ra: Some("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"),
         meaning: "The packet reaches an internet gateway from a network interface without a public IPv4 address. The IGW only performs 1:1 NAT for interfaces with a public or Elastic IP, so it drops the packet. Lambda's Hyperplane ENIs never get a public IP: a function in a public subnet has no internet access.",
         fix: "Give the instance a public/Elastic IP; for a Lambda function, attach it to private subnets routed to a NAT gateway, or use a VPC endpoint.";

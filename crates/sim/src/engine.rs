@@ -259,15 +259,46 @@ pub enum Node {
 }
 
 /// A resolved question: can `from` reach `to` with this protocol and port?
+///
+/// Built only by the engine ([`Engine::probe`], [`Engine::probe_nodes`]),
+/// which checks that the endpoints and the call kind fit together, so the
+/// walk never meets a probe it cannot answer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Probe {
-    pub from: Node,
-    pub to: Node,
-    pub kind: CallKind,
-    pub protocol: Protocol,
-    pub port: u16,
+    pub(crate) from: Node,
+    pub(crate) to: Node,
+    pub(crate) kind: CallKind,
+    pub(crate) protocol: Protocol,
+    pub(crate) port: u16,
     /// IAM action for endpoint policies; default: the service's default action.
-    pub action: Option<String>,
+    pub(crate) action: Option<String>,
+}
+
+impl Probe {
+    pub fn from(&self) -> Node {
+        self.from
+    }
+
+    pub fn to(&self) -> Node {
+        self.to
+    }
+
+    pub fn kind(&self) -> CallKind {
+        self.kind
+    }
+
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The IAM action given for endpoint policies, if any.
+    pub fn action(&self) -> Option<&str> {
+        self.action.as_deref()
+    }
 }
 
 /// Options a user may give a probe; absent ones follow from the endpoints.

@@ -9,6 +9,7 @@ pub mod diff;
 mod engine;
 mod fix;
 mod matrix;
+mod remedy;
 mod trace;
 mod walk;
 

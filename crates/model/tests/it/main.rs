@@ -4,6 +4,7 @@
 mod defaults;
 mod edit;
 mod errors;
+mod glob;
 mod missing;
 mod roundtrip;
 mod warnings;

@@ -1,0 +1,617 @@
+//! A packet leaving an ENI: the sender's security groups, its subnet's
+//! NACL and route table, and the route's target (appliances hand the
+//! packet on; see `gateways` for the rest).
+
+use std::net::IpAddr;
+
+use awsreach_model::net::PortRange;
+use awsreach_model::*;
+use ipnet::IpNet;
+
+use super::*;
+use crate::code::Code;
+use crate::engine::{Addr, Node};
+use crate::fix::{Fix, Remedy, RuleDirection};
+use crate::trace::Decision;
+
+impl<'e, S: Sink> Walk<'e, S> {
+    pub(crate) fn flow_from(&mut self, from: Node, to: Node) -> Step {
+        match from {
+            Node::Resource(r) => {
+                let src = self.src_of_eni(self.sc.resources[r.ix()].eni);
+                let dst = self.dst_for(Some(&src), to);
+                self.flow(&src, dst, true)
+            }
+            Node::Function(f) if self.sc.functions[f.ix()].vpc.is_some() => self.each_function_eni(
+                f,
+                &|w, src| {
+                    let dst = w.dst_for(Some(&src), to);
+                    w.flow(&src, dst, true)
+                },
+                &|w, src| {
+                    let dst = w.dst_for(Some(&src), to);
+                    w.flow(&src, dst, true)
+                },
+            ),
+            Node::Function(f) => {
+                let dst = self.dst_for(None, to);
+                hop!(
+                    self,
+                    "lambda-network",
+                    "lambda-managed-network",
+                    Decision::Pass,
+                    format!(
+                        "{} runs outside any VPC, in the Lambda-managed network: internet access, no route into private addresses",
+                        self.sc.functions[f.ix()].name
+                    )
+                );
+                if self.dst_addr(dst).is_v6() {
+                    // Rule 8: non-VPC functions have no outbound IPv6.
+                    let name: &'e str = &self.sc.functions[f.ix()].name;
+                    return Err(self.block(Code::NoIpv6, "lambda-network", |_| "lambda-managed-network".into(), |_| "no outbound IPv6 outside a VPC".into(), |w| {
+                        (format!("{name} runs outside any VPC, where functions have no outbound IPv6"), w.ipv6_attach_fix(name))
+                    }));
+                }
+                self.internet(Addr::Internet, dst)
+            }
+            Node::Host(h) => {
+                let host = &self.sc.external_hosts[h.ix()];
+                hop!(
+                    self,
+                    "host",
+                    host.name,
+                    Decision::Info,
+                    format!("{} on the internet", host.ip)
+                );
+                let dst = self.dst_for(None, to);
+                self.internet(Addr::from_ip(host.ip), dst)
+            }
+            Node::Internet => {
+                hop!(
+                    self,
+                    "internet",
+                    "internet",
+                    Decision::Info,
+                    "a client on the internet".to_string()
+                );
+                let dst = self.dst_for(None, to);
+                self.internet(Addr::Internet, dst)
+            }
+            Node::Ip(ip) => {
+                let dst = self.dst_for(None, to);
+                self.flow_from_ip(ip, dst)
+            }
+            Node::Service(_) | Node::Trigger(_) => {
+                unreachable!("rejected when the probe was built")
+            }
+        }
+    }
+
+    /// A literal source address: an ENI's address if one holds it, else a host on the internet.
+    pub(crate) fn flow_from_ip(&mut self, ip: IpAddr, dst: Dst) -> Step {
+        if let IpAddr::V4(a) = ip
+            && let Some(eni) = self
+                .sc
+                .vpcs
+                .iter()
+                .enumerate()
+                .find_map(|(i, _)| self.e.eni_by_ip.get(&(VpcId(i as u32), a)).copied())
+            && !matches!(self.sc.enis[eni.ix()].owner, EniOwner::Endpoint(_))
+        {
+            let src = self.src_of_eni(eni);
+            return self.flow(&src, dst, true);
+        }
+        hop!(
+            self,
+            "host",
+            ip,
+            Decision::Info,
+            format!("{ip} on the internet")
+        );
+        self.internet(Addr::from_ip(ip), dst)
+    }
+
+    /// Which address of a destination a source uses: the private address
+    /// from inside the VPC or over peering/transit, else the public one.
+    pub(crate) fn dst_for(&self, src: Option<&Src<'e>>, to: Node) -> Dst {
+        match to {
+            Node::Resource(r) => {
+                let eni = self.sc.resources[r.ix()].eni;
+                let n = &self.sc.enis[eni.ix()];
+                let dvpc = self.sc.subnet_vpc(n.subnet);
+                let private = match src {
+                    None => false,
+                    Some(s) => {
+                        let svpc = self.sc.subnet_vpc(s.subnet);
+                        svpc == dvpc || {
+                            let t = self.table_of(s.subnet);
+                            self.e.lpm[t.ix()]
+                                .lookup(Addr::V4(n.private_ip))
+                                .is_some_and(|ri| {
+                                    let r = &self.sc.route_tables[t.ix()].routes[ri as usize];
+                                    !matches!(r.dest, RouteDest::Cidr(c) if c.prefix_len() == 0)
+                                })
+                        }
+                    }
+                };
+                if private || n.public_ip.is_none() {
+                    Dst::Eni(eni)
+                } else {
+                    Dst::PublicIp(eni)
+                }
+            }
+            Node::Host(h) => Dst::Host(h),
+            Node::Service(s) => Dst::Svc(s),
+            Node::Internet => Dst::Internet,
+            Node::Ip(IpAddr::V4(a)) => {
+                if let Some(e) = self.e.eni_by_public.get(&a) {
+                    return Dst::PublicIp(*e);
+                }
+                if let Some(h) = self.e.host_by_ip.get(&IpAddr::V4(a)) {
+                    return Dst::Host(*h);
+                }
+                Dst::Ip(IpAddr::V4(a))
+            }
+            Node::Ip(ip) => self
+                .e
+                .host_by_ip
+                .get(&ip)
+                .map(|h| Dst::Host(*h))
+                .unwrap_or(Dst::Ip(ip)),
+            Node::Function(_) | Node::Trigger(_) => unreachable!("not a flow destination"),
+        }
+    }
+
+    pub(crate) fn dst_addr(&self, d: Dst) -> Addr {
+        match d {
+            Dst::Eni(e) => Addr::V4(self.sc.enis[e.ix()].private_ip),
+            Dst::PublicIp(e) => Addr::V4(
+                self.sc.enis[e.ix()]
+                    .public_ip
+                    .unwrap_or(self.sc.enis[e.ix()].private_ip),
+            ),
+            Dst::Host(h) => Addr::from_ip(self.sc.external_hosts[h.ix()].ip),
+            Dst::Svc(s) => Addr::Svc(s),
+            Dst::Internet => Addr::Internet,
+            Dst::Ip(ip) => Addr::from_ip(ip),
+        }
+    }
+
+    pub(crate) fn dst_eni(d: Dst) -> Option<EniId> {
+        match d {
+            Dst::Eni(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The packet leaves `src` (shown first when `show_src`) and is handed
+    /// on by forwarding appliances and NAT gateways until it arrives or
+    /// stops. A loop, not recursion: a straight chain is as long as the
+    /// scenario makes it. A loop in the routes is found by the state that
+    /// repeats: a sender (the route's next hop) that already sent this
+    /// packet would send it the same way again (`ROUTING_LOOP`).
+    pub(crate) fn flow(&mut self, src: &Src<'e>, dst: Dst, show_src: bool) -> Step {
+        if show_src {
+            self.src_hop(src);
+        }
+        self.senders.clear();
+        let mut cur = *src;
+        loop {
+            self.senders.push(cur.what);
+            match self.flow_leg(&cur, dst)? {
+                Next::Arrived => return Ok(()),
+                Next::Forward(next) => cur = next,
+            }
+        }
+    }
+
+    /// True when `next` already sent this packet: handing it on would repeat
+    /// the walk from there forever.
+    pub(crate) fn loops_back(&self, next: SrcKind) -> bool {
+        self.senders.iter().any(|s| s == next)
+    }
+
+    /// The routing-loop block at the sender that repeats; `src` is the
+    /// sender whose route closes the loop.
+    pub(crate) fn routing_loop(
+        &mut self,
+        (kind, name, again): (&'static str, &'e str, SrcKind),
+        src: &Src<'e>,
+        dst: Dst,
+        daddr: Addr,
+    ) -> Block {
+        self.block(
+            Code::RoutingLoop,
+            kind,
+            |_| name.to_string(),
+            |_| "the packet comes back here: routing loop".into(),
+            |w| {
+                (
+                    format!(
+                        "the routes send the packet back to {name}, which already forwarded it: it would circle between {} forever",
+                        w.loop_names(again)
+                    ),
+                    w.loop_fixes(src, dst, daddr),
+                )
+            },
+        )
+    }
+
+    /// One sender's leg: security group, NACL, route table, target.
+    fn flow_leg(&mut self, src: &Src<'e>, dst: Dst) -> Result<Next<'e>, Block> {
+        let daddr = self.dst_addr(dst);
+        if daddr.is_v6() && src.ipv6.is_none() {
+            return Err(self.block(
+                Code::NoIpv6,
+                "eni",
+                |_| src.name.to_string(),
+                |_| "no IPv6 address for an IPv6 destination".into(),
+                |w| {
+                    let fixes = match src.what {
+                        // Dual stack gives an IPv6 address only in subnets that
+                        // have an IPv6 CIDR (rule 8); otherwise move the function
+                        // to one (found by `awsreach fuzz`, fix-sound).
+                        SrcKind::Function(f) => {
+                            let name = w.sc.functions[f.ix()].name.clone();
+                            let enable = Fix::EnableFunctionIpv6 {
+                                function: name.clone(),
+                            };
+                            let v = w.sc.functions[f.ix()].vpc.as_ref().expect("a VPC function");
+                            let dual = |s: &SubnetId| w.sc.subnets[s.ix()].ipv6_cidr.is_some();
+                            let v6_out = |s: &SubnetId| {
+                                w.sc.route_tables[w.table_of(*s).ix()].routes.iter().any(|r| {
+                                    matches!(r.dest, RouteDest::Cidr(IpNet::V6(n)) if n.prefix_len() == 0)
+                                })
+                            };
+                            let vpc_subnets = &w.sc.vpcs[v.vpc.ix()].subnets;
+                            let target = vpc_subnets
+                                .iter()
+                                .find(|s| dual(s) && v6_out(s))
+                                .or_else(|| vpc_subnets.iter().find(|s| dual(s)));
+                            if v.subnets.iter().all(dual) {
+                                vec![Remedy::one(enable)]
+                            } else if let Some(s) = target {
+                                vec![Remedy {
+                                    steps: vec![
+                                        Fix::MoveFunction {
+                                            function: name,
+                                            subnets: vec![w.subnet_name(*s).to_string()],
+                                        },
+                                        enable,
+                                    ],
+                                }]
+                            } else {
+                                Vec::new()
+                            }
+                        }
+                        _ => Vec::new(),
+                    };
+                    (
+                        format!(
+                            "{} has no IPv6 address, so it cannot reach {}",
+                            src.name,
+                            daddr.show(w.sc)
+                        ),
+                        fixes,
+                    )
+                },
+            ));
+        }
+        let dst_sgs: &[SgId] = match Self::dst_eni(dst) {
+            Some(e) => &self.sc.enis[e.ix()].security_groups,
+            None => &[],
+        };
+        // Rule 16: security groups, outbound (allow-only, a union over the ENI's groups).
+        if let Some(sgs) = src.sgs {
+            let remote = Seen {
+                addr: daddr,
+                sgs: dst_sgs,
+                name: "",
+                src_sg_first: None,
+            };
+            match self.sg_match(sgs, RuleDirection::Egress, remote) {
+                Some((g, i)) => {
+                    hop!(
+                        self,
+                        "security-group",
+                        self.name_of_sg(g),
+                        Decision::Pass,
+                        format!(
+                            "outbound {} to {} allowed",
+                            ports_str(self.proto, self.port),
+                            daddr.show(self.sc)
+                        ),
+                        Some(self.sg_rule_text(g, RuleDirection::Egress, i))
+                    );
+                }
+                None => {
+                    return Err(self.block(
+                        Code::SgEgressDenied,
+                        "security-group",
+                        |w| w.sg_names(sgs),
+                        |w| {
+                            format!(
+                                "no outbound rule allows {} to {}",
+                                ports_str(w.proto, w.port),
+                                daddr.show(w.sc)
+                            )
+                        },
+                        |w| {
+                            let g = sgs[0];
+                            let peer = w.peer_for(daddr, dst_sgs, g);
+                            (
+                                format!(
+                                    "no outbound rule of {}'s security groups ({}) allows {} to {}",
+                                    src.name,
+                                    w.sg_names(sgs),
+                                    ports_str(w.proto, w.port),
+                                    daddr.show(w.sc)
+                                ),
+                                vec![Remedy::one(w.sg_fix(g, RuleDirection::Egress, peer))],
+                            )
+                        },
+                    ));
+                }
+            }
+        }
+        let dst_subnet = Self::dst_eni(dst).map(|e| self.sc.enis[e.ix()].subnet);
+        let same_subnet = dst_subnet == Some(src.subnet);
+        // Rule 17: NACLs sit at the subnet boundary; traffic within a subnet skips them.
+        if !same_subnet {
+            self.nacl_step(
+                src.subnet,
+                RuleDirection::Egress,
+                daddr,
+                PortRange::single(self.port),
+            )?;
+            self.push_leg(src.subnet, RuleDirection::Ingress, daddr);
+        }
+        // Rule 9: the subnet's table (else the main table), longest prefix match.
+        let table = self.table_of(src.subnet);
+        let Some(ri) = self.e.lpm[table.ix()].lookup(daddr) else {
+            return Err(self.no_route(src, dst, daddr, table));
+        };
+        let route = self.sc.route_tables[table.ix()].routes[ri as usize];
+        hop!(
+            self,
+            "route-table",
+            self.sc.route_tables[table.ix()].name,
+            Decision::Pass,
+            format!(
+                "{} matches {} -> {}",
+                daddr.show(self.sc),
+                self.sc.dest_name(route.dest),
+                self.sc.target_name(route.target)
+            ),
+            Some(format!(
+                "{} -> {}",
+                self.sc.dest_name(route.dest),
+                self.sc.target_name(route.target)
+            ))
+        );
+        let vpc = self.sc.subnet_vpc(src.subnet);
+        let seen = Seen {
+            addr: Addr::V4(src.ip),
+            sgs: src.sgs.unwrap_or(&[]),
+            name: src.name,
+            src_sg_first: src.sgs.and_then(|s| s.first().copied()),
+        };
+        let end = match route.target {
+            Target::Local => self.deliver(vpc, seen, dst, same_subnet, None),
+            Target::Blackhole => Err(self.block(
+                Code::BlackholeRoute,
+                "route-table",
+                |w| w.sc.route_tables[table.ix()].name.clone(),
+                |_| "blackhole route".into(),
+                |w| {
+                    let t = &w.sc.route_tables[table.ix()];
+                    (
+                        format!(
+                            "the route {} in {} is a blackhole, so {} cannot reach {}",
+                            w.sc.dest_name(route.dest),
+                            t.name,
+                            src.name,
+                            daddr.show(w.sc)
+                        ),
+                        w.route_fixes(src, dst, daddr, table, Some(w.sc.dest_name(route.dest))),
+                    )
+                },
+            )),
+            Target::Igw(g) => self.via_igw(src, dst, daddr, g),
+            Target::Nat(n) => return self.via_nat(src, dst, daddr, n).map(Next::Forward),
+            Target::Endpoint(ep) => self.via_gateway_endpoint(ep, daddr),
+            Target::Peering(p) => {
+                let other = self.sc.peerings[p.ix()]
+                    .other(vpc)
+                    .expect("validated: peering touches this vpc");
+                self.across(seen, dst, daddr, other, route.target, || {
+                    format!("peering {}", "connection")
+                })
+            }
+            Target::TransitGateway(t) => {
+                let tg = &self.sc.transit_gateways[t.ix()];
+                let hit = tg
+                    .routes
+                    .iter()
+                    .filter(|(n, _)| daddr.in_net(n))
+                    .max_by_key(|(n, _)| n.prefix_len());
+                match hit {
+                    Some((n, Some(v))) => {
+                        hop!(
+                            self,
+                            "transit-gateway",
+                            tg.name,
+                            Decision::Pass,
+                            format!(
+                                "{} matches {n} -> attachment {}",
+                                daddr.show(self.sc),
+                                self.vpc_name(*v)
+                            )
+                        );
+                        self.across(seen, dst, daddr, *v, route.target, || {
+                            "transit gateway".into()
+                        })
+                    }
+                    Some((n, None)) => Err(self.block(
+                        Code::BlackholeRoute,
+                        "transit-gateway",
+                        |_| tg.name.clone(),
+                        |_| format!("{n} is a blackhole"),
+                        |w| {
+                            (
+                                format!(
+                                    "transit gateway {} drops {} (blackhole route {n})",
+                                    tg.name,
+                                    daddr.show(w.sc)
+                                ),
+                                Vec::new(),
+                            )
+                        },
+                    )),
+                    None => Err(self.block(
+                        Code::NoRoute,
+                        "transit-gateway",
+                        |_| tg.name.clone(),
+                        |w| format!("no route for {}", daddr.show(w.sc)),
+                        |w| {
+                            (
+                                format!(
+                                    "transit gateway {} has no route for {}",
+                                    tg.name,
+                                    daddr.show(w.sc)
+                                ),
+                                Vec::new(),
+                            )
+                        },
+                    )),
+                }
+            }
+            Target::EgressOnlyIgw(g) => {
+                // Rule 8: IPv6 egress only; IPv4 routes to it are rejected at validation.
+                hop!(
+                    self,
+                    "egress-only-igw",
+                    self.sc.egress_only_igws[g.ix()].name,
+                    Decision::Pass,
+                    "IPv6 egress".to_string()
+                );
+                let me = Addr::V6(src.ipv6.expect("checked above"));
+                self.internet(me, dst)
+            }
+            Target::Eni(appliance) => {
+                let owner = self.sc.enis[appliance.ix()].owner;
+                let forwarding =
+                    matches!(owner, EniOwner::Resource(r) if self.sc.resources[r.ix()].forwarding);
+                let name: &'e str = self.sc.eni_owner_name(appliance);
+                if !forwarding {
+                    return Err(self.block(Code::EniNotForwarding, "eni", |_| name.to_string(), |_| "source/destination check drops forwarded traffic".into(), |_| {
+                        (format!("the route sends the packet to {name}, whose source/destination check is on, so it drops traffic not addressed to it"), vec![Remedy::one(Fix::SetForwarding { resource: name.to_string() })])
+                    }));
+                }
+                let n = &self.sc.enis[appliance.ix()];
+                // Rule 17: reaching the appliance crosses its subnet's NACL
+                // (and the reply crosses it back).
+                if n.subnet != src.subnet {
+                    self.nacl_step(
+                        n.subnet,
+                        RuleDirection::Ingress,
+                        Addr::V4(src.ip),
+                        PortRange::single(self.port),
+                    )?;
+                    self.push_leg(n.subnet, RuleDirection::Egress, Addr::V4(src.ip));
+                }
+                // Rule 16: the appliance's own groups filter what it receives
+                // and, below, what it sends on.
+                let sgs: &[SgId] = &n.security_groups;
+                match self.sg_match(sgs, RuleDirection::Ingress, seen) {
+                    Some((g, i)) => {
+                        hop!(
+                            self,
+                            "security-group",
+                            self.name_of_sg(g),
+                            Decision::Pass,
+                            format!(
+                                "inbound {} from {} allowed on the appliance",
+                                ports_str(self.proto, self.port),
+                                seen.addr.show(self.sc)
+                            ),
+                            Some(self.sg_rule_text(g, RuleDirection::Ingress, i))
+                        );
+                    }
+                    None => {
+                        return Err(self.block(Code::SgIngressDenied, "security-group", |w| w.sg_names(sgs), |w| format!("no inbound rule admits {} from {} on the appliance", ports_str(w.proto, w.port), seen.addr.show(w.sc)), |w| {
+                            let g = sgs[0];
+                            let peer = w.ingress_peer(seen, g);
+                            (format!("the route sends the packet through {name}, whose security groups ({}) do not admit {} from {}", w.sg_names(sgs), ports_str(w.proto, w.port), seen.name), vec![Remedy::one(w.sg_fix(g, RuleDirection::Ingress, peer))])
+                        }));
+                    }
+                }
+                let next = self.src_of_eni(appliance);
+                if self.loops_back(next.what) {
+                    return Err(self.routing_loop(("eni", next.name, next.what), src, dst, daddr));
+                }
+                hop!(self, "eni", name, Decision::Pass, "appliance forwards the packet (as a NAT instance: the source becomes the appliance)".to_string());
+                return Ok(Next::Forward(next));
+            }
+        };
+        end.map(|()| Next::Arrived)
+    }
+
+    /// The names of the senders in the loop, from `again` (the one that
+    /// repeats) on, for the loop's sentence.
+    fn loop_names(&self, again: SrcKind) -> String {
+        let names: Vec<&str> = self
+            .senders
+            .iter()
+            .skip_while(|s| *s != again)
+            .map(|s| match s {
+                SrcKind::Resource(r) => self.sc.resources[r.ix()].name.as_str(),
+                SrcKind::Function(f) => self.sc.functions[f.ix()].name.as_str(),
+                SrcKind::Poller(t) => self.sc.triggers[t.ix()].name.as_str(),
+                SrcKind::Nat(n) => self.sc.nat_gateways[n.ix()].name.as_str(),
+            })
+            .collect();
+        names.join(", ")
+    }
+
+    pub(crate) fn no_route(
+        &mut self,
+        src: &Src<'e>,
+        dst: Dst,
+        daddr: Addr,
+        table: RouteTableId,
+    ) -> Block {
+        if matches!(src.what, SrcKind::Nat(_)) && self.is_public_dst(dst) {
+            let SrcKind::Nat(n) = src.what else {
+                unreachable!()
+            };
+            return self.nat_no_internet(n, daddr);
+        }
+        self.block(
+            Code::NoRoute,
+            "route-table",
+            |w| w.sc.route_tables[table.ix()].name.clone(),
+            |w| format!("no route matches {}", daddr.show(w.sc)),
+            |w| {
+                let t = &w.sc.route_tables[table.ix()];
+                (
+                    format!(
+                        "{} cannot leave subnet {}: its route table {} has no route to {}",
+                        src.name,
+                        w.subnet_name(src.subnet),
+                        t.name,
+                        daddr.show(w.sc)
+                    ),
+                    w.route_fixes(src, dst, daddr, table, None),
+                )
+            },
+        )
+    }
+
+    pub(crate) fn is_public_dst(&self, d: Dst) -> bool {
+        matches!(
+            d,
+            Dst::Svc(_) | Dst::Internet | Dst::Host(_) | Dst::PublicIp(_)
+        )
+    }
+}

@@ -1,0 +1,532 @@
+//! Route targets and arrival: internet and NAT gateways, peering and
+//! transit gateways, delivery into a VPC, the destination's security
+//! groups and listener, and the public side (the internet).
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use awsreach_model::net::PortRange;
+use awsreach_model::*;
+use ipnet::IpNet;
+
+use super::*;
+use crate::code::Code;
+use crate::engine::Addr;
+use crate::fix::{Fix, Remedy, RuleDirection};
+use crate::trace::Decision;
+
+impl<'e, S: Sink> Walk<'e, S> {
+    /// Rule 10: the IGW translates 1:1 and needs a public address.
+    pub(crate) fn via_igw(&mut self, src: &Src<'e>, dst: Dst, daddr: Addr, g: IgwId) -> Step {
+        let igw = &self.sc.internet_gateways[g.ix()];
+        if daddr.is_v6() {
+            hop!(
+                self,
+                "internet-gateway",
+                igw.name,
+                Decision::Pass,
+                "IPv6: no translation".to_string()
+            );
+            return self.internet(Addr::V6(src.ipv6.expect("checked")), dst);
+        }
+        if let SrcKind::Nat(n) = src.what
+            && !self.sc.nat_gateways[n.ix()].public
+        {
+            // Rule 11: a private NAT gateway cannot use an internet gateway.
+            return Err(self.nat_no_internet(n, daddr));
+        }
+        let Some(public) = src.public_ip else {
+            return Err(self.block(Code::NoPublicIp, "internet-gateway", |_| igw.name.clone(), |_| format!("{} has no public IPv4 address to translate to", src.ip), |w| {
+                let why = match src.what {
+                    SrcKind::Function(_) | SrcKind::Poller(_) => format!("{} sends through {} from subnet {}, but Lambda's ENIs never get a public IP, so the internet gateway drops the packet: a function in a public subnet has no internet access", src.name, igw.name, w.subnet_name(src.subnet)),
+                    _ => format!("{} has no public IP, so {} drops its packet (the gateway only translates addresses that have a public IP)", src.name, igw.name),
+                };
+                (why, w.no_public_ip_fixes(src, dst))
+            }));
+        };
+        hop!(
+            self,
+            "internet-gateway",
+            igw.name,
+            Decision::Pass,
+            format!("1:1 NAT {} -> {public}", src.ip)
+        );
+        self.internet(Addr::V4(public), dst)
+    }
+
+    /// Rule 11: a NAT gateway translates the source to itself and forwards
+    /// through its own subnet's route table; not for its own subnet.
+    pub(crate) fn via_nat(
+        &mut self,
+        src: &Src<'e>,
+        dst: Dst,
+        daddr: Addr,
+        n: NatId,
+    ) -> Result<Src<'e>, Block> {
+        let nat = &self.sc.nat_gateways[n.ix()];
+        // Rule 11: a NAT gateway reaches the internet only through an internet
+        // gateway route in its own subnet's table; one whose table sends public
+        // traffic to a NAT gateway (itself included) has no internet route.
+        if let SrcKind::Nat(m) = src.what
+            && self.is_public_dst(dst)
+        {
+            return Err(self.nat_no_internet(m, daddr));
+        }
+        if nat.subnet == src.subnet {
+            return Err(self.block(Code::NatInSourceSubnet, "nat-gateway", |_| nat.name.clone(), |_| "the source is in the NAT gateway's own subnet".into(), |w| {
+                // Replace the route that matched (it may be narrower than 0.0.0.0/0).
+                let table = w.table_of(src.subnet);
+                let dest = w.e.lpm[table.ix()]
+                    .lookup(daddr)
+                    .map(|ri| w.sc.dest_name(w.sc.route_tables[table.ix()].routes[ri as usize].dest))
+                    .unwrap_or_else(|| "0.0.0.0/0".into());
+                (format!("{} routes to {} but sits in the same subnet {}, and a NAT gateway does not serve its own subnet", src.name, nat.name, w.subnet_name(src.subnet)), w.route_fixes(src, dst, daddr, table, Some(dest)))
+            }));
+        }
+        self.nacl_step(
+            nat.subnet,
+            RuleDirection::Ingress,
+            Addr::V4(src.ip),
+            PortRange::single(self.port),
+        )?;
+        self.push_leg(nat.subnet, RuleDirection::Egress, Addr::V4(src.ip));
+        if self.loops_back(SrcKind::Nat(n)) {
+            return Err(self.routing_loop(
+                ("nat-gateway", &nat.name, SrcKind::Nat(n)),
+                src,
+                dst,
+                daddr,
+            ));
+        }
+        let eni = &self.sc.enis[nat.eni.ix()];
+        hop!(
+            self,
+            "nat-gateway",
+            nat.name,
+            Decision::Pass,
+            format!(
+                "translates source {} -> {} in subnet {}",
+                src.ip,
+                eni.private_ip,
+                self.subnet_name(nat.subnet)
+            )
+        );
+        let me = Src {
+            name: &nat.name,
+            subnet: nat.subnet,
+            ip: eni.private_ip,
+            ipv6: None,
+            public_ip: nat.elastic_ip,
+            sgs: None,
+            what: SrcKind::Nat(n),
+        };
+        Ok(me)
+    }
+
+    /// Rule 11: a NAT gateway that cannot reach the internet for `daddr`.
+    pub(crate) fn nat_no_internet(&mut self, n: NatId, daddr: Addr) -> Block {
+        let nat = &self.sc.nat_gateways[n.ix()];
+        // A NAT gateway already in a public subnet whose table sends this
+        // destination elsewhere through a more specific route (rule 9).
+        let table = self.table_of(nat.subnet);
+        let narrower = if nat.public && self.sc.is_public_subnet(nat.subnet) {
+            self.e.lpm[table.ix()]
+                .lookup(daddr)
+                .map(|ri| self.sc.route_tables[table.ix()].routes[ri as usize])
+                .filter(|r| !matches!(r.target, Target::Igw(_)))
+        } else {
+            None
+        };
+        self.block(Code::NatWithoutInternetRoute, "nat-gateway", |_| nat.name.clone(), |w| match (nat.public, narrower) {
+            (false, _) => "a private NAT gateway cannot use an internet gateway".into(),
+            (true, Some(r)) => format!("subnet {} sends {} to {} instead of the internet gateway", w.subnet_name(nat.subnet), w.sc.dest_name(r.dest), w.sc.target_name(r.target)),
+            (true, None) => format!("subnet {} has no 0.0.0.0/0 route to an internet gateway", w.subnet_name(nat.subnet)),
+        }, |w| {
+            let vpc = w.sc.subnet_vpc(nat.subnet);
+            let public = w.sc.vpcs[vpc.ix()].subnets.iter().copied().find(|s| w.sc.is_public_subnet(*s));
+            let move_to_public = |w: &Self| match public {
+                Some(s) if !w.sc.is_public_subnet(nat.subnet) => Some(Fix::MoveNatGateway { nat: nat.name.clone(), subnet: w.subnet_name(s).into() }),
+                _ => None,
+            };
+            if !nat.public {
+                // Public connectivity alone is not enough: it must also sit in a public subnet.
+                let mut steps = vec![Fix::MakeNatPublic { nat: nat.name.clone(), elastic_ip: w.fresh_public_ip(n.0 + 7000) }];
+                steps.extend(move_to_public(w));
+                return (format!("{} is a private NAT gateway, which cannot reach the internet", nat.name), vec![Remedy { steps }]);
+            }
+            if let Some(r) = narrower {
+                let g = w.sc.vpcs[vpc.ix()].internet_gateway.expect("a public subnet has an internet gateway");
+                let gname = w.sc.internet_gateways[g.ix()].name.clone();
+                let fix = w.add_route(table, w.sc.dest_name(r.dest), awsreach_model::spec::RouteTarget::Igw(gname.clone()), gname);
+                return (format!("{} sits in subnet {}, whose route table sends {} ({}) to {} instead of the internet gateway, so it cannot reach the internet", nat.name, w.subnet_name(nat.subnet), daddr.show(w.sc), w.sc.dest_name(r.dest), w.sc.target_name(r.target)), vec![Remedy::one(fix)]);
+            }
+            let fixes = move_to_public(w).map(Remedy::one).into_iter().collect();
+            (format!("{} sits in subnet {}, whose route table has no 0.0.0.0/0 route to an internet gateway, so it cannot reach the internet", nat.name, w.subnet_name(nat.subnet)), fixes)
+        })
+    }
+
+    /// Peering (rule 15) or transit gateway: deliver in the other VPC, which
+    /// must hold the destination (no transitive routing) and route the reply back.
+    pub(crate) fn across(
+        &mut self,
+        seen: Seen<'e>,
+        dst: Dst,
+        daddr: Addr,
+        other: VpcId,
+        via: Target,
+        _what: impl Fn() -> String,
+    ) -> Step {
+        if !self.sc.vpcs[other.ix()].contains(match daddr {
+            Addr::V4(a) => IpAddr::V4(a),
+            Addr::V6(a) => IpAddr::V6(a),
+            _ => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        }) {
+            let vname = self.vpc_name(other).to_string();
+            return Err(self.block(Code::NoRoute, "peering", |w| w.sc.target_name(via), |w| format!("{} is not in {vname}", daddr.show(w.sc)), |w| {
+                (format!("{} does not lead to {}: it ends in {vname}, and peering and transit attachments never use the far VPC's gateways or other peerings", w.sc.target_name(via), daddr.show(w.sc)), Vec::new())
+            }));
+        }
+        hop!(
+            self,
+            "peering",
+            self.sc.target_name(via),
+            Decision::Pass,
+            format!("into {}", self.vpc_name(other))
+        );
+        self.deliver(other, seen, dst, false, Some(via))
+    }
+
+    /// Final delivery to an ENI inside `vpc`.
+    pub(crate) fn deliver(
+        &mut self,
+        vpc: VpcId,
+        seen: Seen<'e>,
+        dst: Dst,
+        same_subnet: bool,
+        via: Option<Target>,
+    ) -> Step {
+        let eni = match dst {
+            Dst::Eni(e) | Dst::PublicIp(e) => Some(e),
+            Dst::Ip(IpAddr::V4(a)) => self.e.eni_by_ip.get(&(vpc, a)).copied(),
+            _ => None,
+        };
+        let daddr = self.dst_addr(dst);
+        let Some(eni) = eni.filter(|e| self.sc.subnet_vpc(self.sc.enis[e.ix()].subnet) == vpc)
+        else {
+            return Err(self.block(
+                Code::DestinationUnknown,
+                "vpc",
+                |w| w.vpc_name(vpc).to_string(),
+                |w| format!("no interface holds {}", daddr.show(w.sc)),
+                |w| {
+                    (
+                        format!(
+                            "no network interface in {} has the address {}",
+                            w.vpc_name(vpc),
+                            daddr.show(w.sc)
+                        ),
+                        Vec::new(),
+                    )
+                },
+            ));
+        };
+        let n = &self.sc.enis[eni.ix()];
+        // The reply must come back the same way (peering/transit return route).
+        if let Some(via) = via {
+            let t = self.table_of(n.subnet);
+            let back = self.e.lpm[t.ix()]
+                .lookup(seen.addr)
+                .map(|ri| self.sc.route_tables[t.ix()].routes[ri as usize].target);
+            if back != Some(via) {
+                return Err(self.block(
+                    Code::NoReturnRoute,
+                    "route-table",
+                    |w| w.sc.route_tables[t.ix()].name.clone(),
+                    |w| {
+                        format!(
+                            "no route back to {} via {}",
+                            seen.addr.show(w.sc),
+                            w.sc.target_name(via)
+                        )
+                    },
+                    |w| {
+                        let table = &w.sc.route_tables[t.ix()];
+                        let src_vpc = w.sc.vpcs.iter().find(|v| {
+                            v.contains(match seen.addr {
+                                Addr::V4(a) => IpAddr::V4(a),
+                                _ => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+                            })
+                        });
+                        // The source's own CIDR block (a secondary one is not
+                        // covered by the first).
+                        let dest = src_vpc
+                            .map(|v| {
+                                let block =
+                                    v.cidrs.iter().find(|c| seen.addr.in_net(&IpNet::V4(**c)));
+                                block.unwrap_or(&v.cidrs[0]).to_string()
+                            })
+                            .unwrap_or_else(|| seen.addr.cidr());
+                        let dest = w.unclobbered(t, dest, seen.addr);
+                        let spec_target = match via {
+                            Target::Peering(p) => awsreach_model::spec::RouteTarget::Peering(
+                                w.sc.peerings[p.ix()].name.clone(),
+                            ),
+                            Target::TransitGateway(g) => {
+                                awsreach_model::spec::RouteTarget::TransitGateway(
+                                    w.sc.transit_gateways[g.ix()].name.clone(),
+                                )
+                            }
+                            _ => awsreach_model::spec::RouteTarget::Local,
+                        };
+                        (
+                            format!(
+                                "{} (route table of {}) has no route back to {} through {}",
+                                table.name,
+                                w.subnet_name(n.subnet),
+                                seen.addr.show(w.sc),
+                                w.sc.target_name(via)
+                            ),
+                            vec![Remedy::one(Fix::AddRoute {
+                                table: table.name.clone(),
+                                vpc: w.vpc_name(table.vpc).into(),
+                                dest,
+                                target: w.sc.target_name(via),
+                                spec_target,
+                            })],
+                        )
+                    },
+                ));
+            }
+        }
+        if !same_subnet {
+            self.nacl_step(
+                n.subnet,
+                RuleDirection::Ingress,
+                seen.addr,
+                PortRange::single(self.port),
+            )?;
+            self.push_leg(n.subnet, RuleDirection::Egress, seen.addr);
+        }
+        self.arrive(eni, seen)
+    }
+
+    /// At the destination ENI: security group in, then the listener.
+    pub(crate) fn arrive(&mut self, eni: EniId, seen: Seen<'e>) -> Step {
+        let n = &self.sc.enis[eni.ix()];
+        let endpoint = match n.owner {
+            EniOwner::Endpoint(e) => Some(e),
+            _ => None,
+        };
+        // A NAT gateway has no security groups and takes no new inbound
+        // connection (rule 11): no group check, NOT_LISTENING below. (A probe
+        // to a NAT gateway's Elastic IP panicked building the group fix from
+        // an empty list; found by `awsreach fuzz` on mangled scenario files.)
+        let nat = matches!(n.owner, EniOwner::Nat(_));
+        match self.sg_match(&n.security_groups, RuleDirection::Ingress, seen) {
+            Some((g, i)) => {
+                hop!(
+                    self,
+                    "security-group",
+                    self.name_of_sg(g),
+                    Decision::Pass,
+                    format!(
+                        "inbound {} from {} allowed",
+                        ports_str(self.proto, self.port),
+                        seen.addr.show(self.sc)
+                    ),
+                    Some(self.sg_rule_text(g, RuleDirection::Ingress, i))
+                );
+            }
+            None if nat => {}
+            None => {
+                let code = if endpoint.is_some() {
+                    Code::EndpointSgDenied
+                } else {
+                    Code::SgIngressDenied
+                };
+                let sgs: &[SgId] = &n.security_groups;
+                return Err(self.block(code, "security-group", |w| w.sg_names(sgs), |w| format!("no inbound rule admits {} from {}", ports_str(w.proto, w.port), seen.addr.show(w.sc)), |w| {
+                    let g = sgs[0];
+                    let peer = w.ingress_peer(seen, g);
+                    let owner = w.sc.eni_owner_name(eni).to_string();
+                    let why = match endpoint {
+                        Some(_) => format!("the security groups of interface endpoint {owner} ({}) do not admit tcp/443 from {}", w.sg_names(sgs), seen.name),
+                        None => format!("no inbound rule of {owner}'s security groups ({}) admits {} from {}", w.sg_names(sgs), ports_str(w.proto, w.port), if seen.name.is_empty() { seen.addr.show(w.sc).to_string() } else { format!("{} ({})", seen.name, seen.addr.show(w.sc)) }),
+                    };
+                    (why, vec![Remedy::one(w.sg_fix(g, RuleDirection::Ingress, peer))])
+                }));
+            }
+        }
+        match n.owner {
+            EniOwner::Endpoint(ep) => {
+                self.endpoint_policy(ep)?;
+                let s = self.sc.endpoints[ep.ix()].service;
+                self.service_reached(s, "through the interface endpoint")
+            }
+            EniOwner::Resource(r) => {
+                let res = &self.sc.resources[r.ix()];
+                // `reached` only runs when a listener matched.
+                self.must_listen("resource", &res.name, &res.listen, false, |l| {
+                    l.map(|l| format!("listening on {l}")).unwrap_or_default()
+                })
+            }
+            EniOwner::Function(_) | EniOwner::Nat(_) => {
+                let who: &'e str = self.sc.eni_owner_name(eni);
+                Err(self.block(
+                    Code::NotListening,
+                    "eni",
+                    |_| who.to_string(),
+                    |_| "accepts no inbound connections".into(),
+                    |_| {
+                        (
+                            format!(
+                                "{who} accepts no inbound connections on its network interface"
+                            ),
+                            Vec::new(),
+                        )
+                    },
+                ))
+            }
+        }
+    }
+
+    /// The end of a flow: something must listen on the probe's protocol
+    /// and port (a host with no declared listener accepts anything).
+    pub(crate) fn must_listen(
+        &mut self,
+        kind: &'static str,
+        name: &'e str,
+        listen: &'e [awsreach_model::net::Listener],
+        open_if_none: bool,
+        reached: impl FnOnce(Option<&awsreach_model::net::Listener>) -> String,
+    ) -> Step {
+        let hit = listen.iter().find(|l| l.accepts(self.proto, self.port));
+        if hit.is_some() || (open_if_none && listen.is_empty()) {
+            hop!(self, kind, name, Decision::Pass, reached(hit));
+            return self.check_return();
+        }
+        Err(self.block(
+            Code::NotListening,
+            kind,
+            |_| name.to_string(),
+            |w| format!("nothing listens on {}", ports_str(w.proto, w.port)),
+            |w| {
+                let want = ports_str(w.proto, w.port);
+                (
+                    format!("{name} does not listen on {want}"),
+                    vec![Remedy::one(Fix::AddListener {
+                        resource: name.to_string(),
+                        listener: want,
+                    })],
+                )
+            },
+        ))
+    }
+
+    /// The public side: the internet, public endpoints, hosts, and public
+    /// IPs of resources (entering their VPC through its IGW, rule 10).
+    pub(crate) fn internet(&mut self, from: Addr, dst: Dst) -> Step {
+        hop!(
+            self,
+            "internet",
+            "internet",
+            Decision::Info,
+            format!(
+                "from {} to {}",
+                from.show(self.sc),
+                self.dst_addr(dst).show(self.sc)
+            )
+        );
+        match dst {
+            Dst::Svc(s) => self.service_reached(s, "at its public endpoint"),
+            Dst::Internet => {
+                hop!(
+                    self,
+                    "internet",
+                    "internet",
+                    Decision::Pass,
+                    "internet address reached".to_string()
+                );
+                self.check_return()
+            }
+            Dst::Host(h) => {
+                let host = &self.sc.external_hosts[h.ix()];
+                // A host that declares no listener accepts anything.
+                self.must_listen("host", &host.name, &host.listen, true, |_| {
+                    format!("{} reached", host.ip)
+                })
+            }
+            Dst::PublicIp(eni) => {
+                let n = &self.sc.enis[eni.ix()];
+                let vpc = self.sc.subnet_vpc(n.subnet);
+                let Some(g) = self.sc.vpcs[vpc.ix()].internet_gateway else {
+                    return Err(self.block(Code::NoRoute, "vpc", |w| w.vpc_name(vpc).to_string(), |_| "no internet gateway attached".into(), |w| (format!("{} has no internet gateway, so nothing reaches {} from the internet", w.vpc_name(vpc), w.sc.eni_owner_name(eni)), Vec::new())));
+                };
+                hop!(
+                    self,
+                    "internet-gateway",
+                    self.sc.internet_gateways[g.ix()].name,
+                    Decision::Pass,
+                    format!(
+                        "1:1 NAT {} -> {}",
+                        n.public_ip.expect("public"),
+                        n.private_ip
+                    )
+                );
+                // The reply leaves through the subnet's own table, which must send it to the IGW.
+                let t = self.table_of(n.subnet);
+                let back = self.e.lpm[t.ix()]
+                    .lookup(from)
+                    .map(|ri| self.sc.route_tables[t.ix()].routes[ri as usize].target);
+                if !matches!(back, Some(Target::Igw(_))) {
+                    let name: &'e str = self.sc.eni_owner_name(eni);
+                    return Err(self.block(Code::NoReturnRoute, "route-table", |w| w.sc.route_tables[t.ix()].name.clone(), |_| "no route back to the internet gateway".into(), |w| {
+                        let table = &w.sc.route_tables[t.ix()];
+                        (format!("{name} has a public ip but its subnet {} routes the reply elsewhere (no 0.0.0.0/0 -> internet gateway in {})", w.subnet_name(n.subnet), table.name),
+                         // A more specific route that diverts the reply (rule 9) is
+                         // beaten by the client's own address, not by another
+                         // 0.0.0.0/0 (found by `awsreach fuzz`, fix-sound).
+                         vec![Remedy::one(Fix::AddRoute { table: table.name.clone(), vpc: w.vpc_name(vpc).into(), dest: if back.is_some() { from.cidr() } else { "0.0.0.0/0".into() }, target: w.sc.internet_gateways[g.ix()].name.clone(), spec_target: awsreach_model::spec::RouteTarget::Igw(w.sc.internet_gateways[g.ix()].name.clone()) })])
+                    }));
+                }
+                let seen = Seen {
+                    addr: from,
+                    sgs: &[],
+                    name: "",
+                    src_sg_first: None,
+                };
+                self.nacl_step(
+                    n.subnet,
+                    RuleDirection::Ingress,
+                    from,
+                    PortRange::single(self.port),
+                )?;
+                self.push_leg(n.subnet, RuleDirection::Egress, from);
+                self.arrive(eni, seen)
+            }
+            Dst::Eni(eni) => {
+                let name: &'e str = self.sc.eni_owner_name(eni);
+                let ip = self.sc.enis[eni.ix()].private_ip;
+                Err(self.block(Code::PrivateAddressFromInternet, "internet", |_| "internet".into(), |_| format!("{ip} is a private address"), |w| {
+                    (format!("{name} has only the private address {ip}; nothing routes from the internet into a private subnet"), w.private_from_internet_fixes(eni))
+                }))
+            }
+            Dst::Ip(ip) => {
+                let private = match ip {
+                    IpAddr::V4(a) => a.is_private() || self.sc.vpcs.iter().any(|v| v.contains(ip)),
+                    IpAddr::V6(_) => false,
+                };
+                if private {
+                    return Err(self.block(Code::PrivateAddressFromInternet, "internet", |_| "internet".into(), |_| format!("{ip} is a private address"), |_| (format!("{ip} is a private address; nothing routes to it from the internet"), Vec::new())));
+                }
+                hop!(
+                    self,
+                    "internet",
+                    "internet",
+                    Decision::Pass,
+                    format!("{ip} reached")
+                );
+                self.check_return()
+            }
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! Lambda invocation: the call to the Lambda API, the resource-based
+//! policy, and the triggers (push sources, Lambda-managed pollers, and
+//! poller ENIs in the event source's subnets).
+
+use std::net::Ipv4Addr;
+
+use awsreach_model::net::Protocol;
+use awsreach_model::spec::PollerMode;
+use awsreach_model::*;
+
+use super::*;
+use crate::code::Code;
+use crate::engine::{Addr, Node};
+use crate::fix::{Fix, Peer, Remedy, RuleDirection};
+use crate::remedy::source_for_service;
+use crate::trace::Decision;
+
+impl<'e, S: Sink> Walk<'e, S> {
+    /// An invocation is a call to the Lambda API, then the Lambda service
+    /// delivers the event; the callee's placement never matters (rule 3,
+    /// seed principle 1).
+    pub(crate) fn invoke(&mut self, from: Node, f: FunctionId) -> Step {
+        let lambda = self.e.lambda;
+        self.call_from(from, lambda)?;
+        let principal = match from {
+            Node::Resource(r) => self.sc.resources[r.ix()].name.as_str(),
+            Node::Function(g) => self.sc.functions[g.ix()].name.as_str(),
+            _ => "*",
+        };
+        self.lambda_delivers(f, Some(principal))
+    }
+
+    /// The Lambda service invokes `f`; `principal` is checked against the
+    /// resource-based policy (None: an event source mapping, which uses the
+    /// function's execution role instead, rule 4).
+    pub(crate) fn lambda_delivers(&mut self, f: FunctionId, principal: Option<&'e str>) -> Step {
+        let func = &self.sc.functions[f.ix()];
+        if let (Some(p), Some(policy)) = (principal, &func.policy) {
+            let allowed = policy.iter().any(|a| a == "*" || a == p);
+            if !allowed {
+                return Err(self.block(Code::InvokeNotPermitted, "lambda-service", |_| "lambda-service".into(), |w| format!("resource-based policy of {} does not allow {p}", w.sc.functions[f.ix()].name), |w| {
+                    let name = w.sc.functions[f.ix()].name.clone();
+                    (format!("the resource-based policy of {name} does not allow {p} to call lambda:InvokeFunction"), vec![Remedy::one(Fix::AllowInvoke { function: name, principal: p.to_string() })])
+                }));
+            }
+            hop!(
+                self,
+                "lambda-service",
+                "lambda-service",
+                Decision::Pass,
+                format!("resource-based policy of {} allows {p}", func.name)
+            );
+        } else {
+            hop!(
+                self,
+                "lambda-service",
+                "lambda-service",
+                Decision::Info,
+                match principal {
+                    None => "invokes with the function's execution role (event source mapping)"
+                        .to_string(),
+                    Some(p) => format!("accepts lambda:InvokeFunction from {p}"),
+                }
+            );
+        }
+        hop!(
+            self,
+            "function",
+            func.name,
+            Decision::Pass,
+            match &func.vpc {
+                None => "invoked in the Lambda-managed network".to_string(),
+                Some(v) => format!(
+                    "invoked; its VPC attachment ({}) does not affect who can invoke it",
+                    self.vpc_name(v.vpc)
+                ),
+            }
+        );
+        Ok(())
+    }
+
+    pub(crate) fn trigger(&mut self, from: Node, to: Node) -> Step {
+        let Node::Function(f) = to else {
+            unreachable!("triggers target functions")
+        };
+        // The triggers that may decide, without collecting them (the
+        // verdict-only path allocates nothing).
+        let (sc, e) = (self.sc, self.e);
+        let (single, service) = match from {
+            Node::Trigger(t) if sc.triggers[t.ix()].function == f => (Some(t), None),
+            Node::Service(s) => (None, Some(s)),
+            _ => (None, None),
+        };
+        let candidates = || {
+            single
+                .into_iter()
+                .chain(service.into_iter().flat_map(move |s| {
+                    e.triggers_by_fn[f.ix()]
+                        .iter()
+                        .copied()
+                        .filter(move |t| sc.triggers[t.ix()].service == s)
+                }))
+        };
+        let Some(first) = candidates().next() else {
+            return Err(self.block(Code::NoTrigger, "service", |w| w.e.node_name(from), |w| format!("no trigger from {} to {} is declared", w.e.node_name(from), w.sc.functions[f.ix()].name), |w| {
+                let src = w.e.node_name(from);
+                let fname = w.sc.functions[f.ix()].name.clone();
+                let source = match from {
+                    Node::Service(s) => source_for_service(&w.sc.services[s.ix()].id),
+                    _ => None,
+                };
+                let fixes = source.map(|source| vec![Remedy::one(Fix::AddTrigger { source, function: fname.clone() })]).unwrap_or_default();
+                (format!("{src} never invokes {fname}: the scenario declares no trigger (event source mapping, rule, subscription or notification) between them"), fixes)
+            }));
+        };
+        // Several triggers from one service: reachable if any works, else the
+        // first failure. Each is tried on a fresh verdict-only walk, so the
+        // trace records only the trigger that decides (a reachable trace
+        // showed the blocking hops of a failed alternative before), and no
+        // state of a failed attempt (reply legs, direction) leaks into the
+        // next. Found by `awsreach fuzz` (trace-shape).
+        let pick = if candidates().nth(1).is_none() {
+            first
+        } else {
+            candidates()
+                .find(|&t| self.shallow().one_trigger(t).is_ok())
+                .unwrap_or(first)
+        };
+        self.one_trigger(pick)
+    }
+
+    pub(crate) fn one_trigger(&mut self, t: TriggerId) -> Step {
+        let tr = &self.sc.triggers[t.ix()];
+        let svc = &self.sc.services[tr.service.ix()];
+        let f = tr.function;
+        if tr.source.polls_in_vpc() {
+            // Rule 5: pollers with ENIs in the event source's subnets.
+            hop!(
+                self,
+                "poller",
+                tr.name,
+                Decision::Info,
+                format!(
+                    "{:?} event source mapping: Lambda places poller ENIs in the source's subnets with its security groups",
+                    tr.source
+                )
+            );
+            for &sub in &tr.subnets {
+                self.poller_in_subnet(t, sub)?;
+            }
+            return self.lambda_delivers(f, None);
+        }
+        if tr.source.polls_in_aws() {
+            // Rule 4: SQS / Kinesis / DynamoDB Streams pollers run in the Lambda service.
+            hop!(
+                self,
+                "poller",
+                tr.name,
+                Decision::Info,
+                format!(
+                    "Lambda-managed poller reads {} inside the Lambda service; no VPC path is used",
+                    svc.name
+                )
+            );
+            return self.lambda_delivers(f, None);
+        }
+        // Rule 6: push sources call Invoke through the Lambda service.
+        hop!(
+            self,
+            "service",
+            svc.id,
+            Decision::Info,
+            format!(
+                "{} invokes through the Lambda service as {}; no VPC path is used",
+                svc.name, svc.principal
+            )
+        );
+        let principal = svc.principal.as_str();
+        self.lambda_delivers(f, Some(principal))
+    }
+
+    pub(crate) fn poller_in_subnet(&mut self, t: TriggerId, sub: SubnetId) -> Step {
+        let tr = &self.sc.triggers[t.ix()];
+        let cidr = self.sc.subnets[sub.ix()].cidr;
+        // The poller ENI gets some address of the subnet; the last usable one stands in for it.
+        let ip = Ipv4Addr::from(u32::from(cidr.broadcast()).saturating_sub(1));
+        let src = Src {
+            name: &tr.name,
+            subnet: sub,
+            ip,
+            ipv6: None,
+            public_ip: None,
+            sgs: Some(&tr.security_groups),
+            what: SrcKind::Poller(t),
+        };
+        self.src_hop(&src);
+        // The poller connects to the brokers, which carry the same groups: they
+        // must admit the broker port from themselves (rule 5).
+        let broker = Seen {
+            addr: Addr::V4(ip),
+            sgs: &tr.security_groups,
+            name: &tr.name,
+            src_sg_first: tr.security_groups.first().copied(),
+        };
+        let port = tr.port;
+        let brokers = Walk::fresh(
+            self.e,
+            self.from,
+            NoHops,
+            (Protocol::Tcp, port, self.action),
+        );
+        let out = brokers.sg_match(&tr.security_groups, RuleDirection::Egress, broker);
+        let inn = brokers.sg_match(&tr.security_groups, RuleDirection::Ingress, broker);
+        if out.is_none() || inn.is_none() {
+            let dir = if out.is_none() {
+                RuleDirection::Egress
+            } else {
+                RuleDirection::Ingress
+            };
+            return Err(self.block(Code::PollerSgDenied, "security-group", |w| w.sg_names(&tr.security_groups), |_| format!("broker port tcp/{port} not admitted between the source's own security groups"), |w| {
+                let sg = tr.security_groups[0];
+                let g = w.name_of_sg(sg).to_string();
+                (format!("the poller ENIs of {} use the source's security groups ({}), which do not allow tcp/{port} {} themselves", tr.name, w.sg_names(&tr.security_groups), if dir == RuleDirection::Egress { "out to" } else { "in from" }),
+                 vec![Remedy::one(Fix::AddSgRule { sg: g.clone(), vpc: w.vpc_name(w.sc.security_groups[sg.ix()].vpc).into(), direction: dir, protocol: Protocol::Tcp, ports: port.to_string(), peer: Peer::Sg(g) })])
+            }));
+        }
+        hop!(
+            self,
+            "security-group",
+            self.sg_names(&tr.security_groups),
+            Decision::Pass,
+            format!("tcp/{port} to the brokers allowed within the source's groups")
+        );
+        if tr.mode == PollerMode::Provisioned {
+            hop!(
+                self,
+                "poller",
+                tr.name,
+                Decision::Info,
+                "provisioned mode: pollers need no NAT gateway or endpoints".to_string()
+            );
+            return Ok(());
+        }
+        let all = [self.e.lambda, self.e.sts, self.e.secretsmanager];
+        let needs = &all[..if tr.secrets_manager { 3 } else { 2 }];
+        for &s in needs {
+            // Each API call is a walk of its own (an HTTPS call with its
+            // own reply), recorded into this trace.
+            let action = self.sc.services[s.ix()].default_action.as_str();
+            let (e, from) = (self.e, self.from);
+            let r = Walk::fresh(e, from, &mut self.sink, (Protocol::Tcp, 443, action))
+                .service_call(&src, s);
+            if let Err(inner) = r {
+                let svc = &self.sc.services[s.ix()].id;
+                let why = if S::ON {
+                    format!(
+                        "the {} poller in {} cannot reach the {svc} API, which on-demand pollers need: {}",
+                        tr.name,
+                        self.subnet_name(sub),
+                        inner.why
+                    )
+                } else {
+                    String::new()
+                };
+                let mut fixes = inner.fixes;
+                // Rule 5: the poller needs every one of these APIs, so an
+                // endpoint remedy creates the missing ones together.
+                if S::ON
+                    && let Some(first) = fixes.first_mut()
+                    && first
+                        .steps
+                        .iter()
+                        .any(|f| matches!(f, Fix::CreateInterfaceEndpoint { .. }))
+                {
+                    let vpc = self.sc.subnet_vpc(sub);
+                    for &other in needs.iter().filter(|o| **o != s) {
+                        let served = self.e.iface_eps.get(&(vpc, other)).is_some_and(|l| {
+                            l.iter().any(|e| self.sc.endpoints[e.ix()].private_dns)
+                        });
+                        if served {
+                            continue;
+                        }
+                        for step in self.create_endpoint_fix(vpc, other, &src).steps {
+                            if !first.steps.contains(&step) {
+                                first.steps.push(step);
+                            }
+                        }
+                    }
+                }
+                return Err(Block {
+                    code: Code::PollerNoPath,
+                    hop: inner.hop,
+                    why,
+                    fixes,
+                });
+            }
+        }
+        Ok(())
+    }
+}

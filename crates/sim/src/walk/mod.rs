@@ -1,0 +1,430 @@
+//! The packet walk: one pass over the compiled scenario that both decides
+//! and (when asked) records readable hops. Every AWS rule applied here cites
+//! its number in `shared/spec/aws-rules.md`.
+//!
+//! The walk is generic over a [`Sink`]: with [`NoHops`] no string is ever
+//! built, which is the verdict-only fast path. One `impl Walk` is spread
+//! over a file per family of hops: [`invoke`] (Lambda invocation, triggers,
+//! pollers), [`service`] (service calls, DNS, endpoints), [`flow`] (a
+//! packet leaving an ENI: routes, appliances), [`gateways`] (IGW, NAT,
+//! peering, transit, delivery, the internet), [`filter`] (security groups,
+//! NACLs, the reply). Fixes are synthesised in `crate::remedy`.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use awsreach_model::net::{PortRange, Protocol};
+use awsreach_model::*;
+
+use crate::code::Code;
+use crate::engine::{Addr, Engine, Node, Probe};
+use crate::fix::{Remedy, RuleDirection};
+use crate::trace::{CallKind, Decision, Direction, Hop};
+
+/// Receives hop records; `ON == false` compiles the records away.
+pub(crate) trait Sink {
+    const ON: bool;
+    fn push(&mut self, hop: Hop);
+    fn len(&self) -> usize;
+}
+
+pub(crate) struct NoHops;
+
+impl Sink for NoHops {
+    const ON: bool = false;
+    #[inline]
+    fn push(&mut self, _: Hop) {}
+    #[inline]
+    fn len(&self) -> usize {
+        0
+    }
+}
+
+/// A sub-walk records into its parent's sink.
+impl<S: Sink> Sink for &mut S {
+    const ON: bool = S::ON;
+    #[inline]
+    fn push(&mut self, hop: Hop) {
+        (**self).push(hop)
+    }
+    #[inline]
+    fn len(&self) -> usize {
+        (**self).len()
+    }
+}
+
+impl Sink for Vec<Hop> {
+    const ON: bool = true;
+    fn push(&mut self, hop: Hop) {
+        Vec::push(self, hop)
+    }
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+}
+
+/// Why the walk stopped. `why` and `fixes` are empty on the fast path.
+#[derive(Debug)]
+pub(crate) struct Block {
+    pub code: Code,
+    pub hop: usize,
+    pub why: String,
+    pub fixes: Vec<Remedy>,
+}
+
+type Step = Result<(), Block>;
+
+/// A network interface sending a packet: a resource's, a function's, a
+/// poller's, or a NAT gateway's after translation.
+#[derive(Clone, Copy)]
+pub(crate) struct Src<'e> {
+    pub(crate) name: &'e str,
+    pub(crate) subnet: SubnetId,
+    pub(crate) ip: Ipv4Addr,
+    pub(crate) ipv6: Option<Ipv6Addr>,
+    pub(crate) public_ip: Option<Ipv4Addr>,
+    /// None: no security group applies (a NAT gateway).
+    pub(crate) sgs: Option<&'e [SgId]>,
+    pub(crate) what: SrcKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SrcKind {
+    Resource(ResourceId),
+    Function(FunctionId),
+    Poller(TriggerId),
+    Nat(NatId),
+}
+
+/// What a leg of a flow ends in: arrival (or the end of the walk), or a
+/// forwarder that sends the packet on as a new source.
+pub(crate) enum Next<'e> {
+    Arrived,
+    Forward(Src<'e>),
+}
+
+/// Where a packet is going.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Dst {
+    /// The private address of an ENI (resource or interface endpoint).
+    Eni(EniId),
+    /// The public address of a resource's ENI.
+    PublicIp(EniId),
+    Host(HostId),
+    /// A service's public endpoint.
+    Svc(ServiceId),
+    Internet,
+    Ip(IpAddr),
+}
+
+/// A reply-direction NACL check recorded on the way out (rule 17: NACLs are stateless).
+#[derive(Clone, Copy)]
+pub(crate) struct Leg {
+    subnet: SubnetId,
+    /// Direction of the *reply* at this NACL.
+    dir: RuleDirection,
+    remote: Addr,
+}
+
+/// The sender as the receiver sees it: address and security groups (for
+/// group references, which only work on private addresses).
+#[derive(Clone, Copy)]
+pub(crate) struct Seen<'e> {
+    pub(crate) addr: Addr,
+    pub(crate) sgs: &'e [SgId],
+    pub(crate) name: &'e str,
+    pub(crate) src_sg_first: Option<SgId>,
+}
+
+/// A list that keeps its first `N` items inline and spills the rest to the
+/// heap: the walk's lists (reply legs, the senders of a chain) stay
+/// allocation-free on ordinary paths and unbounded on long ones.
+#[derive(Clone)]
+pub(crate) struct Stack<T: Copy, const N: usize> {
+    inline: [Option<T>; N],
+    len: usize,
+    more: Vec<T>,
+}
+
+impl<T: Copy, const N: usize> Stack<T, N> {
+    pub(crate) fn new() -> Self {
+        Stack {
+            inline: [None; N],
+            len: 0,
+            more: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, x: T) {
+        if self.len < N {
+            self.inline[self.len] = Some(x);
+        } else {
+            self.more.push(x);
+        }
+        self.len += 1;
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) fn get(&self, i: usize) -> T {
+        if i < N {
+            self.inline[i].expect("pushed")
+        } else {
+            self.more[i - N]
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.len = 0;
+        self.more.clear();
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = T> + '_ {
+        (0..self.len).map(|i| self.get(i))
+    }
+}
+
+pub(crate) struct Walk<'e, S: Sink> {
+    pub(crate) e: &'e Engine,
+    pub(crate) sc: &'e Scenario,
+    pub(crate) sink: S,
+    pub(crate) proto: Protocol,
+    pub(crate) port: u16,
+    pub(crate) action: &'e str,
+    /// The reply's NACL checks, in the order the packet crossed them.
+    pub(crate) legs: Stack<Leg, 16>,
+    /// Who sent the packet of the current flow so far: the source, then
+    /// each appliance and NAT gateway that handed it on (loop detection).
+    pub(crate) senders: Stack<SrcKind, 8>,
+    pub(crate) dir: Direction,
+    /// The probe's source, for fixes that depend on who is calling.
+    pub(crate) from: Node,
+}
+
+macro_rules! hop {
+    ($w:expr, $kind:expr, $comp:expr, $dec:expr, $detail:expr) => {
+        hop!($w, $kind, $comp, $dec, $detail, None)
+    };
+    ($w:expr, $kind:expr, $comp:expr, $dec:expr, $detail:expr, $rule:expr) => {
+        if S::ON {
+            let dir = $w.dir;
+            $w.sink.push(Hop {
+                component: $comp.to_string(),
+                kind: $kind,
+                decision: $dec,
+                detail: $detail,
+                rule: $rule,
+                direction: dir,
+            });
+        }
+    };
+}
+
+mod filter;
+mod flow;
+mod gateways;
+mod invoke;
+mod service;
+
+pub(crate) fn ports_str(proto: Protocol, port: u16) -> String {
+    if proto.has_ports() {
+        format!("{proto}/{port}")
+    } else {
+        proto.to_string()
+    }
+}
+
+impl<'e, S: Sink> Walk<'e, S> {
+    pub(crate) fn new(e: &'e Engine, probe: &'e Probe, sink: S) -> Self {
+        let action = match (&probe.action, probe.kind, probe.to) {
+            (Some(a), _, _) => a.as_str(),
+            (None, CallKind::ServiceCall, Node::Service(s)) => {
+                e.sc.services[s.ix()].default_action.as_str()
+            }
+            _ => "lambda:InvokeFunction",
+        };
+        Walk::fresh(e, probe.from, sink, (probe.protocol, probe.port, action))
+    }
+
+    /// A walk from scratch: no reply legs yet, forward direction. The one
+    /// constructor of walks, the probe's and the side questions' alike (a
+    /// sub-walk with `&mut` of its parent's sink records into the trace).
+    pub(crate) fn fresh(
+        e: &'e Engine,
+        from: Node,
+        sink: S,
+        (proto, port, action): (Protocol, u16, &'e str),
+    ) -> Self {
+        Walk {
+            e,
+            sc: &e.sc,
+            sink,
+            proto,
+            port,
+            action,
+            legs: Stack::new(),
+            senders: Stack::new(),
+            dir: Direction::Forward,
+            from,
+        }
+    }
+
+    /// The call this walk makes: protocol, port and IAM action.
+    pub(crate) fn call(&self) -> (Protocol, u16, &'e str) {
+        (self.proto, self.port, self.action)
+    }
+
+    /// Records the blocking hop and builds the block (sentences only when recording).
+    pub(crate) fn block(
+        &mut self,
+        code: Code,
+        kind: &'static str,
+        comp: impl FnOnce(&Self) -> String,
+        detail: impl FnOnce(&Self) -> String,
+        why_fix: impl FnOnce(&Self) -> (String, Vec<Remedy>),
+    ) -> Block {
+        if S::ON {
+            let (c, d) = (comp(self), detail(self));
+            let dir = self.dir;
+            self.sink.push(Hop {
+                component: c,
+                kind,
+                decision: Decision::Block,
+                detail: d,
+                rule: None,
+                direction: dir,
+            });
+            let (why, fixes) = why_fix(self);
+            Block {
+                code,
+                hop: self.sink.len() - 1,
+                why,
+                fixes,
+            }
+        } else {
+            Block {
+                code,
+                hop: 0,
+                why: String::new(),
+                fixes: Vec::new(),
+            }
+        }
+    }
+
+    pub(crate) fn name_of_sg(&self, g: SgId) -> &'e str {
+        &self.sc.security_groups[g.ix()].name
+    }
+
+    pub(crate) fn subnet_name(&self, s: SubnetId) -> &'e str {
+        &self.sc.subnets[s.ix()].name
+    }
+
+    pub(crate) fn vpc_name(&self, v: VpcId) -> &'e str {
+        &self.sc.vpcs[v.ix()].name
+    }
+
+    pub(crate) fn table_of(&self, s: SubnetId) -> RouteTableId {
+        self.sc.subnets[s.ix()].route_table
+    }
+
+    pub(crate) fn run(&mut self, probe: &Probe) -> Step {
+        match probe.kind {
+            CallKind::Trigger => self.trigger(probe.from, probe.to),
+            CallKind::Invoke => {
+                let Node::Function(f) = probe.to else {
+                    unreachable!("invoke probes target a function")
+                };
+                self.invoke(probe.from, f)
+            }
+            CallKind::ServiceCall => {
+                let Node::Service(s) = probe.to else {
+                    unreachable!("service calls target a service")
+                };
+                self.call_from(probe.from, s)
+            }
+            CallKind::Flow => self.flow_from(probe.from, probe.to),
+        }
+    }
+
+    /// Runs `body` from each ENI of a VPC function (one per subnet); the
+    /// probe is reachable only if every ENI gets through, since Lambda may
+    /// use any of them. Records the first failing ENI (or the first ENI).
+    pub(crate) fn each_function_eni(
+        &mut self,
+        f: FunctionId,
+        body: &dyn Fn(&mut Walk<'e, NoHops>, Src<'e>) -> Step,
+        rec: &dyn Fn(&mut Self, Src<'e>) -> Step,
+    ) -> Step {
+        let v = self.sc.functions[f.ix()]
+            .vpc
+            .as_ref()
+            .expect("vpc function");
+        let mut pick = v.enis[0];
+        if v.enis.len() > 1 {
+            for &eni in &v.enis {
+                if body(&mut self.shallow(), self.src_of_eni(eni)).is_err() {
+                    pick = eni;
+                    break;
+                }
+            }
+        }
+        rec(self, self.src_of_eni(pick))
+    }
+
+    pub(crate) fn src_of_eni(&self, eni: EniId) -> Src<'e> {
+        let n = &self.sc.enis[eni.ix()];
+        let what = match n.owner {
+            EniOwner::Resource(r) => SrcKind::Resource(r),
+            EniOwner::Function(f) => SrcKind::Function(f),
+            EniOwner::Nat(x) => SrcKind::Nat(x),
+            EniOwner::Endpoint(_) => unreachable!("endpoint ENIs never send"),
+        };
+        Src {
+            name: self.sc.eni_owner_name(eni),
+            subnet: n.subnet,
+            ip: n.private_ip,
+            ipv6: n.ipv6,
+            public_ip: n.public_ip,
+            sgs: Some(&n.security_groups),
+            what,
+        }
+    }
+
+    pub(crate) fn src_hop(&mut self, src: &Src<'e>) {
+        hop!(self, "eni", src.name, Decision::Info, {
+            let public = match (src.what, src.public_ip) {
+                (SrcKind::Function(_) | SrcKind::Poller(_), _) => {
+                    ", no public ip (Lambda Hyperplane ENI)".to_string()
+                }
+                (_, Some(p)) => format!(", public ip {p}"),
+                (_, None) => ", no public ip".to_string(),
+            };
+            let who = match src.what {
+                SrcKind::Poller(t) => {
+                    format!("event poller ENI of {} ", self.sc.triggers[t.ix()].name)
+                }
+                _ => String::new(),
+            };
+            format!(
+                "{who}{} in subnet {} ({}){public}",
+                src.ip,
+                self.subnet_name(src.subnet),
+                self.vpc_name(self.sc.subnet_vpc(src.subnet))
+            )
+        });
+    }
+
+    /// A verdict-only copy of this walk's settings, for side questions.
+    pub(crate) fn shallow(&self) -> Walk<'e, NoHops> {
+        Walk::fresh(self.e, self.from, NoHops, self.call())
+    }
+}
+
+pub(crate) fn ports_str_range(proto: Protocol, ports: PortRange) -> String {
+    if proto.has_ports() {
+        format!("{proto}/{ports}")
+    } else {
+        proto.to_string()
+    }
+}

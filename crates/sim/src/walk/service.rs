@@ -1,0 +1,343 @@
+//! Service calls: DNS (private DNS of interface endpoints), the public
+//! endpoint, gateway endpoints, endpoint policies, and the codes a failed
+//! call to a public endpoint is relabelled with.
+
+use awsreach_model::*;
+
+use super::*;
+use crate::code::Code;
+use crate::engine::{Addr, Node};
+use crate::fix::{Fix, Remedy};
+use crate::trace::Decision;
+
+impl<'e, S: Sink> Walk<'e, S> {
+    /// An HTTPS call to a service's regional endpoint from any source.
+    pub(crate) fn call_from(&mut self, from: Node, s: ServiceId) -> Step {
+        // Rule 7: a function's own log stream is shipped by the Lambda
+        // service, whatever its network; what is traced here is an API call
+        // made by the function's code.
+        if matches!(from, Node::Function(_)) && self.sc.services[s.ix()].id == "logs" {
+            hop!(
+                self,
+                "lambda-service",
+                "lambda-service",
+                Decision::Info,
+                "the function's own logs are delivered by the Lambda service and need no network path; tracing an API call from its code".to_string()
+            );
+        }
+        match from {
+            Node::Resource(r) => {
+                let src = self.src_of_eni(self.sc.resources[r.ix()].eni);
+                self.service_call(&src, s)
+            }
+            Node::Function(f) if self.sc.functions[f.ix()].vpc.is_some() => {
+                self.each_function_eni(f, &|w, src| w.service_call(&src, s), &|w, src| {
+                    w.service_call(&src, s)
+                })
+            }
+            Node::Function(f) => {
+                // Rule 2: the Lambda-managed network has internet access.
+                hop!(
+                    self,
+                    "lambda-network",
+                    "lambda-managed-network",
+                    Decision::Pass,
+                    format!(
+                        "{} runs outside any VPC, in the Lambda-managed network, which has internet access",
+                        self.sc.functions[f.ix()].name
+                    )
+                );
+                self.internet(Addr::Internet, Dst::Svc(s))
+            }
+            Node::Host(h) => {
+                hop!(
+                    self,
+                    "host",
+                    self.sc.external_hosts[h.ix()].name,
+                    Decision::Info,
+                    format!("{} on the internet", self.sc.external_hosts[h.ix()].ip)
+                );
+                self.internet(
+                    Addr::from_ip(self.sc.external_hosts[h.ix()].ip),
+                    Dst::Svc(s),
+                )
+            }
+            Node::Internet => {
+                hop!(
+                    self,
+                    "internet",
+                    "internet",
+                    Decision::Info,
+                    "a client on the internet".to_string()
+                );
+                self.internet(Addr::Internet, Dst::Svc(s))
+            }
+            Node::Ip(ip) => self.flow_from_ip(ip, Dst::Svc(s)),
+            Node::Service(_) | Node::Trigger(_) => {
+                unreachable!("rejected when the probe was built")
+            }
+        }
+    }
+
+    /// DNS first (rule 13: private DNS of an interface endpoint captures the
+    /// public hostname), then the network path.
+    pub(crate) fn service_call(&mut self, src: &Src<'e>, s: ServiceId) -> Step {
+        // Poller ENIs were shown by `poller_in_subnet` already.
+        if !matches!(src.what, SrcKind::Poller(_)) {
+            self.src_hop(src);
+        }
+        let vpc = self.sc.subnet_vpc(src.subnet);
+        let svc = &self.sc.services[s.ix()];
+        if !self.sc.vpcs[vpc.ix()].dns_support {
+            return Err(self.block(
+                Code::DnsResolutionDisabled,
+                "dns",
+                |w| w.vpc_name(vpc).to_string(),
+                |_| format!("{} does not resolve: dns_support is off", svc.hostname),
+                |w| {
+                    let v = w.vpc_name(vpc).to_string();
+                    (
+                        format!(
+                            "{v} has dns_support off, so {} cannot resolve {}",
+                            src.name, svc.hostname
+                        ),
+                        vec![Remedy::one(Fix::EnableVpcDns { vpc: v })],
+                    )
+                },
+            ));
+        }
+        let ieps = self.e.iface_eps.get(&(vpc, s));
+        let private = ieps.and_then(|list| {
+            list.iter().copied().find(|e| {
+                self.sc.endpoints[e.ix()].private_dns && !self.sc.endpoints[e.ix()].enis.is_empty()
+            })
+        });
+        if let Some(ep) = private {
+            let eni = self.pick_endpoint_eni(ep, src.subnet);
+            hop!(
+                self,
+                "dns",
+                "route53-resolver",
+                Decision::Pass,
+                format!(
+                    "{} resolves to interface endpoint {} ({}) through private DNS",
+                    svc.hostname,
+                    self.sc.endpoints[ep.ix()].name,
+                    self.sc.enis[eni.ix()].private_ip
+                )
+            );
+            self.flow(src, Dst::Eni(eni), false)?;
+            return Ok(());
+        }
+        hop!(
+            self,
+            "dns",
+            "route53-resolver",
+            Decision::Info,
+            format!("{} resolves to the public endpoint", svc.hostname)
+        );
+        match self.flow(src, Dst::Svc(s), false) {
+            Ok(()) => Ok(()),
+            Err(b) => Err(self.relabel_public_failure(b, src, s)),
+        }
+    }
+
+    /// Same subnet first, then same AZ, then any (the resolver answers with
+    /// the endpoint's zonal addresses).
+    pub(crate) fn pick_endpoint_eni(&self, ep: EndpointId, from: SubnetId) -> EniId {
+        let e = &self.sc.endpoints[ep.ix()];
+        let az = &self.sc.subnets[from.ix()].az;
+        e.enis
+            .iter()
+            .copied()
+            .find(|n| self.sc.enis[n.ix()].subnet == from)
+            .or_else(|| {
+                e.enis
+                    .iter()
+                    .copied()
+                    .find(|n| &self.sc.subnets[self.sc.enis[n.ix()].subnet.ix()].az == az)
+            })
+            .unwrap_or(e.enis[0])
+    }
+
+    /// A call that failed on its way to the public endpoint: say so in the
+    /// terms of what the VPC offers instead (rules 12, 13, 14).
+    pub(crate) fn relabel_public_failure(
+        &mut self,
+        mut b: Block,
+        src: &Src<'e>,
+        s: ServiceId,
+    ) -> Block {
+        if !matches!(
+            b.code,
+            Code::NoRoute
+                | Code::BlackholeRoute
+                | Code::NoPublicIp
+                | Code::NatWithoutInternetRoute
+                | Code::NatInSourceSubnet
+        ) {
+            return b;
+        }
+        let vpc = self.sc.subnet_vpc(src.subnet);
+        let svc = &self.sc.services[s.ix()];
+        let table = self.table_of(src.subnet);
+        if let Some(ep) = self
+            .e
+            .iface_eps
+            .get(&(vpc, s))
+            .and_then(|l| l.first().copied())
+        {
+            b.code = Code::EndpointPrivateDnsOff;
+            if S::ON {
+                let e = &self.sc.endpoints[ep.ix()];
+                b.why = format!(
+                    "interface endpoint {} for {} exists in {} but private DNS is off, so {} resolves to the public endpoint, which {} cannot reach ({})",
+                    e.name,
+                    svc.id,
+                    self.vpc_name(vpc),
+                    svc.hostname,
+                    src.name,
+                    b.why
+                );
+                let mut fixes = vec![Remedy::one(Fix::EnablePrivateDns {
+                    endpoint: e.name.clone(),
+                    vpc: self.vpc_name(vpc).into(),
+                })];
+                // The endpoint exists: creating another one with the same id is no remedy.
+                b.fixes.retain(|r| {
+                    !r.steps
+                        .iter()
+                        .any(|f| matches!(f, Fix::CreateInterfaceEndpoint { .. }))
+                });
+                fixes.append(&mut b.fixes);
+                b.fixes = fixes;
+            }
+            return b;
+        }
+        if let Some(ep) = self.e.gw_eps.get(&(vpc, s)).and_then(|l| {
+            l.iter()
+                .copied()
+                .find(|e| !self.sc.endpoints[e.ix()].route_tables.contains(&table))
+        }) {
+            b.code = Code::GatewayEndpointNotAssociated;
+            if S::ON {
+                let e = &self.sc.endpoints[ep.ix()];
+                let t = self.sc.route_tables[table.ix()].name.clone();
+                b.why = format!(
+                    "gateway endpoint {} for {} exists in {} but is not associated with {t}, the route table of {}, so the call heads for the public endpoint ({})",
+                    e.name,
+                    svc.id,
+                    self.vpc_name(vpc),
+                    self.subnet_name(src.subnet),
+                    b.why
+                );
+                let mut fixes = vec![Remedy::one(Fix::AssociateGatewayEndpoint {
+                    endpoint: e.name.clone(),
+                    table: t,
+                })];
+                fixes.append(&mut b.fixes);
+                b.fixes = fixes;
+            }
+            return b;
+        }
+        // NO_ENDPOINT_SUPPORT is for a caller with no way out at all (seed
+        // pattern 6). A source in a public subnet is stopped by its missing
+        // public IP (rules 1 and 10; seed pattern 4: "its ENI has no public
+        // IP"), and one behind a misplaced NAT gateway by that gateway (rule
+        // 11): keep those codes, which name what to repair.
+        let broken_way_out = matches!(
+            b.code,
+            Code::NoPublicIp | Code::NatWithoutInternetRoute | Code::NatInSourceSubnet
+        );
+        if !svc.gateway_endpoint && !svc.interface_endpoint && !broken_way_out {
+            b.code = Code::NoEndpointSupport;
+            if S::ON {
+                b.why = format!(
+                    "{} cannot reach the public endpoint of {} ({}), and {} offers no VPC endpoint, so only a NAT gateway can carry this call",
+                    src.name, svc.id, b.why, svc.name
+                );
+                // Endpoint remedies do not apply: keep only the NAT ones.
+                b.fixes.retain(|r| {
+                    !r.steps
+                        .iter()
+                        .any(|f| matches!(f, Fix::CreateInterfaceEndpoint { .. }))
+                });
+            }
+        }
+        b
+    }
+
+    /// Rule 12: a gateway endpoint carries only its own service, IPv4, and
+    /// applies its policy.
+    pub(crate) fn via_gateway_endpoint(&mut self, ep: EndpointId, daddr: Addr) -> Step {
+        let e = &self.sc.endpoints[ep.ix()];
+        hop!(
+            self,
+            "vpc-endpoint",
+            e.name,
+            Decision::Pass,
+            format!(
+                "gateway endpoint for {}",
+                self.sc.services[e.service.ix()].id
+            )
+        );
+        self.endpoint_policy(ep)?;
+        let Addr::Svc(s) = daddr else {
+            unreachable!("prefix-list routes match only their service")
+        };
+        self.service_reached(s, "through the gateway endpoint")
+    }
+
+    pub(crate) fn endpoint_policy(&mut self, ep: EndpointId) -> Step {
+        let e = &self.sc.endpoints[ep.ix()];
+        match e.policy.deciding(self.action) {
+            Ok(()) => {
+                hop!(
+                    self,
+                    "vpc-endpoint",
+                    e.name,
+                    Decision::Pass,
+                    if e.policy.is_default() {
+                        format!("default policy allows {}", self.action)
+                    } else {
+                        format!("policy allows {}", self.action)
+                    }
+                );
+                Ok(())
+            }
+            Err(pattern) => {
+                let action = self.action;
+                Err(self.block(
+                    Code::EndpointPolicyDenied,
+                    "vpc-endpoint",
+                    |_| e.name.clone(),
+                    |_| format!("policy denies {action} ({pattern})"),
+                    |_| {
+                        (
+                            format!(
+                                "the policy of endpoint {} does not allow {action} ({pattern})",
+                                e.name
+                            ),
+                            vec![Remedy::one(Fix::AllowEndpointAction {
+                                endpoint: e.name.clone(),
+                                action: action.to_string(),
+                            })],
+                        )
+                    },
+                ))
+            }
+        }
+    }
+
+    pub(crate) fn service_reached(&mut self, s: ServiceId, how: &str) -> Step {
+        let svc = &self.sc.services[s.ix()];
+        hop!(
+            self,
+            "service",
+            svc.id,
+            Decision::Pass,
+            format!("{} API reached {how}", svc.name)
+        );
+        self.check_return()
+    }
+}
