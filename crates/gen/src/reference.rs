@@ -262,8 +262,6 @@ type Leg = (usize, bool, Addr);
 
 type Step = Result<(), &'static str>;
 
-const MAX_HOPS: u8 = 6;
-
 /// The ephemeral ports Lambda and NAT gateways use (aws-rules.md rule 17).
 const EPHEMERAL: PortRange = PortRange {
     lo: 1024,
@@ -277,6 +275,9 @@ struct Cx<'s> {
     action: String,
     legs: Vec<Leg>,
     replying: bool,
+    /// The senders of the current packet, by (subnet, address): one that
+    /// would send it again closes a routing loop.
+    senders: Vec<(usize, Ipv4Addr)>,
 }
 
 impl<'s> Cx<'s> {
@@ -288,6 +289,7 @@ impl<'s> Cx<'s> {
             action,
             legs: Vec::new(),
             replying: false,
+            senders: Vec::new(),
         }
     }
 
@@ -723,7 +725,11 @@ impl<'s> Cx<'s> {
     }
 
     /// The packet leaves `sender` for `goal`.
-    fn send(&mut self, sender: Sender<'s>, goal: Goal, depth: u8) -> Step {
+    fn send(&mut self, sender: Sender<'s>, goal: Goal, depth: usize) -> Step {
+        if depth == 0 {
+            self.senders.clear();
+        }
+        self.senders.push((sender.subnet, sender.ip));
         let addr = self.goal_addr(goal);
         if addr.is_v6() && sender.ipv6.is_none() {
             return Err("NO_IPV6");
@@ -811,9 +817,6 @@ impl<'s> Cx<'s> {
                 if !forwards {
                     return Err("ENI_NOT_FORWARDING");
                 }
-                if depth >= MAX_HOPS {
-                    return Err("NO_ROUTE");
-                }
                 // Rules 16 and 17: the appliance's subnet NACL and its own
                 // groups filter what it receives; it sends the packet on as
                 // itself (a NAT instance), through its groups again.
@@ -825,6 +828,9 @@ impl<'s> Cx<'s> {
                 }
                 if !self.groups_allow(&self.sc.enis[a].security_groups, true, me) {
                     return Err("SG_INGRESS_DENIED");
+                }
+                if self.senders.contains(&(next.subnet, next.ip)) {
+                    return Err("ROUTING_LOOP");
                 }
                 self.send(next, goal, depth + 1)
             }
@@ -851,7 +857,7 @@ impl<'s> Cx<'s> {
 
     /// Rule 11: the NAT gateway translates the source to itself and sends on
     /// through its own subnet's table; it does not serve its own subnet.
-    fn through_nat(&mut self, sender: Sender<'s>, goal: Goal, n: usize, depth: u8) -> Step {
+    fn through_nat(&mut self, sender: Sender<'s>, goal: Goal, n: usize, depth: usize) -> Step {
         let public_goal = matches!(
             goal,
             Goal::Service(_) | Goal::Internet | Goal::Host(_) | Goal::Public(_)
@@ -864,13 +870,13 @@ impl<'s> Cx<'s> {
         if nat.subnet.ix() == sender.subnet {
             return Err("NAT_IN_SOURCE_SUBNET");
         }
-        if depth >= MAX_HOPS {
-            return Err("NO_ROUTE");
-        }
         let from = Addr::V4(sender.ip);
         self.nacl(nat.subnet.ix(), true, from, PortRange::single(self.port))?;
         self.legs.push((nat.subnet.ix(), false, from));
         let eni = &self.sc.enis[nat.eni.ix()];
+        if self.senders.contains(&(nat.subnet.ix(), eni.private_ip)) {
+            return Err("ROUTING_LOOP");
+        }
         let me = Sender {
             subnet: nat.subnet.ix(),
             ip: eni.private_ip,
