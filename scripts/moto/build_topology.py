@@ -136,8 +136,17 @@ ec2.replace_network_acl_association(AssociationId=assoc["NetworkAclAssociationId
 
 # Transit gateway app <-> shared.
 tgw = ec2.create_transit_gateway(Description="hub")["TransitGateway"]["TransitGatewayId"]
-ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=app, SubnetIds=[private])
-ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=shared, SubnetIds=[shared_sn])
+att_app = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=app, SubnetIds=[private])[
+    "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+att_shared = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=shared, SubnetIds=[shared_sn])[
+    "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+# moto does not propagate attachments into the default table: static routes.
+tgw_rtb = ec2.describe_transit_gateways(TransitGatewayIds=[tgw])["TransitGateways"][0]["Options"][
+    "AssociationDefaultRouteTableId"]
+ec2.create_transit_gateway_route(DestinationCidrBlock="10.0.0.0/16", TransitGatewayRouteTableId=tgw_rtb,
+                                 TransitGatewayAttachmentId=att_app)
+ec2.create_transit_gateway_route(DestinationCidrBlock="10.2.0.0/16", TransitGatewayRouteTableId=tgw_rtb,
+                                 TransitGatewayAttachmentId=att_shared)
 ec2.create_route(RouteTableId=rt_private, DestinationCidrBlock="10.2.0.0/16", TransitGatewayId=tgw)
 rt_shared = table(shared, shared_sn, "shared")
 ec2.create_route(RouteTableId=rt_shared, DestinationCidrBlock="10.0.0.0/16", TransitGatewayId=tgw)

@@ -146,6 +146,21 @@ pub fn interfaces(cx: &mut Ctx) {
     let items = cx.dump.list("NetworkInterfaces").to_vec();
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
     let mut seen = BTreeSet::new();
+    // Interfaces their owners name (moto leaves their type and description
+    // blank, so the owner's side is the dependable one).
+    let mut owned: HashMap<String, &str> = HashMap::new();
+    for it in cx.dump.list("NatGateways") {
+        for a in arr(&it.v, "NatGatewayAddresses") {
+            if let Some(e) = s(a, "NetworkInterfaceId") {
+                owned.insert(e.to_string(), "NAT gateway");
+            }
+        }
+    }
+    for it in cx.dump.list("VpcEndpoints") {
+        for e in strs(&it.v, "NetworkInterfaceIds") {
+            owned.insert(e.to_string(), "VPC endpoint");
+        }
+    }
     for it in &items {
         let Some(id) = s(&it.v, "NetworkInterfaceId") else {
             continue;
@@ -154,7 +169,9 @@ pub fn interfaces(cx: &mut Ctx) {
         let desc = s(&it.v, "Description").unwrap_or("");
         let requester = s(&it.v, "RequesterId").unwrap_or("");
         let attached_to = it.v.get("Attachment").and_then(|a| s(a, "InstanceId"));
-        let owner = if kind == "lambda" || desc.starts_with("AWS Lambda VPC ENI") {
+        let owner = if let Some(o) = owned.get(id) {
+            o
+        } else if kind == "lambda" || desc.starts_with("AWS Lambda VPC ENI") {
             "Lambda Hyperplane (functions are placed from their VpcConfig)"
         } else if kind == "nat_gateway" || desc.starts_with("Interface for NAT Gateway") {
             "NAT gateway"

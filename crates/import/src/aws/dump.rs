@@ -289,11 +289,11 @@ impl Dump {
                     return;
                 };
                 self.prefix_entries
-                    .push((item("/Entries", &v), pl.to_string()));
+                    .push((item("/Entries", val), pl.to_string()));
                 primary = Some(k);
             } else if k == "Targets" {
                 let rule = param_in_name(path, "Rule").to_string();
-                self.rule_targets.push((item("/Targets", &v), rule));
+                self.rule_targets.push((item("/Targets", val), rule));
                 primary = Some(k);
             } else if k == "Routes" {
                 let Some(rtb) = id_in_name(path, "tgw-rtb") else {
@@ -306,7 +306,7 @@ impl Dump {
                     );
                     return;
                 };
-                self.tgw_routes.push((item("/Routes", &v), rtb.to_string()));
+                self.tgw_routes.push((item("/Routes", val), rtb.to_string()));
                 primary = Some(k);
             } else if let Some((_, what)) = UNMODELLED.iter().find(|(u, _)| *u == k) {
                 for (n, x) in arr(&v, k).iter().enumerate() {

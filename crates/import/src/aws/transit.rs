@@ -144,6 +144,7 @@ pub fn transit_gateways(cx: &mut Ctx) {
     }
     let mut routes: HashMap<String, Vec<TgwRoute>> = HashMap::new();
     let mut routes_read: BTreeSet<String> = BTreeSet::new();
+    let mut anonymous: Vec<(String, String)> = Vec::new();
     for (it, rtb) in &cx.dump.tgw_routes {
         routes_read.insert(rtb.clone());
         for r in it.v.as_array().map(Vec::as_slice).unwrap_or(&[]) {
@@ -155,6 +156,12 @@ pub fn transit_gateways(cx: &mut Ctx) {
                 .and_then(|a| s(a, "TransitGatewayAttachmentId"))
                 .map(str::to_string);
             let blackhole = s(r, "State") == Some("blackhole");
+            if att.is_none() && !blackhole {
+                // An active route always names its attachment in AWS;
+                // moto leaves the list empty. Where it goes is unknown.
+                anonymous.push((rtb.clone(), dest.to_string()));
+                continue;
+            }
             routes.entry(rtb.clone()).or_default().push(TgwRoute {
                 dest: dest.to_string(),
                 attachment: if blackhole { None } else { att },
@@ -308,6 +315,13 @@ pub fn transit_gateways(cx: &mut Ctx) {
             (None, Some(t)) if !routes_read.contains(&t) => {
                 gap = Some(format!(
                     "the routes of its table {t} are not in the snapshot (search-transit-gateway-routes)"
+                ));
+            }
+            (None, Some(t)) if anonymous.iter().any(|(r, _)| *r == t) => {
+                let dests: Vec<&str> = anonymous.iter().filter(|(r, _)| *r == t).map(|(_, d)| d.as_str()).collect();
+                gap = Some(format!(
+                    "active routes of {t} name no attachment ({}), which AWS never does (a moto quirk): where they lead is unknown",
+                    dests.join(", ")
                 ));
             }
             (None, Some(t)) => {
