@@ -306,7 +306,8 @@ impl Dump {
                     );
                     return;
                 };
-                self.tgw_routes.push((item("/Routes", val), rtb.to_string()));
+                self.tgw_routes
+                    .push((item("/Routes", val), rtb.to_string()));
                 primary = Some(k);
             } else if let Some((_, what)) = UNMODELLED.iter().find(|(u, _)| *u == k) {
                 for (n, x) in arr(&v, k).iter().enumerate() {

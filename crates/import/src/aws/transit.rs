@@ -318,7 +318,11 @@ pub fn transit_gateways(cx: &mut Ctx) {
                 ));
             }
             (None, Some(t)) if anonymous.iter().any(|(r, _)| *r == t) => {
-                let dests: Vec<&str> = anonymous.iter().filter(|(r, _)| *r == t).map(|(_, d)| d.as_str()).collect();
+                let dests: Vec<&str> = anonymous
+                    .iter()
+                    .filter(|(r, _)| *r == t)
+                    .map(|(_, d)| d.as_str())
+                    .collect();
                 gap = Some(format!(
                     "active routes of {t} name no attachment ({}), which AWS never does (a moto quirk): where they lead is unknown",
                     dests.join(", ")
