@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod expectations;
+pub mod grid;
 pub mod inputs;
 pub mod load;
 pub mod out;

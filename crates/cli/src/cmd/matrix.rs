@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::cli::Exit;
+use awsreach_model::net::Protocol;
 use awsreach_sim::diff::node_kind;
 use awsreach_sim::{Code, Engine, Node, Outcome};
 use clap::ValueEnum;
@@ -12,6 +13,7 @@ use std::io::IsTerminal as _;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::grid::{self, Glyphs};
 use crate::render::paint;
 use crate::style::{ERROR as RED, OK as GREEN};
 
@@ -19,7 +21,11 @@ use crate::style::{ERROR as RED, OK as GREEN};
 #[command(after_long_help = "\
 Rows are sources (trigger services, functions, resources, external hosts), columns are
 destinations (functions, resources, declared services, external hosts, internet).
-Each cell is the natural probe between them: ○ reachable, ✗ CODE blocked, — not meaningful.
+Each cell is the natural probe between them: ○ reachable, ✗ CODE blocked, — not meaningful
+(o, x, - with --ascii or when the locale is not UTF-8); a legend follows the table.
+A column whose flow goes elsewhere than tcp/443 names its port: `orders-db:5432`.
+A table wider than --width wraps into several, each with the row labels; ids too long
+for the width are shortened in the middle (`payments…blue`).
 
 Filters take ids or kinds (function, resource, service, host, internet), comma-separated.
 
@@ -42,6 +48,13 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = MatrixFormat::Text)]
     pub format: MatrixFormat,
+    /// ASCII glyphs (o x -) instead of ○ ✗ — (automatic when the locale is not UTF-8).
+    #[arg(long)]
+    pub ascii: bool,
+    /// Lay the text table out in this many columns (default: the terminal's
+    /// width, else $COLUMNS, else 120); wider tables wrap into several.
+    #[arg(long, value_name = "COLUMNS")]
+    pub width: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -118,12 +131,28 @@ impl Blocks<'_> {
     }
 }
 
-fn cell_text(c: Option<Outcome>) -> String {
-    match c {
-        None => "—".into(),
-        Some(Outcome::Reachable) => "○".into(),
-        Some(Outcome::Blocked(code)) => format!("✗ {code}"),
-    }
+/// Column headers: the id, with the port (and protocol unless tcp) of a
+/// flow whose destination listens elsewhere than tcp/443, e.g. `db:5432`.
+fn headers(engine: &Engine, cols: &[Node]) -> Vec<String> {
+    let sc = engine.scenario();
+    cols.iter()
+        .map(|n| {
+            let listener = match n {
+                Node::Resource(r) => sc.resources[r.ix()].listen.first(),
+                Node::Host(h) => sc.external_hosts[h.ix()].listen.first(),
+                _ => None,
+            };
+            let name = engine.node_name(*n);
+            match listener {
+                Some(l) if l.protocol == Protocol::Tcp && l.ports.lo != 443 => {
+                    format!("{name}:{}", l.ports.lo)
+                }
+                Some(l) if l.protocol == Protocol::Udp => format!("{name}:udp/{}", l.ports.lo),
+                Some(l) if l.protocol == Protocol::Icmp => format!("{name}:icmp"),
+                _ => name,
+            }
+        })
+        .collect()
 }
 
 pub fn run(args: Args) -> Result<Exit> {
@@ -205,26 +234,27 @@ pub fn run(args: Args) -> Result<Exit> {
             }
         }
         MatrixFormat::Markdown => {
-            writeln!(out, "| from \\ to | {} |", cn.join(" | "))?;
+            let glyphs = Glyphs::choose(args.ascii);
+            let headers = headers(&engine, &cols);
+            writeln!(out, "| from \\ to | {} |", headers.join(" | "))?;
             writeln!(out, "|---|{}", "---|".repeat(cn.len()))?;
             for (i, name) in rn.iter().enumerate() {
-                let vals: Vec<String> = row(i).into_iter().map(cell_text).collect();
+                let vals: Vec<String> = row(i).into_iter().map(|c| glyphs.cell(c)).collect();
                 writeln!(out, "| {name} | {} |", vals.join(" | "))?;
             }
+            writeln!(out, "\n{}", glyphs.legend())?;
         }
         MatrixFormat::Text => {
+            let glyphs = Glyphs::choose(args.ascii);
+            let width = grid::width(args.width);
+            let ascii = glyphs == Glyphs::ASCII;
+            let mut headers = headers(&engine, &cols);
             // Two passes over the class table: widths first, then the rows.
-            let w0 = rn
-                .iter()
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-                .max("from \\ to".len());
-            let mut widths: Vec<usize> = cn.iter().map(|c| c.chars().count()).collect();
+            let mut cells_w: Vec<usize> = vec![1; cols.len()];
             if one_block {
                 for i in 0..rows.len() {
                     for (j, c) in row(i).into_iter().enumerate() {
-                        widths[j] = widths[j].max(cell_text(c).chars().count());
+                        cells_w[j] = cells_w[j].max(glyphs.cell(c).chars().count());
                     }
                 }
             } else {
@@ -234,27 +264,75 @@ pub fn run(args: Args) -> Result<Exit> {
                     .map(|c| c.as_str().len() + 2)
                     .max()
                     .unwrap_or(0);
-                widths.iter_mut().for_each(|w| *w = (*w).max(widest));
+                cells_w.iter_mut().for_each(|w| *w = widest);
             }
-            let mut line = format!("{:<w0$}", "from \\ to");
-            for (j, c) in cn.iter().enumerate() {
-                line.push_str(&format!("  {:<w$}", c, w = widths[j]));
+            // Row labels take at most a third of the width.
+            let mut labels = rn.clone();
+            let corner = "from \\ to";
+            let label_w = |l: &[String]| {
+                l.iter()
+                    .map(|s| s.chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max(corner.len())
+            };
+            if label_w(&labels) > width / 3 {
+                labels = grid::abbreviate_all(&labels, (width / 3).max(corner.len()), ascii);
             }
-            writeln!(out, "{}", line.trim_end())?;
-            for (i, name) in rn.iter().enumerate() {
-                let mut line = format!("{name:<w0$}");
-                for (j, c) in row(i).into_iter().enumerate() {
-                    let t = cell_text(c);
-                    let pad = widths[j] - t.chars().count();
-                    let styled = match c {
-                        Some(Outcome::Reachable) => paint(GREEN, &t),
-                        Some(Outcome::Blocked(_)) => paint(RED, &t),
-                        None => t,
-                    };
-                    line.push_str(&format!("  {styled}{}", " ".repeat(pad)));
+            let w0 = label_w(&labels);
+            let full: usize = w0
+                + cells_w
+                    .iter()
+                    .zip(&headers)
+                    .map(|(c, h)| 2 + (*c).max(h.chars().count()))
+                    .sum::<usize>();
+            if full > width {
+                // Headers much wider than their cells give way first.
+                let short: Vec<String> = headers
+                    .iter()
+                    .zip(&cells_w)
+                    .map(|(h, c)| grid::abbreviate(h, (*c).max(12), ascii))
+                    .collect();
+                headers = grid::unique_or(short, headers);
+            }
+            let widths: Vec<usize> = headers
+                .iter()
+                .zip(&cells_w)
+                .map(|(h, c)| h.chars().count().max(*c))
+                .collect();
+            // A huge matrix streams in one pass: its columns are not regrouped.
+            let groups = if one_block {
+                grid::column_groups(w0, &widths, width)
+            } else {
+                std::iter::once(0..widths.len()).collect()
+            };
+            for (g, group) in groups.iter().enumerate() {
+                if g > 0 {
+                    writeln!(out)?;
+                }
+                let mut line = format!("{corner:<w0$}");
+                for j in group.clone() {
+                    line.push_str(&format!("  {:<w$}", headers[j], w = widths[j]));
                 }
                 writeln!(out, "{}", line.trim_end())?;
+                for (i, name) in labels.iter().enumerate() {
+                    let mut line = format!("{name:<w0$}");
+                    let cells = row(i);
+                    for j in group.clone() {
+                        let c = cells[j];
+                        let t = glyphs.cell(c);
+                        let pad = widths[j] - t.chars().count();
+                        let styled = match c {
+                            Some(Outcome::Reachable) => paint(GREEN, &t),
+                            Some(Outcome::Blocked(_)) => paint(RED, &t),
+                            None => t,
+                        };
+                        line.push_str(&format!("  {styled}{}", " ".repeat(pad)));
+                    }
+                    writeln!(out, "{}", line.trim_end())?;
+                }
             }
+            writeln!(out, "\n{}", glyphs.legend())?;
         }
     }
     out.finish()?;

@@ -8,6 +8,7 @@ mod diff;
 mod examples;
 mod gen_fuzz;
 mod import;
+mod matrix_text;
 mod output;
 mod teach;
 mod tracing;
@@ -54,6 +55,10 @@ fn awsreach_with(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
+        // Output that depends on the locale and the width is pinned: UTF-8
+        // glyphs, and the default width of a table written to a pipe.
+        .env("LC_ALL", "C.UTF-8")
+        .env_remove("COLUMNS")
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
