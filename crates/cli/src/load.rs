@@ -83,7 +83,7 @@ pub enum InputKind {
     /// A directory of AWS CLI `describe-*`/`list-*` JSON output
     /// (`awsreach import aws`).
     AwsSnapshot,
-    /// `terraform show -json` output (`awsreach import tf`).
+    /// `terraform show -json` output (`awsreach import terraform`).
     TerraformPlan,
     /// A CloudFormation or SAM template, YAML or JSON (`awsreach import cfn`).
     CfnTemplate,
@@ -131,7 +131,7 @@ impl InputKind {
         match self {
             InputKind::Ron => "validate",
             InputKind::AwsSnapshot => "import aws",
-            InputKind::TerraformPlan => "import tf",
+            InputKind::TerraformPlan => "import terraform",
             InputKind::CfnTemplate => "import cfn",
         }
     }
@@ -183,7 +183,6 @@ pub fn import(
     path: &Path,
     region: Option<&str>,
 ) -> anyhow::Result<Vec<awsreach_import::Imported>> {
-    use awsreach_import::ImportError;
     let result = match kind {
         InputKind::AwsSnapshot => {
             let files = snapshot_files(path)?;
@@ -192,9 +191,9 @@ pub fn import(
             };
             awsreach_import::aws::import(&files, &opts)
         }
-        // Extension points: the Terraform-plan and CloudFormation importers
-        // plug in here (read the file, call awsreach_import::tfplan/cfn).
-        InputKind::TerraformPlan | InputKind::CfnTemplate => {
+        InputKind::TerraformPlan => import_plan(path, None)?,
+        // Extension point: the CloudFormation importer plugs in here.
+        InputKind::CfnTemplate => {
             anyhow::bail!(
                 "{}: `awsreach {}` is not available yet",
                 path.display(),
@@ -203,6 +202,17 @@ pub fn import(
         }
         InputKind::Ron => anyhow::bail!("{}: a RON scenario is not imported", path.display()),
     };
+    imported(kind, path, result)
+}
+
+/// An importer's result for a command: malformed input is reported
+/// `file:line:col` (exit 2), a file of another kind in one line.
+pub fn imported(
+    kind: InputKind,
+    path: &Path,
+    result: Result<Vec<awsreach_import::Imported>, awsreach_import::ImportError>,
+) -> anyhow::Result<Vec<awsreach_import::Imported>> {
+    use awsreach_import::ImportError;
     match result {
         Ok(v) => Ok(v),
         Err(ImportError::Syntax {
@@ -215,13 +225,34 @@ pub fn import(
                 location: format!("{file}:{line}:{col}"),
                 severity: Severity::Error,
                 text: message,
-                hint: Some("the file must be the JSON output of an AWS CLI call".into()),
+                hint: Some(match kind {
+                    InputKind::TerraformPlan => {
+                        "the file must be the output of `terraform show -json plan.tfplan`".into()
+                    }
+                    _ => "the file must be the JSON output of an AWS CLI call".into(),
+                }),
             }
             .eprint();
             Err(Reported.into())
         }
+        // The importer's message names the file already.
+        Err(e @ ImportError::NotThisKind { .. }) => anyhow::bail!("{e}"),
         Err(e) => anyhow::bail!("{}: {e}", path.display()),
     }
+}
+
+/// Imports a Terraform plan or state (`terraform show -json`), on top of
+/// `base` (an imported account snapshot) when given.
+pub fn import_plan(
+    path: &Path,
+    base: Option<&ScenarioSpec>,
+) -> anyhow::Result<Result<Vec<awsreach_import::Imported>, awsreach_import::ImportError>> {
+    let src = Source::read_ron(path)?;
+    let file = awsreach_import::InputFile {
+        path: src.name,
+        text: src.text,
+    };
+    Ok(awsreach_import::tfplan::import_onto(&file, base).map(|i| vec![i]))
 }
 
 /// Every file under a snapshot directory (or the one file), as the

@@ -13,7 +13,9 @@ use crate::out::Out;
 use crate::{Exit, Format};
 
 #[derive(Debug, clap::Args)]
-#[command(about = "Turn what you already have (an AWS account snapshot, ...) into a scenario")]
+#[command(
+    about = "Turn what you already have (an AWS account snapshot, a Terraform plan, ...) into a scenario"
+)]
 pub struct Args {
     #[command(subcommand)]
     pub kind: Kind,
@@ -24,6 +26,43 @@ pub enum Kind {
     /// An AWS account snapshot: a directory of AWS CLI JSON output (scripts/collect-aws.sh)
     #[command(after_long_help = AWS_HELP)]
     Aws(Common),
+    /// A Terraform plan or state: the output of `terraform show -json`
+    #[command(alias = "tf", after_long_help = TERRAFORM_HELP)]
+    Terraform(TerraformArgs),
+}
+
+const TERRAFORM_HELP: &str = "\
+The input is what `terraform show -json` prints, for a saved plan or for the
+state:
+  terraform plan -out plan.tfplan && terraform show -json plan.tfplan > plan.json
+
+Ids are resource addresses (aws_subnet.private[0], module.vpc.aws_subnet.public[\"a\"]);
+objects that exist outside the plan (data sources, literal ids) keep their AWS
+ids. Ids AWS assigns at apply are resolved through the configuration's
+references, count.index and for_each keys included; what stays unknown is
+reported and declared missing, so verdicts that depend on it are unknown.
+
+--base DIR overlays the plan on an account snapshot (awsreach import aws): the
+plan's literal ids then name the account's subnets, groups and tables — \"my
+account as it is, plus this change\".
+
+Every other command also takes the plan wherever it takes a scenario:
+  awsreach trace plan.json --from aws_lambda_function.worker --to secretsmanager
+
+Examples:
+  awsreach import terraform plan.json -o plan.ron
+  awsreach import terraform plan.json --base ./snapshot --format json
+
+Exit status: 0 imported (the report says what is missing), 2 bad input.";
+
+/// `import terraform`: the common arguments and an optional base.
+#[derive(Debug, clap::Args)]
+pub struct TerraformArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// An AWS account snapshot directory the plan is applied on top of
+    #[arg(long, value_name = "DIR")]
+    pub base: Option<PathBuf>,
 }
 
 const AWS_HELP: &str = "\
@@ -49,7 +88,7 @@ Exit codes:
 /// The arguments every importer takes.
 #[derive(Debug, clap::Args)]
 pub struct Common {
-    /// The input (a snapshot directory for `aws`)
+    /// The input (a snapshot directory for `aws`, a JSON plan for `terraform`)
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
     /// Write the RON scenario here (a directory when there are several);
@@ -64,12 +103,31 @@ pub struct Common {
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     match args.kind {
         Kind::Aws(c) => run_kind(InputKind::AwsSnapshot, c),
+        Kind::Terraform(t) => {
+            let region = crate::load::region_arg();
+            let base = match &t.base {
+                Some(dir) => {
+                    let all = load::import(InputKind::AwsSnapshot, dir, region.as_deref())?;
+                    Some(load::pick(dir, all)?.spec)
+                }
+                None => None,
+            };
+            let c = t.common;
+            let result = load::import_plan(&c.input, base.as_ref())?;
+            let all = load::imported(InputKind::TerraformPlan, &c.input, result)?;
+            emit(&c, all)
+        }
     }
 }
 
 fn run_kind(kind: InputKind, c: Common) -> anyhow::Result<Exit> {
     let region = crate::load::region_arg();
     let all = load::import(kind, &c.input, region.as_deref())?;
+    emit(&c, all)
+}
+
+/// Writes the scenario(s) and the report.
+fn emit(c: &Common, all: Vec<Imported>) -> anyhow::Result<Exit> {
     let report = match c.format {
         Format::Text => all.iter().map(report_text).collect::<String>(),
         Format::Json => {

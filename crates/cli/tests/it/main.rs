@@ -11,6 +11,7 @@ mod import;
 mod matrix_text;
 mod output;
 mod teach;
+mod terraform;
 mod tracing;
 
 use std::path::{Path, PathBuf};

@@ -148,7 +148,19 @@ fn instances(b: &mut Builder, listen_note: &mut bool) {
     let subnet_of = subnet_instances(b);
     for i in b.of_type("aws_instance") {
         let id = b.sid(i);
-        let sgs = groups(b, i, &[&["vpc_security_group_ids"], &["security_groups"]]);
+        // `security_groups` (names, EC2-Classic style) only when written.
+        let named = b
+            .plan
+            .value(i, &["security_groups"])
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+            || b.plan.expression(i, &["security_groups"]).is_some();
+        let paths: &[&[&str]] = if named {
+            &[&["vpc_security_group_ids"], &["security_groups"]]
+        } else {
+            &[&["vpc_security_group_ids"]]
+        };
+        let sgs = groups(b, i, paths);
         let Some(subnets) = placement_subnets(b, i, &["subnet_id"], &sgs) else {
             b.warn(
                 i,

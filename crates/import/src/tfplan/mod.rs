@@ -591,7 +591,7 @@ impl<'p, 'a> Builder<'p, 'a> {
         }
         for (t, n) in read {
             self.report
-                .push(EntryKind::Read, self.file, t, format!("{n} read"));
+                .push(EntryKind::Read, self.file, t, format!("{n} {t}"));
         }
         for ((t, why), addrs) in skipped {
             let shown: Vec<&str> = addrs.iter().take(5).copied().collect();
