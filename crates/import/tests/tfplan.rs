@@ -433,3 +433,31 @@ fn unknown_rules_and_expressions() {
     assert_eq!(e.source, "inline.json: aws_route.x");
     let _ = engine(&imp);
 }
+
+/// `output "awsreach_expect"` becomes the scenario's expectations; a
+/// malformed entry is a warning naming it.
+#[test]
+fn expectations_from_the_awsreach_expect_output() {
+    let imp = inline(
+        r#"{"format_version": "1.2",
+        "planned_values": {"outputs": {"awsreach_expect": {"sensitive": false, "value": [
+            {"from": "a", "to": "s3", "expect": "reachable"},
+            {"from": "a", "to": "b", "port": 5432, "protocol": "tcp", "expect": "Blocked", "code": "SG_INGRESS_DENIED"},
+            {"from": "a", "to": "b", "expect": "maybe"}
+          ]}},
+          "root_module": {"resources": []}}}"#,
+    );
+    assert_eq!(imp.spec.expect.len(), 2);
+    assert_eq!(imp.spec.expect[1].port, Some(5432));
+    assert_eq!(
+        imp.spec.expect[1].code.as_deref(),
+        Some("SG_INGRESS_DENIED")
+    );
+    let w = imp
+        .report
+        .entries
+        .iter()
+        .find(|e| e.subject == "awsreach_expect[2]")
+        .expect("the bad entry is reported");
+    assert!(w.message.contains("\"maybe\""), "{w:?}");
+}

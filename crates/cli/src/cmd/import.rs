@@ -53,7 +53,9 @@ Examples:
   awsreach import terraform plan.json -o plan.ron
   awsreach import terraform plan.json --base ./snapshot --format json
 
-Exit status: 0 imported (the report says what is missing), 2 bad input.";
+Exit codes:
+  0  imported (the report says what is missing)
+  2  bad input: not JSON (file:line:col), not a plan, an unreadable base";
 
 /// `import terraform`: the common arguments and an optional base.
 #[derive(Debug, clap::Args)]

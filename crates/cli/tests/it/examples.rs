@@ -138,6 +138,14 @@ fn invocations(line: &str) -> Vec<Vec<String>> {
             } else if w == "./snapshot" {
                 // The directory a user's own AWS snapshot is in: the test's one.
                 args.push(super::data().join("snapshot").display().to_string());
+            } else if w == "plan.json" {
+                // A user's `terraform show -json` output: the test's one.
+                args.push(
+                    super::data()
+                        .join("terraform/plan.json")
+                        .display()
+                        .to_string(),
+                );
             } else {
                 args.push(w);
             }

@@ -194,3 +194,23 @@ fn a_plan_on_top_of_an_account_snapshot() {
     assert!(t.code == 0 || t.code == 1, "{}", t.transcript());
     assert!(t.stdout.contains("subnet-0priv"), "{}", t.stdout);
 }
+
+/// `check` runs the expectations a plan carries in its `awsreach_expect`
+/// output; a malformed one is reported and left out.
+#[test]
+fn check_runs_the_plans_awsreach_expect_output() {
+    let p = data().join("terraform/plan.json");
+    let r = awsreach(&workspace(), &["check", p.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(r.stdout.contains("2 passed, 0 failed"), "{}", r.stdout);
+    // The same plan with one expectation turned around fails the check.
+    let text = std::fs::read_to_string(&p).unwrap().replacen(
+        "\"expect\": \"blocked\"",
+        "\"expect\": \"reachable\"",
+        1,
+    );
+    let wrong = tmp("wrong-plan.json");
+    std::fs::write(&wrong, text).unwrap();
+    let r = awsreach(&workspace(), &["check", wrong.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+}

@@ -11,6 +11,7 @@
 //! plan keep their AWS ids, so a `--base` account snapshot can supply them.
 
 mod compute;
+mod expect;
 mod filter;
 pub mod graph;
 mod net;
@@ -58,6 +59,7 @@ pub fn import_onto(file: &InputFile, base: Option<&ScenarioSpec>) -> Result<Impo
     compute::map(&mut b);
     net::existing_vpcs(&mut b);
     filter::existing_vpcs(&mut b);
+    expect::map(&mut b, &doc);
     b.finish();
     let label = file.path.clone();
     let mut spec = b.spec;
