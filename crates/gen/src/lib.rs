@@ -18,8 +18,10 @@ pub use generate::{bench_topology, generate};
 pub use probe::{ProbeSpec, probes};
 pub use profile::{GenOptions, Limits, Profile};
 
-// The invariant fuzz harness: the loop and its invariants, the independent
-// reference evaluator, and the scenario shrinker.
+// The invariant fuzz harness: the loop and its invariants, and the scenario
+// shrinker. The independent reference evaluator is its own crate
+// (awsreach-reference), which depends on the model only.
 pub mod fuzz;
-pub mod reference;
 pub mod shrink;
+
+pub use awsreach_reference as reference;

@@ -129,6 +129,12 @@ pub enum Problem {
         id: String,
         applies: &'static str,
     },
+    #[error("cannot trace from `{from}` to `{to}`: {reason}")]
+    ProbeRefused {
+        from: String,
+        to: String,
+        reason: String,
+    },
     #[error("`{what}` of `{id}` is already listed as missing")]
     DuplicateMissing { what: &'static str, id: String },
     // Warnings: legal, but probably not what the author meant.

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod edit;
 pub mod error;
 pub mod net;
+pub mod probe;
 mod ron_error;
 pub mod scenario;
 pub mod spec;

@@ -246,17 +246,9 @@ impl Lpm {
     }
 }
 
-/// A probe endpoint, resolved from a scenario id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Node {
-    Function(FunctionId),
-    Resource(ResourceId),
-    Service(ServiceId),
-    Trigger(TriggerId),
-    Host(HostId),
-    Internet,
-    Ip(IpAddr),
-}
+/// A probe endpoint, resolved from a scenario id (what a probe means is
+/// defined once, in `awsreach_model::probe`).
+pub use awsreach_model::probe::Node;
 
 /// A resolved question: can `from` reach `to` with this protocol and port?
 ///
@@ -342,17 +334,11 @@ impl ProbeError {
 
 /// The call a probe between two nodes makes when the user names none, or
 /// why the pair cannot be traced.
-pub(crate) fn natural_kind(from: Node, to: Node) -> Result<CallKind, &'static str> {
-    Ok(match (from, to) {
-        (Node::Service(_) | Node::Trigger(_), Node::Function(_)) => CallKind::Trigger,
-        (Node::Service(_) | Node::Trigger(_), _) => {
-            return Err("a service or trigger can only be traced to the function it invokes");
-        }
-        (_, Node::Function(_)) => CallKind::Invoke,
-        (_, Node::Service(_)) => CallKind::ServiceCall,
-        (_, Node::Trigger(_)) => return Err("a trigger is a source; trace it to its function"),
-        _ => CallKind::Flow,
-    })
+pub(crate) fn natural_kind(
+    from: Node,
+    to: Node,
+) -> Result<CallKind, awsreach_model::probe::Refusal> {
+    awsreach_model::probe::natural_kind(from, to)
 }
 
 /// A scenario compiled for tracing.
@@ -534,60 +520,25 @@ impl Engine {
         opts: &ProbeOptions,
         flow_default: Option<(Protocol, u16)>,
     ) -> Result<Probe, ProbeError> {
-        let unsupported = |reason: &str| ProbeError::Unsupported {
-            from: self.node_name(from),
-            to: self.node_name(to),
-            reason: reason.into(),
+        let ask = awsreach_model::probe::Ask {
+            kind: opts.kind,
+            protocol: opts.protocol,
+            port: opts.port,
         };
-        if let (Node::Trigger(t), Node::Function(f)) = (from, to) {
-            let tr = &self.sc.triggers[t.ix()];
-            if tr.function != f {
-                let target = &self.sc.functions[tr.function.ix()].name;
-                return Err(unsupported(&format!(
-                    "trigger `{}` invokes `{target}`, not this function",
-                    tr.name
-                )));
-            }
-        }
-        let natural = natural_kind(from, to).map_err(unsupported)?;
-        let kind = match opts.kind {
-            None => natural,
-            Some(k) if k == natural => k,
-            // `--action invoke` to a service id `lambda` means "invoke through the API".
-            Some(CallKind::ServiceCall) if natural == CallKind::Invoke => CallKind::Invoke,
-            Some(k) => {
-                return Err(unsupported(&format!(
-                    "a {k:?} call does not fit these endpoints (they make a {natural:?})"
-                )));
-            }
-        };
-        let (def_proto, def_port) = match flow_default {
-            Some(d) if kind == CallKind::Flow => d,
-            _ => self.default_port(kind, to),
-        };
-        let protocol = opts.protocol.unwrap_or(def_proto);
-        if protocol == Protocol::All {
-            return Err(unsupported("a probe needs one protocol: tcp, udp or icmp"));
-        }
-        let port = if protocol.has_ports() {
-            opts.port.unwrap_or(def_port)
-        } else {
-            0
-        };
-        if matches!(
-            kind,
-            CallKind::Invoke | CallKind::ServiceCall | CallKind::Trigger
-        ) && (protocol != Protocol::Tcp || port != 443)
-            && (opts.port.is_some() || opts.protocol.is_some())
-        {
-            return Err(unsupported("AWS API calls are HTTPS: tcp/443"));
-        }
+        let m =
+            awsreach_model::probe::meaning(&self.sc, from, to, ask, flow_default).map_err(|r| {
+                ProbeError::Unsupported {
+                    from: self.node_name(from),
+                    to: self.node_name(to),
+                    reason: r.to_string(),
+                }
+            })?;
         Ok(Probe {
             from,
             to,
-            kind,
-            protocol,
-            port,
+            kind: m.kind,
+            protocol: m.protocol,
+            port: m.port,
             action: opts.action.clone(),
         })
     }
@@ -595,18 +546,7 @@ impl Engine {
     /// The protocol and port a probe uses when the user gives none: a flow
     /// goes to the destination's first listener, everything else is HTTPS.
     pub(crate) fn default_port(&self, kind: CallKind, to: Node) -> (Protocol, u16) {
-        // A listener on every protocol (what importers declare when they
-        // cannot know what listens) gives no protocol to probe: tcp/443,
-        // which it accepts, unless the user names a port.
-        let first = |l: &[awsreach_model::net::Listener]| match l.first() {
-            Some(l) if l.protocol != Protocol::All => (l.protocol, l.ports.lo),
-            _ => (Protocol::Tcp, 443),
-        };
-        match (kind, to) {
-            (CallKind::Flow, Node::Resource(r)) => first(&self.sc.resources[r.ix()].listen),
-            (CallKind::Flow, Node::Host(h)) => first(&self.sc.external_hosts[h.ix()].listen),
-            _ => (Protocol::Tcp, 443),
-        }
+        awsreach_model::probe::default_port(&self.sc, kind, to)
     }
 
     /// Every node a matrix considers: functions, resources, external hosts,

@@ -92,19 +92,9 @@ impl Outcome {
     }
 }
 
-/// What kind of call a probe makes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CallKind {
-    /// `lambda:InvokeFunction` through the Lambda API.
-    Invoke,
-    /// An HTTPS API call to a regional service endpoint.
-    ServiceCall,
-    /// A network flow to an address and port.
-    Flow,
-    /// A service or trigger invoking a function.
-    Trigger,
-}
+/// What kind of call a probe makes (defined with the probe's meaning, in
+/// `awsreach_model::probe`).
+pub use awsreach_model::probe::CallKind;
 
 /// A full trace: the probe in words, every hop, and the verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]

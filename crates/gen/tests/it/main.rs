@@ -4,6 +4,7 @@
 
 mod coverage;
 mod diff;
+mod expectations;
 mod probes;
 mod properties;
 

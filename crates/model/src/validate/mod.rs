@@ -13,6 +13,7 @@ use crate::catalog::{self, Invokes};
 use crate::edit::defaults;
 use crate::error::{Diagnostic, Problem, Severity, ValidationErrors};
 use crate::net::{Listener, PortRange};
+use crate::probe;
 use crate::scenario::*;
 use crate::spec::*;
 
@@ -2170,6 +2171,33 @@ impl<'a> Validator<'a> {
                         },
                     );
                 }
+            }
+        }
+        // What `check` will run: the probe must mean something (the same
+        // definition the engine applies, `probe::meaning`), else validation
+        // would pass a file that `check` cannot run.
+        for (i, e) in spec.expect.iter().enumerate() {
+            let (Some(from), Some(to)) = (
+                probe::resolve(&self.out, &e.from),
+                probe::resolve(&self.out, &e.to),
+            ) else {
+                continue; // reported above
+            };
+            let ask = probe::Ask {
+                kind: None,
+                protocol: e.protocol,
+                port: e.port,
+            };
+            if let Err(r) = probe::meaning(&self.out, from, to, ask, None) {
+                self.diags.push(Diagnostic {
+                    path: format!("expect[{i}]"),
+                    entity: None,
+                    problem: Problem::ProbeRefused {
+                        from: e.from.clone(),
+                        to: e.to.clone(),
+                        reason: r.to_string(),
+                    },
+                });
             }
         }
         for e in &spec.expect {

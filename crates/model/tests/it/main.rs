@@ -6,6 +6,7 @@ mod edit;
 mod errors;
 mod glob;
 mod missing;
+mod probe;
 mod roundtrip;
 mod warnings;
 

@@ -2,8 +2,15 @@
 //!
 //! It answers the same question as the simulator — can `from` reach `to`,
 //! and if not, which reason code stops it — but is written separately from
-//! the rules in `shared/spec/aws-rules.md` and `seed-patterns.md`: no
-//! indices, no hash maps, no code shared with `awsreach-sim`. Route tables
+//! the rules in `docs/aws-rules.md`: no indices, no hash maps, no code
+//! shared with `awsreach-sim` (this crate depends on the model only, so
+//! Cargo enforces it). What a probe *means* (which call two endpoints make,
+//! the default port, which probes are refused) is the model's
+//! `awsreach_model::probe`, shared on purpose: both must ask the same
+//! question to be compared.
+//!
+//! One file of ~1,100 lines on purpose: the evaluator is read top to bottom
+//! as one plain account of the rules, against the simulator's split walk. Route tables
 //! are scanned linearly for the longest prefix, security groups and network
 //! ACLs rule by rule, and every lookup is a loop over the checked
 //! [`Scenario`]'s vectors. It is slow on purpose; correctness is the point.
@@ -30,6 +37,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use awsreach_model::net::{PortRange, Protocol};
+use awsreach_model::probe::{self, CallKind, Node};
 use awsreach_model::spec::{EndpointKind, PollerMode, RuleAction};
 use awsreach_model::{EniOwner, RouteDest, Scenario, SgId, SgPeer, Target};
 use ipnet::IpNet;
@@ -74,53 +82,22 @@ pub fn evaluate(
     port: Option<u16>,
     protocol: Option<Protocol>,
 ) -> Result<Answer, String> {
-    let src = find(sc, from).ok_or_else(|| format!("unknown id `{from}`"))?;
-    let dst = find(sc, to).ok_or_else(|| format!("unknown id `{to}`"))?;
-    // A trigger invokes its own function and no other.
-    if let (End::Trigger(t), End::Function(f)) = (src, dst)
-        && sc.triggers[t].function.ix() != f
-    {
-        return Err("a trigger invokes only its own function".into());
-    }
-    // What kind of call the two ends make.
-    let kind = match (src, dst) {
-        (End::Service(_) | End::Trigger(_), End::Function(_)) => Kind::Trigger,
-        (End::Service(_) | End::Trigger(_), _) => {
-            return Err("a source invokes only functions".into());
-        }
-        (_, End::Function(_)) => Kind::Invoke,
-        (_, End::Service(_)) => Kind::Api,
-        (_, End::Trigger(_)) => return Err("a trigger is not a destination".into()),
-        _ => Kind::Flow,
+    let src_node = probe::resolve(sc, from).ok_or_else(|| format!("unknown id `{from}`"))?;
+    let dst_node = probe::resolve(sc, to).ok_or_else(|| format!("unknown id `{to}`"))?;
+    let ask = probe::Ask {
+        kind: None,
+        protocol,
+        port,
     };
-    // A flow defaults to the destination's first listener; API calls are HTTPS.
-    let mut default = (Protocol::Tcp, 443);
-    if kind == Kind::Flow {
-        let listen = match dst {
-            End::Resource(r) => sc.resources[r].listen.first(),
-            End::Host(h) => sc.external_hosts[h].listen.first(),
-            _ => None,
-        };
-        if let Some(l) = listen {
-            default = (l.protocol, l.ports.lo);
-        }
-    }
-    let proto = protocol.unwrap_or(default.0);
-    if proto == Protocol::All {
-        return Err("a probe has one protocol".into());
-    }
-    let port_opt = port;
-    let port = match proto {
-        Protocol::Tcp | Protocol::Udp => port.unwrap_or(default.1),
-        _ => 0,
+    let m = probe::meaning(sc, src_node, dst_node, ask, None).map_err(|r| r.to_string())?;
+    let (src, dst) = (end(src_node), end(dst_node));
+    let kind = match m.kind {
+        CallKind::Trigger => Kind::Trigger,
+        CallKind::Invoke => Kind::Invoke,
+        CallKind::ServiceCall => Kind::Api,
+        CallKind::Flow => Kind::Flow,
     };
-    let given = (protocol, port_opt);
-    if kind != Kind::Flow
-        && (proto != Protocol::Tcp || port != 443)
-        && (given.0.is_some() || given.1.is_some())
-    {
-        return Err("API calls are HTTPS".into());
-    }
+    let (proto, port) = (m.protocol, m.port);
     let mut cx = Cx::new(sc, proto, port, "lambda:InvokeFunction".to_string());
     let r = match (kind, dst) {
         (Kind::Trigger, End::Function(f)) => cx.trigger(src, f),
@@ -157,29 +134,17 @@ enum End {
     Ip(IpAddr),
 }
 
-/// Resolves an id. Ids are unique per kind; where two kinds share one, the
-/// later kind in this order wins: triggers, hosts, resources, functions,
-/// services.
-fn find(sc: &Scenario, id: &str) -> Option<End> {
-    if let Some(i) = sc.triggers.iter().position(|t| t.name == id) {
-        return Some(End::Trigger(i));
+/// A probe end as this evaluator indexes the scenario's vectors.
+fn end(n: Node) -> End {
+    match n {
+        Node::Function(f) => End::Function(f.ix()),
+        Node::Resource(r) => End::Resource(r.ix()),
+        Node::Service(s) => End::Service(s.ix()),
+        Node::Trigger(t) => End::Trigger(t.ix()),
+        Node::Host(h) => End::Host(h.ix()),
+        Node::Internet => End::Internet,
+        Node::Ip(ip) => End::Ip(ip),
     }
-    if let Some(i) = sc.external_hosts.iter().position(|h| h.name == id) {
-        return Some(End::Host(i));
-    }
-    if let Some(i) = sc.resources.iter().position(|r| r.name == id) {
-        return Some(End::Resource(i));
-    }
-    if let Some(i) = sc.functions.iter().position(|f| f.name == id) {
-        return Some(End::Function(i));
-    }
-    if let Some(i) = sc.services.iter().position(|s| s.id == id) {
-        return Some(End::Service(i));
-    }
-    if id == "internet" {
-        return Some(End::Internet);
-    }
-    id.parse::<IpAddr>().ok().map(End::Ip)
 }
 
 /// An address as the filters see it. `Service` and `Anywhere` are the

@@ -1,0 +1,216 @@
+//! What a probe means, shared by everything that answers or checks one (the
+//! simulator, the reference evaluator, validation of `expect` entries): which
+//! ids a probe may name ([`Node`], [`resolve`]), which call two endpoints
+//! make ([`natural_kind`]), the default protocol and port ([`default_port`]),
+//! and which probes mean nothing ([`meaning`] and its [`Refusal`]). One
+//! definition, so `validate` and `check` cannot disagree on what runs.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::net::Protocol;
+use crate::scenario::*;
+
+/// A probe endpoint, resolved from a scenario id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Node {
+    Function(FunctionId),
+    Resource(ResourceId),
+    Service(ServiceId),
+    Trigger(TriggerId),
+    Host(HostId),
+    Internet,
+    Ip(IpAddr),
+}
+
+/// What kind of call a probe makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CallKind {
+    /// `lambda:InvokeFunction` through the Lambda API.
+    Invoke,
+    /// An HTTPS API call to a regional service endpoint.
+    ServiceCall,
+    /// A network flow to an address and port.
+    Flow,
+    /// A service or trigger invoking a function.
+    Trigger,
+}
+
+/// What the user asked for beyond the two endpoints; absent parts follow
+/// from the endpoints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ask {
+    pub kind: Option<CallKind>,
+    pub protocol: Option<Protocol>,
+    pub port: Option<u16>,
+}
+
+/// A probe that makes sense: the call and what it is sent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meaning {
+    pub kind: CallKind,
+    pub protocol: Protocol,
+    /// 0 for protocols without ports.
+    pub port: u16,
+}
+
+/// Why a probe means nothing. The sentences are what users read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// A trigger traced to a function other than its own.
+    OtherFunction { trigger: String, function: String },
+    /// A service or trigger traced to something that is not a function.
+    InvokerToNonFunction,
+    /// A trigger as a destination.
+    TriggerAsDestination,
+    /// A call kind the endpoints do not make.
+    KindMismatch { asked: CallKind, natural: CallKind },
+    /// `All` as a probe's protocol.
+    NoProtocol,
+    /// An API call on something other than tcp/443.
+    NotHttps,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::OtherFunction { trigger, function } => {
+                write!(
+                    f,
+                    "trigger `{trigger}` invokes `{function}`, not this function"
+                )
+            }
+            Refusal::InvokerToNonFunction => {
+                f.write_str("a service or trigger can only be traced to the function it invokes")
+            }
+            Refusal::TriggerAsDestination => {
+                f.write_str("a trigger is a source; trace it to its function")
+            }
+            Refusal::KindMismatch { asked, natural } => write!(
+                f,
+                "a {asked:?} call does not fit these endpoints (they make a {natural:?})"
+            ),
+            Refusal::NoProtocol => f.write_str("a probe needs one protocol: tcp, udp or icmp"),
+            Refusal::NotHttps => f.write_str("AWS API calls are HTTPS: tcp/443"),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// Resolves a probe id by scanning the scenario: triggers, external hosts,
+/// resources, functions, catalog services, `internet`, or an address.
+/// Declared ids share one namespace; where a name still means two things (a
+/// trigger's generated id, `sqs->fn`, given twice), the earlier kind in that
+/// order wins, and the last trigger of a name, as in the engine's index.
+/// Linear: for validation and the reference; the engine keeps its own index.
+pub fn resolve(sc: &Scenario, id: &str) -> Option<Node> {
+    if let Some(i) = sc.triggers.iter().rposition(|t| t.name == id) {
+        return Some(Node::Trigger(TriggerId(i as u32)));
+    }
+    if let Some(i) = sc.external_hosts.iter().position(|h| h.name == id) {
+        return Some(Node::Host(HostId(i as u32)));
+    }
+    if let Some(i) = sc.resources.iter().position(|r| r.name == id) {
+        return Some(Node::Resource(ResourceId(i as u32)));
+    }
+    if let Some(i) = sc.functions.iter().position(|f| f.name == id) {
+        return Some(Node::Function(FunctionId(i as u32)));
+    }
+    if let Some(i) = sc.service_by_id(id) {
+        return Some(Node::Service(i));
+    }
+    if id == "internet" {
+        return Some(Node::Internet);
+    }
+    id.parse::<IpAddr>().ok().map(Node::Ip)
+}
+
+/// The call a probe between two endpoints makes when the user names none,
+/// or why the pair cannot be traced.
+pub fn natural_kind(from: Node, to: Node) -> Result<CallKind, Refusal> {
+    Ok(match (from, to) {
+        (Node::Service(_) | Node::Trigger(_), Node::Function(_)) => CallKind::Trigger,
+        (Node::Service(_) | Node::Trigger(_), _) => return Err(Refusal::InvokerToNonFunction),
+        (_, Node::Function(_)) => CallKind::Invoke,
+        (_, Node::Service(_)) => CallKind::ServiceCall,
+        (_, Node::Trigger(_)) => return Err(Refusal::TriggerAsDestination),
+        _ => CallKind::Flow,
+    })
+}
+
+/// The protocol and port a probe uses when the user gives none: a flow goes
+/// to the destination's first listener, everything else is HTTPS.
+pub fn default_port(sc: &Scenario, kind: CallKind, to: Node) -> (Protocol, u16) {
+    // A listener on every protocol (what importers declare when they cannot
+    // know what listens) gives no protocol to probe: tcp/443, which it
+    // accepts, unless the user names a port.
+    let first = |l: &[crate::net::Listener]| {
+        l.first()
+            .filter(|l| l.protocol != Protocol::All)
+            .map(|l| (l.protocol, l.ports.lo))
+    };
+    let found = match (kind, to) {
+        (CallKind::Flow, Node::Resource(r)) => first(&sc.resources[r.ix()].listen),
+        (CallKind::Flow, Node::Host(h)) => first(&sc.external_hosts[h.ix()].listen),
+        _ => None,
+    };
+    found.unwrap_or((Protocol::Tcp, 443))
+}
+
+/// What a probe from `from` to `to` means, or why it means nothing.
+/// `flow_default` is the destination's default protocol and port for a flow
+/// when the caller already knows it ([`default_port`] otherwise).
+pub fn meaning(
+    sc: &Scenario,
+    from: Node,
+    to: Node,
+    ask: Ask,
+    flow_default: Option<(Protocol, u16)>,
+) -> Result<Meaning, Refusal> {
+    if let (Node::Trigger(t), Node::Function(f)) = (from, to) {
+        let tr = &sc.triggers[t.ix()];
+        if tr.function != f {
+            return Err(Refusal::OtherFunction {
+                trigger: tr.name.clone(),
+                function: sc.functions[tr.function.ix()].name.clone(),
+            });
+        }
+    }
+    let natural = natural_kind(from, to)?;
+    let kind = match ask.kind {
+        None => natural,
+        Some(k) if k == natural => k,
+        // `--action invoke` to a service id `lambda` means "invoke through the API".
+        Some(CallKind::ServiceCall) if natural == CallKind::Invoke => CallKind::Invoke,
+        Some(asked) => return Err(Refusal::KindMismatch { asked, natural }),
+    };
+    let (def_proto, def_port) = match flow_default {
+        Some(d) if kind == CallKind::Flow => d,
+        _ => default_port(sc, kind, to),
+    };
+    let protocol = ask.protocol.unwrap_or(def_proto);
+    if protocol == Protocol::All {
+        return Err(Refusal::NoProtocol);
+    }
+    let port = if protocol.has_ports() {
+        ask.port.unwrap_or(def_port)
+    } else {
+        0
+    };
+    if kind != CallKind::Flow
+        && (protocol != Protocol::Tcp || port != 443)
+        && (ask.port.is_some() || ask.protocol.is_some())
+    {
+        return Err(Refusal::NotHttps);
+    }
+    Ok(Meaning {
+        kind,
+        protocol,
+        port,
+    })
+}
