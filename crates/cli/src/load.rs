@@ -518,9 +518,29 @@ pub fn messages(src: &Source, diags: &[Diagnostic]) -> Vec<Message> {
     };
     // The n-th duplicate of an id is reported at its n-th declaration.
     let mut dup_seen: HashMap<&str, usize> = HashMap::new();
+    // `expect[i]` entries have no id: they are found by position, scanned
+    // once if any diagnostic needs it.
+    let mut expect_lines: Option<Vec<usize>> = None;
     diags
         .iter()
         .map(|d| {
+            let entry = d
+                .path
+                .strip_prefix("expect[")
+                .and_then(|p| p.split(']').next())
+                .and_then(|i| i.parse::<usize>().ok());
+            if let Some(i) = entry {
+                let all = expect_lines
+                    .get_or_insert_with(|| crate::expectations::expect_lines(&src.text));
+                if let Some(l) = all.get(i) {
+                    return Message {
+                        location: format!("{}:{l}", src.name),
+                        severity: d.severity(),
+                        text: format!("{}: {}", d.path, d.problem),
+                        hint: d.problem.hint(),
+                    };
+                }
+            }
             let nth = match &d.problem {
                 Problem::DuplicateId { id, other } => {
                     let seen = dup_seen.entry(id.as_str()).or_insert(0);
