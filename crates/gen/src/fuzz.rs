@@ -415,6 +415,7 @@ pub fn stress_routes(spec: &mut ScenarioSpec, seed: u64) {
         spec.external_hosts.push(ExternalHostSpec {
             id: format!("stress-host-{k}"),
             ip: std::net::Ipv4Addr::from(a).to_string(),
+            hostname: None,
             listen: vec!["tcp/443".into()],
         });
     }

@@ -1637,6 +1637,7 @@ impl<'o> Builder<'o> {
             self.spec.external_hosts.push(ExternalHostSpec {
                 id: format!("ext{h}"),
                 ip: addr::external_ip(h),
+                hostname: None,
                 listen: listen.into_iter().map(str::to_string).collect(),
             });
         }

@@ -426,6 +426,8 @@ impl TriggerSource {
 pub struct ExternalHost {
     pub name: String,
     pub ip: IpAddr,
+    /// Its DNS name, lower-case without a trailing dot, when declared.
+    pub hostname: Option<String>,
     pub listen: Vec<Listener>,
 }
 

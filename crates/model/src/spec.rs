@@ -469,6 +469,9 @@ fn is_default_mode(m: &PollerMode) -> bool {
 pub struct ExternalHostSpec {
     pub id: String,
     pub ip: String,
+    /// The host's DNS name (`api.stripe.com`): probes may name the host by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub listen: Vec<String>,
 }

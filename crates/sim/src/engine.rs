@@ -473,6 +473,9 @@ impl Engine {
         if id == "internet" {
             return Ok(Node::Internet);
         }
+        if let Some(n) = self.by_hostname(id) {
+            return Ok(n);
+        }
         if let Ok(ip) = id.parse::<IpAddr>() {
             return Ok(Node::Ip(ip));
         }

@@ -9,6 +9,7 @@ pub mod diff;
 mod engine;
 mod fix;
 mod matrix;
+mod names;
 mod remedy;
 mod trace;
 mod walk;

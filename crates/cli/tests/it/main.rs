@@ -7,6 +7,7 @@ mod completions;
 mod diff;
 mod examples;
 mod gen_fuzz;
+mod hostnames;
 mod import;
 mod matrix_text;
 mod output;

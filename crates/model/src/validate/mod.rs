@@ -17,6 +17,7 @@ use crate::probe;
 use crate::scenario::*;
 use crate::spec::*;
 
+mod hostname;
 mod missing;
 
 /// A validated scenario and the warnings found on the way.
@@ -2117,9 +2118,13 @@ impl<'a> Validator<'a> {
                 }
             };
             let listen = self.listeners(&h.listen, path("external_hosts", &h.id, "listen"), &h.id);
+            let hostname = h.hostname.as_deref().and_then(|name| {
+                self.hostname(name, &h.id, path("external_hosts", &h.id, "hostname"))
+            });
             self.out.external_hosts.push(ExternalHost {
                 name: h.id.clone(),
                 ip,
+                hostname,
                 listen,
             });
         }
@@ -2145,7 +2150,8 @@ impl<'a> Validator<'a> {
                     || default_triggers.contains(id)
                     || catalog::lookup(id).is_some()
                     || id == "internet"
-                    || id.parse::<IpAddr>().is_ok();
+                    || id.parse::<IpAddr>().is_ok()
+                    || self.names_a_host(id);
                 if !known {
                     let mut ids: Vec<String> = self
                         .ids

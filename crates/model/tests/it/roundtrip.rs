@@ -199,6 +199,7 @@ fn everything() -> ScenarioSpec {
         external_hosts: vec![ExternalHostSpec {
             id: s("partner"),
             ip: s("203.0.113.5"),
+            hostname: Some(s("api.partner.example")),
             listen: v(&["tcp/443"]),
         }],
         peering_connections: vec![PeeringSpec {
