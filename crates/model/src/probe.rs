@@ -127,7 +127,29 @@ pub fn resolve(sc: &Scenario, id: &str) -> Option<Node> {
     if id == "internet" {
         return Some(Node::Internet);
     }
-    id.parse::<IpAddr>().ok().map(Node::Ip)
+    by_hostname(sc, id).or_else(|| id.parse::<IpAddr>().ok().map(Node::Ip))
+}
+
+/// The endpoint a DNS name stands for (case and a trailing dot ignored):
+/// the external host with that `hostname`, or the service whose regional
+/// name it is, whose call then resolves the name as DNS in the source's VPC
+/// would (an interface endpoint's private DNS, else the public endpoint).
+pub fn by_hostname(sc: &Scenario, name: &str) -> Option<Node> {
+    if !name.contains('.') {
+        return None;
+    }
+    let norm = name.trim_end_matches('.').to_ascii_lowercase();
+    if let Some(i) = sc
+        .external_hosts
+        .iter()
+        .position(|h| h.hostname.as_deref() == Some(norm.as_str()))
+    {
+        return Some(Node::Host(HostId(i as u32)));
+    }
+    sc.services
+        .iter()
+        .position(|s| s.hostname.eq_ignore_ascii_case(&norm))
+        .map(|i| Node::Service(ServiceId(i as u32)))
 }
 
 /// The call a probe between two endpoints makes when the user names none,
