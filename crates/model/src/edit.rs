@@ -116,6 +116,16 @@ pub enum Fix {
         requester: String,
         accepter: String,
     },
+    /// A route table of the subnet's own: a copy of `copy_of` (its routes
+    /// and gateway endpoint associations) explicitly associated with the
+    /// subnet, so that a route added to it leaves the subnets that share
+    /// `copy_of` (usually the main table) alone.
+    OwnRouteTable {
+        id: String,
+        vpc: String,
+        subnet: String,
+        copy_of: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -322,6 +332,15 @@ impl fmt::Display for Fix {
                     "create a peering connection {id} between {requester} and {accepter}"
                 )
             }
+            Fix::OwnRouteTable {
+                id,
+                subnet,
+                copy_of,
+                ..
+            } => write!(
+                f,
+                "give subnet {subnet} a route table of its own, {id} (a copy of {copy_of}, which other subnets share)"
+            ),
         }
     }
 }
@@ -583,6 +602,33 @@ impl Fix {
                     && let Some(p) = &mut f.policy
                 {
                     p.allow.push(principal.clone());
+                }
+            }
+            Fix::OwnRouteTable {
+                id,
+                vpc,
+                subnet,
+                copy_of,
+            } => {
+                let routes = spec
+                    .route_tables
+                    .iter()
+                    .find(|t| &t.id == copy_of)
+                    .map(|t| t.routes.clone())
+                    .unwrap_or_default();
+                spec.route_tables.push(RouteTableSpec {
+                    id: id.clone(),
+                    vpc: vpc.clone(),
+                    main: false,
+                    routes,
+                });
+                for e in &mut spec.vpc_endpoints {
+                    if e.route_tables.contains(copy_of) {
+                        e.route_tables.push(id.clone());
+                    }
+                }
+                if let Some(sn) = spec.subnets.iter_mut().find(|s| &s.id == subnet) {
+                    sn.route_table = Some(id.clone());
                 }
             }
             Fix::CreatePeering {

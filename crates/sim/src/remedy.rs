@@ -106,8 +106,82 @@ impl<'e, S: Sink> Walk<'e, S> {
         }
     }
 
+    /// The CIDR a network ACL rule for `remote` names. A Lambda function's
+    /// ENI address is AWS's to choose and changes when Lambda replaces its
+    /// Hyperplane ENIs, so a rule for one names the function's subnet
+    /// instead of a /32 that breaks on the next deployment; any other
+    /// address, itself.
+    /// <https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>
+    pub(crate) fn nacl_cidr(&self, vpc: VpcId, remote: Addr) -> String {
+        if let Addr::V4(ip) = remote
+            && let Some(e) = self.e.eni_by_ip.get(&(vpc, ip))
+            && matches!(self.sc.enis[e.ix()].owner, EniOwner::Function(_))
+        {
+            return self.sc.subnets[self.sc.enis[e.ix()].subnet.ix()]
+                .cidr
+                .to_string();
+        }
+        remote.cidr()
+    }
+
+    /// Narrows remedies that add a route to `table` when it is the VPC's
+    /// main table and other subnets use it too: the source's subnet gets a
+    /// route table of its own (a copy of the main one, with its gateway
+    /// endpoint associations) and the route goes there, so the subnets
+    /// that share the main table are left as they are.
+    /// <https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html#RouteTables>
+    fn own_table(&self, src: &Src<'e>, table: RouteTableId, mut out: Vec<Remedy>) -> Vec<Remedy> {
+        let rt = &self.sc.route_tables[table.ix()];
+        let shared = self
+            .sc
+            .subnets
+            .iter()
+            .enumerate()
+            .any(|(i, sn)| sn.route_table == table && i != src.subnet.ix());
+        if !rt.main || !shared {
+            return out;
+        }
+        let subnet = self.subnet_name(src.subnet).to_string();
+        let id = self.fresh_id(&format!("rt-{subnet}"));
+        for r in &mut out {
+            let mut touched = false;
+            for step in &mut r.steps {
+                if let Fix::AddRoute { table: t, .. } = step
+                    && *t == rt.name
+                {
+                    *t = id.clone();
+                    touched = true;
+                }
+            }
+            if touched {
+                r.steps.insert(
+                    0,
+                    Fix::OwnRouteTable {
+                        id: id.clone(),
+                        vpc: self.vpc_name(rt.vpc).into(),
+                        subnet: subnet.clone(),
+                        copy_of: rt.name.clone(),
+                    },
+                );
+            }
+        }
+        out
+    }
+
     /// Remedies for a source that has no (working) route to `dst`.
     pub(crate) fn route_fixes(
+        &self,
+        src: &Src<'e>,
+        dst: Dst,
+        daddr: Addr,
+        table: RouteTableId,
+        replace: Option<String>,
+    ) -> Vec<Remedy> {
+        let out = self.route_fixes_in(src, dst, daddr, table, replace);
+        self.own_table(src, table, out)
+    }
+
+    fn route_fixes_in(
         &self,
         src: &Src<'e>,
         dst: Dst,

@@ -141,7 +141,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     let number = free_rule_number(rules, rule);
                     let why = format!("network acl {} of subnet {} denies {what} {} {} {} ({}){}", acl.name, w.subnet_name(subnet), ports_str_range(w.proto, ports), if dir == RuleDirection::Ingress { "from" } else { "to" }, remote.show(w.sc), rule.map(|r| format!("rule {r}")).unwrap_or_else(|| "no rule matches: implicit deny".into()), if w.dir == Direction::Return { "; network ACLs are stateless, so replies to ephemeral ports need their own rule" } else { "" });
                     let fixes = if acl.declared {
-                        vec![Remedy::one(Fix::AddNaclRule { nacl: acl.name.clone(), direction: dir, rule: number, protocol: w.proto, ports: if w.proto.has_ports() { ports.to_string() } else { "all".into() }, cidr: remote.cidr() })]
+                        vec![Remedy::one(Fix::AddNaclRule { nacl: acl.name.clone(), direction: dir, rule: number, protocol: w.proto, ports: if w.proto.has_ports() { ports.to_string() } else { "all".into() }, cidr: w.nacl_cidr(acl.vpc, remote) })]
                     } else {
                         Vec::new()
                     };

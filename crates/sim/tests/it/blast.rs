@@ -123,32 +123,89 @@ const SHARED_MAIN: &str = r#"(
 )"#;
 
 #[test]
-fn a_shared_main_route_table_is_flagged_with_the_other_subnets() {
-    // app and data both use the VPC's implicit main table: a NAT route
-    // there gives the database subnet the internet too.
+fn a_nat_route_goes_to_a_table_of_the_subnets_own_not_the_shared_main_one() {
+    // app and data both use the VPC's implicit main table: the route fix
+    // gives app a table of its own instead, so the database subnet keeps
+    // no internet route.
     let l = scenario(SHARED_MAIN);
     let a = assessed(&l, "fn", "sns");
-    let shared: Vec<&Assessment> = a
+    let route = a
         .iter()
-        .filter(|x| kinds(x).contains(&DangerKind::SharedRouteTable))
-        .collect();
+        .find(|x| {
+            x.remedy
+                .steps
+                .iter()
+                .any(|s| matches!(s, Fix::AddRoute { .. }))
+        })
+        .expect("a route remedy");
     assert!(
-        !shared.is_empty(),
-        "{:?}",
-        a.iter().map(|x| x.remedy.to_string()).collect::<Vec<_>>()
+        matches!(&route.remedy.steps[0], Fix::OwnRouteTable { subnet, copy_of, .. } if subnet == "app" && copy_of == "vpc-main"),
+        "{}",
+        route.remedy
     );
-    for x in shared {
-        let d = x
-            .dangers
-            .iter()
-            .find(|d| d.kind == DangerKind::SharedRouteTable)
-            .unwrap();
-        assert!(
-            d.detail.contains("main route table") && d.detail.contains("data"),
-            "{}",
-            d.detail
-        );
-    }
+    assert_eq!(
+        route.probe_after,
+        Some(Outcome::Reachable),
+        "{}",
+        route.remedy
+    );
+    assert!(
+        !kinds(route).contains(&DangerKind::SharedRouteTable),
+        "{:?}",
+        route.dangers
+    );
+    assert!(
+        route.opens.iter().all(|e| e.from.id == "fn"),
+        "{:?}",
+        route.opens
+    );
+}
+
+#[test]
+fn a_route_added_to_a_shared_main_table_is_flagged_with_the_other_subnets() {
+    let l = scenario(SHARED_MAIN);
+    let probe = l
+        .engine
+        .probe("fn", "sns", &ProbeOptions::default())
+        .unwrap();
+    let (trace, _) =
+        trace_assessed(&l.spec, &l.engine, "fn", "sns", &ProbeOptions::default(), 0).unwrap();
+    let Verdict::Blocked(b) = trace.verdict else {
+        unreachable!()
+    };
+    // The unnarrowed remedy: the same route, on the main table itself.
+    let wide = b
+        .fixes
+        .iter()
+        .find_map(|r| {
+            r.steps.iter().find_map(|s| match s {
+                Fix::AddRoute { .. } => {
+                    let mut s = s.clone();
+                    if let Fix::AddRoute { table, .. } = &mut s {
+                        *table = "vpc-main".into();
+                    }
+                    Some(awsreach_sim::Remedy::one(s))
+                }
+                _ => None,
+            })
+        })
+        .expect("a route remedy");
+    let a = assess(&l.spec, &l.engine, &probe, &[wide]);
+    let d = a[0]
+        .dangers
+        .iter()
+        .find(|d| d.kind == DangerKind::SharedRouteTable)
+        .expect("flagged");
+    assert!(
+        d.detail.contains("main route table") && d.detail.contains("data"),
+        "{}",
+        d.detail
+    );
+    assert!(
+        a[0].opens.iter().any(|e| e.from.id == "db"),
+        "{:?}",
+        a[0].opens
+    );
 }
 
 #[test]
@@ -173,4 +230,47 @@ fn an_invalid_patch_is_reported_and_ranked_last() {
     let a = assess(&l.spec, &l.engine, &probe, &[bad, good]);
     assert!(a[0].invalid.is_none() && a[0].index == 1);
     assert!(a[1].invalid.is_some() && a[1].index == 0);
+}
+
+#[test]
+fn a_network_acl_fix_for_a_function_names_its_subnet_not_its_eni_address() {
+    // Lambda picks (and replaces) its ENIs' addresses: a /32 for one would
+    // break on the next deployment. The rule names the function's subnet;
+    // for an instance's fixed address it stays a /32.
+    let l = scenario(
+        r#"(
+        vpcs: [(id: "vpc", cidr: "10.0.0.0/16")],
+        subnets: [
+            (id: "app", vpc: "vpc", cidr: "10.0.1.0/24"),
+            (id: "data", vpc: "vpc", cidr: "10.0.2.0/24", network_acl: "data-acl"),
+        ],
+        network_acls: [(
+            id: "data-acl", vpc: "vpc", subnets: ["data"],
+            ingress: [(rule: 100, action: Allow, protocol: Tcp, ports: "5432", cidr: "10.0.9.0/24")],
+            egress: [(rule: 100, action: Allow, protocol: All, cidr: "0.0.0.0/0")],
+        )],
+        security_groups: [(id: "db-sg", vpc: "vpc", ingress: [(protocol: Tcp, ports: "5432", cidr: "10.0.0.0/16")])],
+        resources: [
+            (id: "db", subnet: "data", security_groups: ["db-sg"], listen: ["tcp/5432"]),
+            (id: "app-ec2", subnet: "app", listen: ["tcp/22"]),
+        ],
+        functions: [(id: "fn", vpc: (subnets: ["app"]))],
+    )"#,
+    );
+    let nacl_cidr = |from: &str| -> String {
+        let t = l.trace(from, "db");
+        let Verdict::Blocked(b) = &t.verdict else {
+            panic!("{from} -> db blocked")
+        };
+        b.fixes
+            .iter()
+            .flat_map(|r| &r.steps)
+            .find_map(|s| match s {
+                Fix::AddNaclRule { cidr, .. } => Some(cidr.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("a nacl fix for {from}: {:?}", b.fixes))
+    };
+    assert_eq!(nacl_cidr("fn"), "10.0.1.0/24");
+    assert!(nacl_cidr("app-ec2").ends_with("/32"));
 }
