@@ -35,7 +35,7 @@ pub struct Ctx<'d> {
     pub sgs: HashSet<String>,
     /// Route targets that exist in the scenario, by AWS id (gateways, NATs,
     /// endpoints, peerings, transit gateways); ENIs map to their resource.
-    pub targets: HashSet<String>,
+    pub targets: HashMap<String, &'static str>,
     /// ENI or instance id → the resource that owns it.
     pub eni_resource: HashMap<String, String>,
     /// Addresses taken, so no two resources claim one.
@@ -208,7 +208,7 @@ pub fn build(dump: &Dump, region: Option<&str>, label: &str) -> (ScenarioSpec, R
         vpcs: HashMap::new(),
         subnets: HashMap::new(),
         sgs: HashSet::new(),
-        targets: HashSet::new(),
+        targets: HashMap::new(),
         eni_resource: HashMap::new(),
         used_ips: HashSet::new(),
         pl_service: HashMap::new(),

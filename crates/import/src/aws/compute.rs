@@ -114,7 +114,7 @@ pub fn instances(cx: &mut Ctx) {
             })
             .map(str::to_string);
         let sgs = groups(cx, src, id, &vpc, ids(v, "SecurityGroups", "GroupId"));
-        cx.targets.insert(id.to_string());
+        cx.targets.insert(id.to_string(), "eni");
         n += 1;
         cx.spec.resources.push(ResourceSpec {
             id: id.to_string(),
@@ -232,7 +232,7 @@ pub fn interfaces(cx: &mut Ctx) {
             .map(str::to_string);
         let sgs = groups(cx, &it.src, id, &vpc, ids(&it.v, "Groups", "GroupId"));
         cx.eni_resource.insert(id.to_string(), id.to_string());
-        cx.targets.insert(id.to_string());
+        cx.targets.insert(id.to_string(), "eni");
         *counts
             .entry("standalone (imported as resources)")
             .or_default() += 1;

@@ -18,6 +18,7 @@ mod compute;
 mod dump;
 mod network;
 mod routing;
+pub mod synth;
 mod transit;
 mod value;
 

@@ -521,7 +521,14 @@ pub fn gateways(cx: &mut Ctx) {
             if !cx.claim(&it.src, id, what) {
                 continue;
             }
-            cx.targets.insert(id.to_string());
+            cx.targets.insert(
+                id.to_string(),
+                if key == "InternetGateways" {
+                    "igw"
+                } else {
+                    "eigw"
+                },
+            );
             n += 1;
             if key == "InternetGateways" {
                 cx.spec.internet_gateways.push(InternetGatewaySpec {
@@ -596,7 +603,7 @@ pub fn gateways(cx: &mut Ctx) {
         if !cx.claim(&it.src, id, "NAT gateway") {
             continue;
         }
-        cx.targets.insert(id.to_string());
+        cx.targets.insert(id.to_string(), "nat");
         n += 1;
         cx.spec.nat_gateways.push(NatGatewaySpec {
             id: id.to_string(),
@@ -700,7 +707,7 @@ pub fn endpoints(cx: &mut Ctx) {
             }
         }
         let policy = endpoint_policy(cx, &it.src, id, s(&it.v, "PolicyDocument"));
-        cx.targets.insert(id.to_string());
+        cx.targets.insert(id.to_string(), "vpce");
         n += 1;
         cx.spec.vpc_endpoints.push(VpcEndpointSpec {
             id: id.to_string(),

@@ -127,7 +127,9 @@ fn route(cx: &mut Ctx, src: &str, table: &str, r: &serde_json::Value) -> Vec<Rou
     let state = s(r, "State").unwrap_or("active");
     // Prefix-list routes of gateway endpoints come from the endpoint's
     // own route-table list.
-    if gateway.is_some_and(|g| g.starts_with("vpce-")) && pl.is_some() {
+    if gateway.is_some_and(|g| g.starts_with("vpce-") || cx.targets.get(g) == Some(&"vpce"))
+        && pl.is_some()
+    {
         return Vec::new();
     }
     let target_id = gateway
@@ -200,8 +202,15 @@ fn route(cx: &mut Ctx, src: &str, table: &str, r: &serde_json::Value) -> Vec<Rou
             target: RouteTarget::Blackhole,
         }];
     }
-    let known = cx.targets.contains(target_id);
-    let target = match target_id.split('-').next().unwrap_or("") {
+    // The kind of the target as imported (AWS ids carry it in their prefix,
+    // but scenarios written back by synth need not).
+    let kind = cx
+        .targets
+        .get(target_id)
+        .copied()
+        .unwrap_or_else(|| target_id.split('-').next().unwrap_or(""));
+    let known = cx.targets.contains_key(target_id);
+    let target = match kind {
         "igw" if known => RouteTarget::Igw(target_id.into()),
         "nat" if known => RouteTarget::Nat(target_id.into()),
         "pcx" if known => RouteTarget::Peering(target_id.into()),

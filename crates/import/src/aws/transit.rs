@@ -55,7 +55,7 @@ pub fn peerings(cx: &mut Ctx) {
         if !cx.claim(&it.src, id, "peering connection") {
             continue;
         }
-        cx.targets.insert(id.to_string());
+        cx.targets.insert(id.to_string(), "pcx");
         n += 1;
         cx.spec.peering_connections.push(PeeringSpec {
             id: id.to_string(),
@@ -378,7 +378,7 @@ pub fn transit_gateways(cx: &mut Ctx) {
             cx.missing(&it.src, id, MissingKind::TgwRoutes, why);
             // The imported routes are the part that was readable.
         }
-        cx.targets.insert(id.to_string());
+        cx.targets.insert(id.to_string(), "tgw");
         n += 1;
         cx.spec.transit_gateways.push(TransitGatewaySpec {
             id: id.to_string(),
