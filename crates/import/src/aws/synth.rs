@@ -519,7 +519,7 @@ mod tests {
             }
             let opts = awsreach_sim::ProbeOptions {
                 port: e.port,
-                protocol: e.protocol.map(Into::into),
+                protocol: e.protocol,
                 ..Default::default()
             };
             let (Ok(a), Ok(b)) = (
