@@ -15,11 +15,15 @@ use crate::ImportError;
 /// refused (a "billion laughs" file must not exhaust memory).
 const MAX_NODES: usize = 2_000_000;
 
-/// A duplicate mapping key: which key and where the later one is.
+/// Something the reader resolved that a user should know: a duplicate
+/// mapping key (the later one wins), or an alias or merge key (expanded, as
+/// `aws cloudformation package` and `sam` do; CloudFormation itself refuses
+/// aliases).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DuplicateKey {
     pub key: String,
     pub line: usize,
+    pub message: String,
 }
 
 enum Frame {
@@ -33,6 +37,8 @@ enum Frame {
         items: Vec<(String, Node)>,
         /// The pending key and its line.
         key: Option<(String, usize)>,
+        /// Keys that came from a `<<` merge: explicit keys replace them quietly.
+        merged: Vec<String>,
         tag: Option<Tag>,
         anchor: usize,
         line: usize,
@@ -52,6 +58,7 @@ pub fn parse_yaml(path: &str, text: &str) -> Result<(Node, Vec<DuplicateKey>), I
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut dups = Vec::new();
     let mut nodes = 0usize;
+    let mut aliased = false;
     let mut root: Option<Node> = None;
     loop {
         let (ev, mark) = parser
@@ -61,11 +68,20 @@ pub fn parse_yaml(path: &str, text: &str) -> Result<(Node, Vec<DuplicateKey>), I
             Event::StreamEnd => break,
             Event::Nothing | Event::StreamStart | Event::DocumentStart | Event::DocumentEnd => None,
             Event::Alias(id) => {
-                let n = anchors
+                let mut n = anchors
                     .get(&id)
                     .cloned()
                     .ok_or_else(|| syntax(mark, "alias to an unknown anchor".into()))?;
                 nodes += count(&n);
+                if !aliased {
+                    aliased = true;
+                    dups.push(DuplicateKey {
+                        key: "*alias".into(),
+                        line: mark.line(),
+                        message: "YAML aliases are expanded, as `aws cloudformation package` does; CloudFormation itself refuses them".into(),
+                    });
+                }
+                n.line = mark.line();
                 Some((n, 0))
             }
             Event::Scalar(value, style, anchor, tag) => {
@@ -86,6 +102,7 @@ pub fn parse_yaml(path: &str, text: &str) -> Result<(Node, Vec<DuplicateKey>), I
                 stack.push(Frame::Map {
                     items: Vec::new(),
                     key: None,
+                    merged: Vec::new(),
                     tag,
                     anchor,
                     line: mark.line(),
@@ -138,7 +155,9 @@ pub fn parse_yaml(path: &str, text: &str) -> Result<(Node, Vec<DuplicateKey>), I
                 }
             }
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { items, key, .. }) => match key.take() {
+            Some(Frame::Map {
+                items, key, merged, ..
+            }) => match key.take() {
                 None => {
                     let k = match &node.v {
                         NodeV::Str(s) | NodeV::Num(s) => s.clone(),
@@ -148,6 +167,27 @@ pub fn parse_yaml(path: &str, text: &str) -> Result<(Node, Vec<DuplicateKey>), I
                     };
                     *key = Some((k, node.line));
                 }
+                Some((k, key_line)) if k == "<<" => {
+                    // A merge key: the merged mapping's keys, unless given explicitly.
+                    let sources = match node.v {
+                        NodeV::Map(m) => vec![m],
+                        NodeV::Seq(list) => list
+                            .into_iter()
+                            .filter_map(|n| match n.v {
+                                NodeV::Map(m) => Some(m),
+                                _ => None,
+                            })
+                            .collect(),
+                        _ => return Err(syntax(mark, "`<<` must merge a mapping".into())),
+                    };
+                    for (mk, mv) in sources.into_iter().flatten() {
+                        if !items.iter().any(|(e, _)| *e == mk) {
+                            merged.push(mk.clone());
+                            items.push((mk, mv));
+                        }
+                    }
+                    let _ = key_line;
+                }
                 Some((k, key_line)) => {
                     let mut node = node;
                     // A block collection starts on the line after its key; the
@@ -156,10 +196,15 @@ pub fn parse_yaml(path: &str, text: &str) -> Result<(Node, Vec<DuplicateKey>), I
                         node.line = key_line;
                     }
                     if let Some(i) = items.iter().position(|(e, _)| *e == k) {
-                        dups.push(DuplicateKey {
-                            key: k.clone(),
-                            line: key_line,
-                        });
+                        if let Some(m) = merged.iter().position(|e| *e == k) {
+                            merged.remove(m);
+                        } else {
+                            dups.push(DuplicateKey {
+                                message: format!("duplicate key `{k}`: the last one is used, as CloudFormation does"),
+                                key: k.clone(),
+                                line: key_line,
+                            });
+                        }
                         items.remove(i);
                     }
                     items.push((k, node));
@@ -254,12 +299,19 @@ mod tests {
     fn duplicate_keys_last_wins() {
         let (n, d) = parse_yaml("t.yaml", "a: 1\nb: 2\na: 3\n").unwrap();
         assert_eq!(n.get("a").unwrap().as_scalar().as_deref(), Some("3"));
+        assert_eq!((d[0].key.as_str(), d[0].line), ("a", 3));
+    }
+
+    #[test]
+    fn merge_keys_and_aliases_expand() {
+        let (n, d) = parse_yaml("t.yaml", "base: &b {x: 1, y: 2}\nc:\n  <<: *b\n  y: 3\n").unwrap();
+        let c = n.get("c").unwrap();
+        assert_eq!(c.get("x").unwrap().as_scalar().as_deref(), Some("1"));
+        assert_eq!(c.get("y").unwrap().as_scalar().as_deref(), Some("3"));
         assert_eq!(
-            d,
-            vec![DuplicateKey {
-                key: "a".into(),
-                line: 3
-            }]
+            d.len(),
+            1,
+            "one note for the aliases, none for the overridden merge: {d:?}"
         );
     }
 

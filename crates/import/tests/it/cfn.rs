@@ -502,3 +502,25 @@ fn sniff_tells_templates_from_scenarios() {
     assert!(!awsreach_import::cfn::sniff("(\n  vpcs: [],\n)\n"));
     assert!(!awsreach_import::cfn::sniff("{\"Vpcs\": []}"));
 }
+
+#[test]
+fn a_vpc_poller_needs_lambda_sts_and_secrets_manager_endpoints() {
+    let with = import("poller-endpoints.yaml", &[]);
+    let t = &with.spec.triggers[0];
+    assert_eq!(
+        (t.id.as_deref(), t.source),
+        (Some("FromBroker"), TriggerSource::AmazonMq)
+    );
+    assert!(t.secrets_manager);
+    assert_eq!(with.spec.vpc_endpoints[1].subnets, ["Private"], "an alias");
+    assert_eq!(
+        verdict(&with.spec, "FromBroker", "Consumer", None),
+        "reachable"
+    );
+    let without = import("poller-endpoints.yaml", &[("WithEndpoints", "false")]);
+    assert!(without.spec.vpc_endpoints.is_empty());
+    assert_eq!(
+        verdict(&without.spec, "FromBroker", "Consumer", None),
+        "POLLER_NO_PATH"
+    );
+}
