@@ -57,6 +57,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
 
+    /// A CloudFormation/SAM template parameter (repeatable; list parameters
+    /// take `a,b,c`), overriding its Default
+    #[arg(long = "param", global = true, value_name = "NAME=VALUE", value_parser = crate::load::parse_param)]
+    pub params: Vec<(String, String)>,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -132,7 +132,7 @@ impl InputKind {
             InputKind::Ron => "validate",
             InputKind::AwsSnapshot => "import aws",
             InputKind::TerraformPlan => "import terraform",
-            InputKind::CfnTemplate => "import cfn",
+            InputKind::CfnTemplate => "import cloudformation",
         }
     }
 }
@@ -192,14 +192,7 @@ pub fn import(
             awsreach_import::aws::import(&files, &opts)
         }
         InputKind::TerraformPlan => import_plan(path, None)?,
-        // Extension point: the CloudFormation importer plugs in here.
-        InputKind::CfnTemplate => {
-            anyhow::bail!(
-                "{}: `awsreach {}` is not available yet",
-                path.display(),
-                kind.command()
-            )
-        }
+        InputKind::CfnTemplate => import_cfn(path, region)?,
         InputKind::Ron => anyhow::bail!("{}: a RON scenario is not imported", path.display()),
     };
     imported(kind, path, result)
@@ -229,6 +222,9 @@ pub fn imported(
                     InputKind::TerraformPlan => {
                         "the file must be the output of `terraform show -json plan.tfplan`".into()
                     }
+                    InputKind::CfnTemplate => {
+                        "a CloudFormation or SAM template is YAML or JSON".into()
+                    }
                     _ => "the file must be the JSON output of an AWS CLI call".into(),
                 }),
             }
@@ -253,6 +249,55 @@ pub fn import_plan(
         text: src.text,
     };
     Ok(awsreach_import::tfplan::import_onto(&file, base).map(|i| vec![i]))
+}
+
+static PARAMS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+
+/// Sets the global `--param NAME=VALUE` list (once, from `main`): template
+/// parameters for CloudFormation inputs.
+pub fn set_params(params: Vec<(String, String)>) {
+    let _ = PARAMS.set(params);
+}
+
+/// `--param NAME=VALUE` as clap parses it.
+pub fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("`{s}` is not NAME=VALUE")),
+    }
+}
+
+/// A CloudFormation/SAM template with its nested stacks: `TemplateURL`s are
+/// read as local paths relative to the template that names them.
+fn import_cfn(
+    path: &Path,
+    region: Option<&str>,
+) -> anyhow::Result<Result<Vec<awsreach_import::Imported>, awsreach_import::ImportError>> {
+    use awsreach_import::{InputFile, cfn};
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
+    let opts = cfn::Options {
+        params: PARAMS.get().cloned().unwrap_or_default(),
+        region: region.map(str::to_string),
+    };
+    let mut loader = |parent: &str, url: &str| -> Result<InputFile, String> {
+        if url.contains("://") || url.starts_with("s3:") {
+            return Err(format!(
+                "{url} is not a local file; download it and pass its path (e.g. --param NAME=./child.yaml)"
+            ));
+        }
+        let p = Path::new(parent)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(url);
+        std::fs::read_to_string(&p)
+            .map(|text| InputFile {
+                path: p.display().to_string(),
+                text,
+            })
+            .map_err(|e| format!("cannot read {}: {e}", p.display()))
+    };
+    Ok(cfn::import(&InputFile { path: name, text }, &opts, &mut loader).map(|i| vec![i]))
 }
 
 /// Every file under a snapshot directory (or the one file), as the

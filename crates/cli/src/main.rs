@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     cli.color.write_global();
     awsreach_cli::load::set_region(cli.region.clone());
+    awsreach_cli::load::set_params(cli.params.clone());
     match cli.command.run() {
         Ok(exit) => exit.into(),
         Err(err) => {

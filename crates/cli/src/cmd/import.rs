@@ -29,6 +29,9 @@ pub enum Kind {
     /// A Terraform plan or state: the output of `terraform show -json`
     #[command(alias = "tf", after_long_help = TERRAFORM_HELP)]
     Terraform(TerraformArgs),
+    /// A CloudFormation or SAM template (YAML or JSON), with its local nested stacks
+    #[command(alias = "cfn", after_long_help = CFN_HELP)]
+    Cloudformation(Common),
 }
 
 const TERRAFORM_HELP: &str = "\
@@ -66,6 +69,24 @@ pub struct TerraformArgs {
     #[arg(long, value_name = "DIR")]
     pub base: Option<PathBuf>,
 }
+
+const CFN_HELP: &str = "\
+The template's intrinsic functions are evaluated (Ref, Fn::GetAtt, Fn::Sub,
+Fn::If with Conditions, Fn::Cidr, ...) with each parameter's Default, or the
+value given with --param NAME=VALUE (list parameters take a,b,c). Ids are the
+logical ids (nested stacks: Stack/Resource). What the template does not say
+(a parameter without a value, Fn::ImportValue, a subnet created elsewhere) is
+reported, and the verdicts that depend on it are unknown. Give a prefix-list
+id as pl:s3 or pl:dynamodb to say whose list it is.
+
+Every other command also takes the template wherever it takes a scenario:
+  awsreach trace template.yaml --from MyFunction --to secretsmanager
+
+Examples:
+  awsreach import cloudformation template.yaml -o network.ron
+  awsreach import cloudformation template.yaml --param Env=prod --param SubnetIds=PrivateA,PrivateB
+
+Exit status: 0 imported (the report says what is missing), 2 bad input.";
 
 const AWS_HELP: &str = "\
 The directory holds the JSON output of read-only AWS CLI calls, one file per
@@ -119,6 +140,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             let all = load::imported(InputKind::TerraformPlan, &c.input, result)?;
             emit(&c, all)
         }
+        Kind::Cloudformation(c) => run_kind(InputKind::CfnTemplate, c),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod check;
 mod check_inputs;
+mod cloudformation;
 mod completions;
 mod diff;
 mod examples;

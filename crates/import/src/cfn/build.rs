@@ -280,7 +280,7 @@ fn summarise(cx: &mut Ctx<'_>) {
             EntryKind::Read,
             file.clone(),
             ty,
-            format!("{}: {}", ids.len(), ids.join(", ")),
+            format!("{} {ty}: {}", ids.len(), ids.join(", ")),
         );
     }
     for (ty, ids) in skipped {

@@ -300,6 +300,10 @@ fn add_trigger(cx: &mut Ctx<'_>, p: Pending) {
             }
         }
     };
+    if let Some(i) = p.src {
+        // The event source's resource is part of the scenario through its trigger.
+        cx.handled(i);
+    }
     cx.spec.triggers.push(TriggerSpec {
         id: Some(p.id),
         source: p.source,

@@ -130,7 +130,8 @@ pub fn import(
         load_children(&mut stacks, 0, &region, load, &mut report);
         build::build(&stacks, &region, &mut report)
     };
-    let label = file.path.clone();
+    // What the scenario covers: the stack, named after its file.
+    let label = format!("stack {}", stack_name(&file.path));
     Ok(Imported {
         label,
         spec: finish(spec, file, &region),
