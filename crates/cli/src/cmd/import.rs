@@ -83,10 +83,12 @@ Every other command also takes the template wherever it takes a scenario:
   awsreach trace template.yaml --from MyFunction --to secretsmanager
 
 Examples:
-  awsreach import cloudformation template.yaml -o network.ron
-  awsreach import cloudformation template.yaml --param Env=prod --param SubnetIds=PrivateA,PrivateB
+  awsreach import cloudformation scenarios/templates/sam-private-function.yaml -o network.ron
+  awsreach import cloudformation template.yaml --param Env=prod --param VpcCidr=10.50.0.0/16
 
-Exit status: 0 imported (the report says what is missing), 2 bad input.";
+Exit codes:
+  0  imported (the report says what is missing)
+  2  bad input";
 
 const AWS_HELP: &str = "\
 The directory holds the JSON output of read-only AWS CLI calls, one file per

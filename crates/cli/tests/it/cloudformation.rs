@@ -149,3 +149,29 @@ fn bad_templates_are_exit_2_with_a_position_or_what_the_file_looks_like() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_bundled_sam_template_answers_what_its_comment_says() {
+    let t = workspace()
+        .join("scenarios/templates/sam-private-function.yaml")
+        .display()
+        .to_string();
+    let run = |extra: &[&str], to: &str| {
+        let mut args = vec!["trace", t.as_str()];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--from", "MyFunction", "--to", to]);
+        awsreach(&workspace(), &args)
+    };
+    let r = run(&[], "secretsmanager");
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(r.stdout.contains("SecretsManagerEndpoint"), "{}", r.stdout);
+    let r = run(&[], "s3");
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(r.stdout.contains("S3Endpoint"), "{}", r.stdout);
+    let r = run(&[], "sqs");
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(r.stdout.contains("blocked: NO_ROUTE"), "{}", r.stdout);
+    let r = run(&["--param", "Env=prod"], "sqs");
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(r.stdout.contains("NatGateway"), "{}", r.stdout);
+}

@@ -135,6 +135,14 @@ fn invocations(line: &str) -> Vec<Vec<String>> {
                 args.extend(glob(&abs));
             } else if w.starts_with("scenarios/") {
                 args.push(workspace().join(&w).display().to_string());
+            } else if w == "template.yaml" {
+                // A user's own CloudFormation/SAM template: the bundled one.
+                args.push(
+                    workspace()
+                        .join("scenarios/templates/sam-private-function.yaml")
+                        .display()
+                        .to_string(),
+                );
             } else if w == "./snapshot" {
                 // The directory a user's own AWS snapshot is in: the test's one.
                 args.push(super::data().join("snapshot").display().to_string());
