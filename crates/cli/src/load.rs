@@ -231,8 +231,17 @@ pub fn imported(
             .eprint();
             Err(Reported.into())
         }
-        // The importer's message names the file already.
-        Err(e @ ImportError::NotThisKind { .. }) => anyhow::bail!("{e}"),
+        // One message naming the file once, like every other bad input.
+        Err(ImportError::NotThisKind {
+            path: file,
+            message,
+        }) => Err(Message {
+            location: file,
+            severity: Severity::Error,
+            text: message,
+            hint: None,
+        }
+        .into()),
         Err(e) => anyhow::bail!("{}: {e}", path.display()),
     }
 }
