@@ -203,6 +203,8 @@ fn check_runs_the_plans_awsreach_expect_output() {
     let r = awsreach(&workspace(), &["check", p.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert!(r.stdout.contains("2 passed, 0 failed"), "{}", r.stdout);
+    // No line numbers of the RON the plan was turned into.
+    assert!(!r.stdout.contains("plan.json:"), "{}", r.stdout);
     // The same plan with one expectation turned around fails the check.
     let text = std::fs::read_to_string(&p).unwrap().replacen(
         "\"expect\": \"blocked\"",

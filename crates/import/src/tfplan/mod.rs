@@ -15,6 +15,7 @@ mod expect;
 mod filter;
 pub mod graph;
 mod net;
+mod transit;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
