@@ -134,6 +134,8 @@ pub enum Exit {
     Blocked,
     /// 2: the input could not be used (unreadable, malformed, invalid).
     BadInput,
+    /// 3: the verdict depends on data the scenario lists as missing.
+    Unknown,
 }
 
 impl Exit {
@@ -142,12 +144,23 @@ impl Exit {
             Exit::Ok => 0,
             Exit::Blocked => 1,
             Exit::BadInput => 2,
+            Exit::Unknown => 3,
+        }
+    }
+
+    /// How bad an outcome is: bad input, then a failure, then unknown.
+    fn rank(self) -> u8 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Unknown => 1,
+            Exit::Blocked => 2,
+            Exit::BadInput => 3,
         }
     }
 
     /// The worse of two outcomes, for commands over several inputs.
     pub fn max(self, other: Exit) -> Exit {
-        if other.code() > self.code() {
+        if other.rank() > self.rank() {
             other
         } else {
             self

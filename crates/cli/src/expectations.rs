@@ -36,6 +36,10 @@ impl Judged {
                 verdict: "blocked",
                 code: Some(c.as_str().to_string()),
             },
+            Outcome::Unknown(c) => Judged {
+                verdict: "unknown",
+                code: Some(c.as_str().to_string()),
+            },
         }
     }
 
@@ -119,6 +123,7 @@ impl Row {
                 verdict: match e.expect {
                     Expect::Reachable => "reachable",
                     Expect::Blocked => "blocked",
+                    Expect::Unknown => "unknown",
                 },
                 code: e.code.clone(),
             },
@@ -281,6 +286,10 @@ pub struct Tally {
     pub failed: usize,
     /// Files that did not load plus probes that could not be made.
     pub bad: usize,
+    /// Expectations whose actual verdict is unknown (it depends on data the
+    /// scenario lists as missing) while they expect reachable or blocked:
+    /// neither confirmed nor contradicted.
+    pub unknown: usize,
 }
 
 impl Tally {
@@ -295,6 +304,8 @@ impl Tally {
                             t.passed += 1;
                         } else if r.is_error() {
                             t.bad += 1;
+                        } else if r.actual.as_ref().is_ok_and(|a| a.verdict == "unknown") {
+                            t.unknown += 1;
                         } else {
                             t.failed += 1;
                         }
@@ -307,7 +318,12 @@ impl Tally {
 
     /// The closing line: `N passed, M failed`.
     pub fn summary(&self) -> String {
-        format!("{} passed, {} failed", self.passed, self.failed)
+        let unknown = if self.unknown > 0 {
+            format!(", {} unknown", self.unknown)
+        } else {
+            String::new()
+        };
+        format!("{} passed, {} failed{unknown}", self.passed, self.failed)
     }
 }
 
@@ -326,7 +342,7 @@ pub fn json(files: &[FileResult]) -> Value {
             }
         })
         .collect();
-    json!({ "passed": t.passed, "failed": t.failed, "bad_input": t.bad, "files": files })
+    json!({ "passed": t.passed, "failed": t.failed, "unknown": t.unknown, "bad_input": t.bad, "files": files })
 }
 
 /// JUnit XML: one `<testsuite>` per file, one `<testcase>` per expectation;

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use anstyle::Style;
 use awsreach_sim::blast::{Assessment, Effect};
-use awsreach_sim::{Blocked, Decision, Direction, Outcome, Remedy, Trace, Verdict};
+use awsreach_sim::{Blocked, Decision, Direction, Outcome, Remedy, Trace, Unknown, Verdict};
 use serde_json::{Value, json};
 
 use crate::style::{DIM, ERROR as RED, HEADER as BOLD, OK as GREEN, WARNING as YELLOW};
@@ -73,6 +73,7 @@ pub fn trace_text_assessed(t: &Trace, assessed: &[Assessment]) -> String {
             Decision::Pass => paint(GREEN, "✔"),
             Decision::Block => paint(RED, "✘"),
             Decision::Info => paint(DIM, "·"),
+            Decision::Unknown => paint(YELLOW, "?"),
         };
         let rule = h
             .rule
@@ -102,8 +103,37 @@ pub fn trace_text_assessed(t: &Trace, assessed: &[Assessment]) -> String {
             );
             write_blocked(&mut out, b, "  ", assessed);
         }
+        Verdict::Unknown(u) => {
+            let _ = writeln!(
+                out,
+                "{} {} at hop {}",
+                paint(YELLOW, "unknown:"),
+                paint(BOLD, u.code),
+                u.hop + 1
+            );
+            let _ = writeln!(out, "  missing: {}", u.what);
+            let _ = writeln!(
+                out,
+                "  {}",
+                paint(
+                    DIM,
+                    format!(
+                        "neither reachable nor blocked can be claimed; supply the data (see `awsreach explain {}`)",
+                        u.code
+                    )
+                )
+            );
+        }
     }
     out
+}
+
+fn unknown_json(u: &Unknown) -> Value {
+    json!({
+        "code": u.code.as_str(),
+        "hop": u.hop + 1,
+        "missing": u.what,
+    })
 }
 
 fn write_blocked(out: &mut String, b: &Blocked, indent: &str, assessed: &[Assessment]) {
@@ -143,7 +173,7 @@ fn write_blocked(out: &mut String, b: &Blocked, indent: &str, assessed: &[Assess
 fn outcome_str(o: Outcome) -> &'static str {
     match o {
         Outcome::Reachable => "reachable",
-        Outcome::Blocked(c) => c.as_str(),
+        Outcome::Blocked(c) | Outcome::Unknown(c) => c.as_str(),
     }
 }
 
@@ -284,10 +314,12 @@ fn blocked_json(b: &Blocked, assessed: &[Assessment]) -> Value {
 }
 
 /// The JSON view. Schema (stable): `from`, `to`, `kind`, `protocol`, `port`,
-/// `verdict` ("reachable" | "blocked"), `hops[]` {`step`, `component`,
+/// `verdict` ("reachable" | "blocked" | "unknown"), `hops[]` {`step`, `component`,
 /// `kind`, `decision`, `detail`, `rule`?, `direction`}, and when blocked:
 /// `code`, `reachability_analyzer_code`, `hop` (the blocking `step`), `why`,
-/// `fix` (recommended, one line), `fixes[]` {`summary`, `steps[]`}, `after_fix`.
+/// `fix` (recommended, one line), `fixes[]` {`summary`, `steps[]`}, `after_fix`;
+/// when unknown: `code` (an `UNKNOWN_*` code), `hop`, `missing` (what the
+/// scenario lacks, in words).
 pub fn trace_json(t: &Trace) -> Value {
     trace_json_assessed(t, &[])
 }
@@ -315,12 +347,15 @@ pub fn trace_json_assessed(t: &Trace, assessed: &[Assessment]) -> Value {
         "kind": kind_str(t.kind),
         "protocol": t.protocol.as_str(),
         "port": t.port,
-        "verdict": if t.verdict.is_reachable() { "reachable" } else { "blocked" },
+        "verdict": t.outcome().word(),
         "hops": hops,
     });
-    if let Verdict::Blocked(b) = &t.verdict
-        && let (Value::Object(o), Value::Object(extra)) = (&mut v, blocked_json(b, assessed))
-    {
+    let extra = match &t.verdict {
+        Verdict::Reachable => None,
+        Verdict::Blocked(b) => Some(blocked_json(b, assessed)),
+        Verdict::Unknown(u) => Some(unknown_json(u)),
+    };
+    if let (Value::Object(o), Some(Value::Object(extra))) = (&mut v, extra) {
         o.extend(extra);
     }
     v

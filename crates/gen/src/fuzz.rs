@@ -634,6 +634,7 @@ fn show_outcome(o: &Result<Outcome, ProbeError>) -> String {
     match o {
         Ok(Outcome::Reachable) => "reachable".into(),
         Ok(Outcome::Blocked(c)) => format!("blocked {c}"),
+        Ok(Outcome::Unknown(c)) => format!("unknown {c}"),
         Err(e) => format!("refused ({e})"),
     }
 }
@@ -805,6 +806,13 @@ impl Checker<'_, '_> {
                     Some(_) if b.why.is_empty() => Some("a block without a why".to_string()),
                     Some(_) => None,
                 },
+                Verdict::Unknown(u) => match trace.hops.get(u.hop) {
+                    Some(h) if h.decision == Decision::Unknown && !u.what.is_empty() => None,
+                    _ => Some(format!(
+                        "unknown at hop {}, which is not an unknown hop",
+                        u.hop
+                    )),
+                },
                 Verdict::Reachable => trace
                     .hops
                     .iter()
@@ -844,7 +852,13 @@ impl Checker<'_, '_> {
         }
         if let Some(r) = reference {
             self.count(Invariant::Differential);
+            // The reference does not model the `missing` section: an
+            // unknown answer is compared only in being allowed at all (a
+            // scenario that lists missing data), and is pinned by the
+            // scenarios' own `expect: Unknown` entries.
+            let lacks = !engine.scenario().missing.is_empty();
             let agree = match (&r, outcome) {
+                (_, Outcome::Unknown(_)) => lacks,
                 (Ok(Answer::Reachable), Outcome::Reachable) => true,
                 (Ok(Answer::Blocked(a)), Outcome::Blocked(c)) => *a == c.as_str(),
                 _ => false,
@@ -852,6 +866,7 @@ impl Checker<'_, '_> {
             if !agree {
                 let why = match &trace.verdict {
                     Verdict::Blocked(b) => format!(" ({})", b.why),
+                    Verdict::Unknown(u) => format!(" ({})", u.what),
                     Verdict::Reachable => String::new(),
                 };
                 let said = match r {
@@ -926,7 +941,9 @@ impl Checker<'_, '_> {
             if self.on(Invariant::Differential) && self.focus.cell.is_none() && rows[i] != cols[j] {
                 self.count(Invariant::Differential);
                 let reference = reference::evaluate(engine.scenario(), &r, &c, None, None);
+                let lacks = !engine.scenario().missing.is_empty();
                 let agree = match (&reference, cell) {
+                    (_, Some(Outcome::Unknown(_))) => lacks,
                     (Ok(Answer::Reachable), Some(Outcome::Reachable)) => true,
                     (Ok(Answer::Blocked(a)), Some(Outcome::Blocked(k))) => *a == k.as_str(),
                     (Err(_), None) => true,
@@ -1255,7 +1272,7 @@ impl Checker<'_, '_> {
         type State = (awsreach_sim::Code, Option<(String, String)>, String);
         let state = |t: &awsreach_sim::Trace| -> Option<(State, Vec<awsreach_sim::Remedy>)> {
             match &t.verdict {
-                Verdict::Reachable => None,
+                Verdict::Reachable | Verdict::Unknown(_) => None,
                 Verdict::Blocked(b) => Some((
                     (
                         b.code,

@@ -44,6 +44,10 @@ fn reference_meets_the_bundled_expectations() {
         let checked = awsreach_model::load(&text)
             .unwrap_or_else(|e| panic!("{} does not load: {e:?}", file.display()));
         for e in &checked.scenario.expectations {
+            // The reference does not model the `missing` section.
+            if e.expect == Expect::Unknown {
+                continue;
+            }
             count += 1;
             let got = evaluate(&checked.scenario, &e.from, &e.to, e.port, e.protocol);
             let ok = match (&got, e.expect) {

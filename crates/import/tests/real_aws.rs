@@ -403,9 +403,11 @@ fn cloudmapper_demo_is_incomplete_and_says_so() {
         ["subnet-00000003", "subnet-00000004"]
     );
     // Added probe 1: the database's group admits only sg-00000004.
+    // Never reachable; with the dump's route tables and NACLs missing the
+    // walk stops `unknown` before the group (issue 10.5: no guess).
     assert!(matches!(
         outcome(&e, "invpclambda", "database", None),
-        Outcome::Blocked(_)
+        Outcome::Blocked(_) | Outcome::Unknown(_)
     ));
     // The SQS endpoint's group admits only sg-00000004: never reachable.
     assert!(matches!(

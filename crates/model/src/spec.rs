@@ -514,6 +514,8 @@ pub struct TgwRouteSpec {
 pub enum Expect {
     Reachable,
     Blocked,
+    /// The answer depends on data listed in `missing`.
+    Unknown,
 }
 
 /// One pinned reachability fact: `from` can (not) reach `to`.

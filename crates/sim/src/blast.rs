@@ -54,7 +54,7 @@ pub struct Effect {
 fn ser_outcome<S: serde::Serializer>(o: &Outcome, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(match o {
         Outcome::Reachable => "reachable",
-        Outcome::Blocked(c) => c.as_str(),
+        Outcome::Blocked(c) | Outcome::Unknown(c) => c.as_str(),
     })
 }
 

@@ -122,6 +122,44 @@ codes! {
     PollerNoPath = "POLLER_NO_PATH", ra: None,
         meaning: "An MSK / Kafka / MQ / DocumentDB event poller in on-demand mode must call the Lambda and STS APIs (and Secrets Manager when credentials live there) from the event source's subnets; it needs a NAT gateway or interface endpoints there, even for a cluster in a public subnet.",
         fix: "Route the source's subnets to a NAT gateway, or create interface endpoints for lambda and sts (and secretsmanager) in its VPC.";
+    UnknownRouteTable = "UNKNOWN_ROUTE_TABLE", ra: None,
+        meaning: "Unknown, not blocked: the packet leaves (or its reply returns through) a subnet whose route table association the scenario lists as missing (for instance an import whose DescribeRouteTables call was denied), so which routes apply cannot be told.",
+        fix: "Supply the subnet's route table association (or remove the entry from `missing` once the subnet is described).";
+    UnknownRoutes = "UNKNOWN_ROUTES", ra: None,
+        meaning: "Unknown, not blocked: the route lookup uses a route table whose routes the scenario lists as missing, or only partly known; a missing route could be the longest match.",
+        fix: "Supply the table's routes.";
+    UnknownNetworkAcl = "UNKNOWN_NETWORK_ACL", ra: None,
+        meaning: "Unknown, not blocked: the packet crosses the boundary of a subnet whose network ACL association the scenario lists as missing.",
+        fix: "Supply the subnet's network ACL.";
+    UnknownRules = "UNKNOWN_RULES", ra: None,
+        meaning: "Unknown, not blocked: a security group or network ACL decides this hop but its rules are listed as missing. For security groups (a union of allows) the hop is unknown only when no group with known rules admits the packet; network ACL rules are ordered, so any missing rule leaves the hop unknown.",
+        fix: "Supply the rules of the security group or network ACL.";
+    UnknownPlacement = "UNKNOWN_PLACEMENT", ra: None,
+        meaning: "Unknown, not blocked: the probe starts from (or goes to) a function or resource whose placement (subnets, security groups, VPC attachment) the scenario lists as missing. An invocation of a function does not depend on its placement and is still answered.",
+        fix: "Supply the function's VPC configuration or the resource's subnet and security groups.";
+    UnknownTgwRoutes = "UNKNOWN_TGW_ROUTES", ra: None,
+        meaning: "Unknown, not blocked: the packet reaches a transit gateway whose route tables or routes are listed as missing (typically owned by another account).",
+        fix: "Supply the transit gateway's routes (search-transit-gateway-routes in the owning account).";
+    UnknownPolicy = "UNKNOWN_POLICY", ra: None,
+        meaning: "Unknown, not blocked: the call is decided by a resource-based policy of a function, or a VPC endpoint's policy, that is listed as missing.",
+        fix: "Supply the policy (lambda get-policy, or the endpoint's PolicyDocument).";
+}
+
+impl Code {
+    /// True for the `UNKNOWN_*` codes: the verdict depends on data the
+    /// scenario lists as missing, so it is `unknown`, never a guess.
+    pub fn is_unknown(self) -> bool {
+        matches!(
+            self,
+            Code::UnknownRouteTable
+                | Code::UnknownRoutes
+                | Code::UnknownNetworkAcl
+                | Code::UnknownRules
+                | Code::UnknownPlacement
+                | Code::UnknownTgwRoutes
+                | Code::UnknownPolicy
+        )
+    }
 }
 
 impl fmt::Display for Code {

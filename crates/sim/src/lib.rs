@@ -18,7 +18,7 @@ pub use code::Code;
 pub use engine::{Engine, Node, Probe, ProbeError, ProbeOptions};
 pub use fix::{Fix, Peer, Remedy, RuleDirection};
 pub use matrix::Matrix;
-pub use trace::{Blocked, CallKind, Decision, Direction, Hop, Outcome, Trace, Verdict};
+pub use trace::{Blocked, CallKind, Decision, Direction, Hop, Outcome, Trace, Unknown, Verdict};
 
 use awsreach_model::{Scenario, ScenarioSpec};
 use walk::{NoHops, Walk};
@@ -35,6 +35,11 @@ impl Engine {
         let r = w.run(probe);
         let verdict = match r {
             Ok(()) => Verdict::Reachable,
+            Err(b) if b.code.is_unknown() => Verdict::Unknown(Unknown {
+                code: b.code,
+                hop: b.hop,
+                what: b.why,
+            }),
             Err(b) => Verdict::Blocked(Blocked {
                 code: b.code,
                 hop: b.hop,
@@ -59,7 +64,7 @@ impl Engine {
         let mut w = Walk::new(self, probe, NoHops);
         match w.run(probe) {
             Ok(()) => Outcome::Reachable,
-            Err(b) => Outcome::Blocked(b.code),
+            Err(b) => Outcome::stopped(b.code),
         }
     }
 }
@@ -102,7 +107,7 @@ pub(crate) fn next_blocker(
     let engine = Engine::new(checked.scenario);
     let probe = engine.probe(from, to, opts).ok()?;
     match engine.trace(&probe).verdict {
-        Verdict::Reachable => None,
+        Verdict::Reachable | Verdict::Unknown(_) => None,
         Verdict::Blocked(mut next) => {
             next.after_fix = next_blocker(&fixed, &next, from, to, opts, depth - 1);
             Some(Box::new(next))
@@ -147,7 +152,8 @@ pub fn check_expectations(engine: &Engine) -> Vec<ExpectationResult> {
                 .map(|p| engine.outcome(&p));
             let passed = match (&actual, e.expect) {
                 (Ok(Outcome::Reachable), awsreach_model::spec::Expect::Reachable) => true,
-                (Ok(Outcome::Blocked(c)), awsreach_model::spec::Expect::Blocked) => {
+                (Ok(Outcome::Blocked(c)), awsreach_model::spec::Expect::Blocked)
+                | (Ok(Outcome::Unknown(c)), awsreach_model::spec::Expect::Unknown) => {
                     e.code.as_deref().is_none_or(|want| want == c.as_str())
                 }
                 _ => false,

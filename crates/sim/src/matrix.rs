@@ -182,8 +182,22 @@ impl<'e> Classifier<'e> {
         self.principals.contains(name).then(|| name.to_string())
     }
 
+    /// A function or resource with data listed as missing (placement,
+    /// policy) answers `unknown` where its peers do not: a class of its own.
+    fn lacks_data(&self, n: Node) -> bool {
+        let sc = &self.e.sc;
+        match n {
+            Node::Function(f) => !sc.missing_for(EntityRef::Function(f)).is_empty(),
+            Node::Resource(r) => !sc.missing_for(EntityRef::Resource(r)).is_empty(),
+            _ => false,
+        }
+    }
+
     fn row_key(&self, n: Node) -> Key {
         let sc = &self.e.sc;
+        if self.lacks_data(n) {
+            return Key::Unique(n);
+        }
         match n {
             Node::Function(f) => {
                 let func = &sc.functions[f.ix()];
@@ -217,6 +231,9 @@ impl<'e> Classifier<'e> {
 
     fn col_key(&self, n: Node) -> Key {
         let sc = &self.e.sc;
+        if self.lacks_data(n) {
+            return Key::Unique(n);
+        }
         match n {
             Node::Function(f) => {
                 let mut triggers: Vec<TriggerSig> = self.e.triggers_by_fn[f.ix()]

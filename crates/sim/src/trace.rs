@@ -15,6 +15,8 @@ pub enum Decision {
     Block,
     /// A step with nothing to decide (an AWS-managed segment, a translation).
     Info,
+    /// The hop would consult data the scenario lists as missing.
+    Unknown,
 }
 
 /// One step of the packet's path.
@@ -57,10 +59,24 @@ pub struct Blocked {
     pub after_fix: Option<Box<Blocked>>,
 }
 
+/// A verdict that depends on data the scenario lists as missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unknown {
+    /// An `UNKNOWN_*` code naming the kind of data that is missing.
+    pub code: Code,
+    /// Index into `hops` of the hop that would consult it.
+    pub hop: usize,
+    /// What is missing, in a sentence naming the scenario's ids (and the
+    /// `missing` entry's note, when it has one).
+    pub what: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Reachable,
     Blocked(Blocked),
+    /// Neither reachable nor blocked can be claimed: the walk met missing data.
+    Unknown(Unknown),
 }
 
 impl Verdict {
@@ -72,22 +88,48 @@ impl Verdict {
         match self {
             Verdict::Reachable => None,
             Verdict::Blocked(b) => Some(b.code),
+            Verdict::Unknown(u) => Some(u.code),
         }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Verdict::Unknown(_))
     }
 }
 
-/// The fast answer: reachable, or the code that blocks. No strings.
+/// The fast answer: reachable, the code that blocks, or the code naming
+/// the missing data the answer depends on. No strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome {
     Reachable,
     Blocked(Code),
+    /// An `UNKNOWN_*` code: the answer depends on missing data.
+    Unknown(Code),
 }
 
 impl Outcome {
     pub fn code(self) -> Option<Code> {
         match self {
             Outcome::Reachable => None,
-            Outcome::Blocked(c) => Some(c),
+            Outcome::Blocked(c) | Outcome::Unknown(c) => Some(c),
+        }
+    }
+
+    /// The outcome a walk's stopping code means.
+    pub(crate) fn stopped(code: Code) -> Outcome {
+        if code.is_unknown() {
+            Outcome::Unknown(code)
+        } else {
+            Outcome::Blocked(code)
+        }
+    }
+
+    /// `reachable`, `blocked` or `unknown`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Reachable => "reachable",
+            Outcome::Blocked(_) => "blocked",
+            Outcome::Unknown(_) => "unknown",
         }
     }
 }
@@ -113,6 +155,7 @@ impl Trace {
         match &self.verdict {
             Verdict::Reachable => Outcome::Reachable,
             Verdict::Blocked(b) => Outcome::Blocked(b.code),
+            Verdict::Unknown(u) => Outcome::Unknown(u.code),
         }
     }
 }

@@ -185,6 +185,9 @@ pub fn run(args: Args) -> Result<Exit> {
         Exit::BadInput
     } else if tally.failed > 0 {
         Exit::Blocked
+    } else if tally.unknown > 0 {
+        // Nothing contradicts the expectations, but some could not be told.
+        Exit::Unknown
     } else {
         Exit::Ok
     })

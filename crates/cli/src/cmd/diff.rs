@@ -148,7 +148,7 @@ fn call_of(t: &Trace) -> String {
 fn outcome_str(o: Outcome) -> &'static str {
     match o {
         Outcome::Reachable => "reachable",
-        Outcome::Blocked(c) => c.as_str(),
+        Outcome::Blocked(c) | Outcome::Unknown(c) => c.as_str(),
     }
 }
 
@@ -444,6 +444,7 @@ fn outcome_json(o: Outcome) -> Value {
     match o {
         Outcome::Reachable => json!({"verdict": "reachable"}),
         Outcome::Blocked(c) => json!({"verdict": "blocked", "code": c.as_str()}),
+        Outcome::Unknown(c) => json!({"verdict": "unknown", "code": c.as_str()}),
     }
 }
 

@@ -166,10 +166,10 @@ pub fn run(args: Args) -> Result<Exit> {
                 + "\n"),
         )?,
     }
-    Ok(if trace.verdict.is_reachable() {
-        Exit::Ok
-    } else {
-        Exit::Blocked
+    Ok(match trace.verdict {
+        awsreach_sim::Verdict::Reachable => Exit::Ok,
+        awsreach_sim::Verdict::Blocked(_) => Exit::Blocked,
+        awsreach_sim::Verdict::Unknown(_) => Exit::Unknown,
     })
 }
 
@@ -182,7 +182,7 @@ fn apply_fix(
 ) -> Result<Exit> {
     let fixes = match &trace.verdict {
         Verdict::Blocked(b) => b.fixes.as_slice(),
-        Verdict::Reachable => &[],
+        Verdict::Reachable | Verdict::Unknown(_) => &[],
     };
     let Some(remedy) = n.checked_sub(1).and_then(|i| fixes.get(i)) else {
         let have = if fixes.is_empty() {

@@ -68,6 +68,7 @@ pub fn verdict(spec: &ScenarioSpec, from: &str, to: &str, action: Option<&str>) 
         Ok(p) => match engine.outcome(&p) {
             Outcome::Reachable => "reachable".into(),
             Outcome::Blocked(c) => c.as_str().to_string(),
+            Outcome::Unknown(c) => format!("unknown {c}"),
         },
         Err(e) => format!("error: {e}"),
     }

@@ -96,6 +96,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         remote: Addr,
         ports: PortRange,
     ) -> Step {
+        self.nacl_known(subnet)?;
         let acl_id = self.sc.subnets[subnet.ix()].network_acl;
         let acl = &self.sc.network_acls[acl_id.ix()];
         let rules = if dir == RuleDirection::Ingress {

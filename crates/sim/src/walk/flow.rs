@@ -5,6 +5,7 @@
 use std::net::IpAddr;
 
 use awsreach_model::net::PortRange;
+use awsreach_model::spec::MissingKind;
 use awsreach_model::*;
 use ipnet::IpNet;
 
@@ -325,6 +326,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     );
                 }
                 None => {
+                    self.sg_known(sgs)?;
                     return Err(self.block(
                         Code::SgEgressDenied,
                         "security-group",
@@ -367,7 +369,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             self.push_leg(src.subnet, RuleDirection::Ingress, daddr);
         }
         // Rule 9: the subnet's table (else the main table), longest prefix match.
-        let table = self.table_of(src.subnet);
+        let table = self.routes_of(src.subnet, daddr)?;
         let Some(ri) = self.e.lpm[table.ix()].lookup(daddr) else {
             return Err(self.no_route(src, dst, daddr, table));
         };
@@ -430,6 +432,13 @@ impl<'e, S: Sink> Walk<'e, S> {
             }
             Target::TransitGateway(t) => {
                 let tg = &self.sc.transit_gateways[t.ix()];
+                if let Some(m) = self.lacks(EntityRef::TransitGateway(t), MissingKind::TgwRoutes) {
+                    return Err(
+                        self.unknown(Code::UnknownTgwRoutes, "transit-gateway", m, |w| {
+                            format!("where the transit gateway sends {}", daddr.show(w.sc))
+                        }),
+                    );
+                }
                 let hit = tg
                     .routes
                     .iter()
@@ -539,6 +548,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                         );
                     }
                     None => {
+                        self.sg_known(sgs)?;
                         return Err(self.block(Code::SgIngressDenied, "security-group", |w| w.sg_names(sgs), |w| format!("no inbound rule admits {} from {} on the appliance", ports_str(w.proto, w.port), seen.addr.show(w.sc)), |w| {
                             let g = sgs[0];
                             let peer = w.ingress_peer(seen, g);

@@ -232,7 +232,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         let n = &self.sc.enis[eni.ix()];
         // The reply must come back the same way (peering/transit return route).
         if let Some(via) = via {
-            let t = self.table_of(n.subnet);
+            let t = self.routes_of(n.subnet, seen.addr)?;
             let back = self.e.lpm[t.ix()]
                 .lookup(seen.addr)
                 .map(|ri| self.sc.route_tables[t.ix()].routes[ri as usize].target);
@@ -338,6 +338,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             }
             None if nat => {}
             None => {
+                self.sg_known(&n.security_groups)?;
                 let code = if endpoint.is_some() {
                     Code::EndpointSgDenied
                 } else {
@@ -473,7 +474,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     )
                 );
                 // The reply leaves through the subnet's own table, which must send it to the IGW.
-                let t = self.table_of(n.subnet);
+                let t = self.routes_of(n.subnet, from)?;
                 let back = self.e.lpm[t.ix()]
                     .lookup(from)
                     .map(|ri| self.sc.route_tables[t.ix()].routes[ri as usize].target);

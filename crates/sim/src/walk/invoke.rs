@@ -5,6 +5,7 @@
 use std::net::Ipv4Addr;
 
 use awsreach_model::net::Protocol;
+use awsreach_model::spec::MissingKind;
 use awsreach_model::spec::PollerMode;
 use awsreach_model::*;
 
@@ -35,6 +36,13 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// function's execution role instead, rule 4).
     pub(crate) fn lambda_delivers(&mut self, f: FunctionId, principal: Option<&'e str>) -> Step {
         let func = &self.sc.functions[f.ix()];
+        if principal.is_some()
+            && let Some(m) = self.lacks(EntityRef::Function(f), MissingKind::Policy)
+        {
+            return Err(self.unknown(Code::UnknownPolicy, "lambda-service", m, |_| {
+                "whether the caller may invoke it".to_string()
+            }));
+        }
         if let (Some(p), Some(policy)) = (principal, &func.policy) {
             let allowed = policy.iter().any(|a| a == "*" || a == p);
             if !allowed {
@@ -122,8 +130,20 @@ impl<'e, S: Sink> Walk<'e, S> {
         let pick = if candidates().nth(1).is_none() {
             first
         } else {
+            // Reachable if any works; else unknown if one depends on missing
+            // data (it might work); else the first failure.
+            let mut unknown = None;
             candidates()
-                .find(|&t| self.shallow().one_trigger(t).is_ok())
+                .find(|&t| match self.shallow().one_trigger(t) {
+                    Ok(()) => true,
+                    Err(b) => {
+                        if b.code.is_unknown() {
+                            unknown.get_or_insert(t);
+                        }
+                        false
+                    }
+                })
+                .or(unknown)
                 .unwrap_or(first)
         };
         self.one_trigger(pick)
@@ -212,6 +232,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         let out = brokers.sg_match(&tr.security_groups, RuleDirection::Egress, broker);
         let inn = brokers.sg_match(&tr.security_groups, RuleDirection::Ingress, broker);
         if out.is_none() || inn.is_none() {
+            self.sg_known(&tr.security_groups)?;
             let dir = if out.is_none() {
                 RuleDirection::Egress
             } else {
@@ -251,6 +272,9 @@ impl<'e, S: Sink> Walk<'e, S> {
             let r = Walk::fresh(e, from, &mut self.sink, (Protocol::Tcp, 443, action))
                 .service_call(&src, s);
             if let Err(inner) = r {
+                if inner.code.is_unknown() {
+                    return Err(inner);
+                }
                 let svc = &self.sc.services[s.ix()].id;
                 let why = if S::ON {
                     format!(

@@ -226,6 +226,7 @@ mod flow;
 mod gateways;
 mod invoke;
 mod service;
+mod unknown;
 
 pub(crate) fn ports_str(proto: Protocol, port: u16) -> String {
     if proto.has_ports() {
@@ -329,6 +330,10 @@ impl<'e, S: Sink> Walk<'e, S> {
     }
 
     pub(crate) fn run(&mut self, probe: &Probe) -> Step {
+        self.placement_known(probe.from, true)?;
+        if probe.kind == CallKind::Flow {
+            self.placement_known(probe.to, false)?;
+        }
         match probe.kind {
             CallKind::Trigger => self.trigger(probe.from, probe.to),
             CallKind::Invoke => {
@@ -360,14 +365,24 @@ impl<'e, S: Sink> Walk<'e, S> {
             .vpc
             .as_ref()
             .expect("vpc function");
+        // A blocked ENI decides (Lambda may use it); an unknown one only
+        // when no other ENI is blocked.
         let mut pick = v.enis[0];
         if v.enis.len() > 1 {
+            let mut unknown = None;
             for &eni in &v.enis {
-                if body(&mut self.shallow(), self.src_of_eni(eni)).is_err() {
-                    pick = eni;
-                    break;
+                match body(&mut self.shallow(), self.src_of_eni(eni)) {
+                    Err(b) if b.code.is_unknown() => {
+                        unknown.get_or_insert(eni);
+                    }
+                    Err(_) => {
+                        unknown = Some(eni);
+                        break;
+                    }
+                    Ok(()) => {}
                 }
             }
+            pick = unknown.unwrap_or(pick);
         }
         rec(self, self.src_of_eni(pick))
     }

@@ -2,6 +2,7 @@
 //! endpoint, gateway endpoints, endpoint policies, and the codes a failed
 //! call to a public endpoint is relabelled with.
 
+use awsreach_model::spec::MissingKind;
 use awsreach_model::*;
 
 use super::*;
@@ -290,6 +291,11 @@ impl<'e, S: Sink> Walk<'e, S> {
 
     pub(crate) fn endpoint_policy(&mut self, ep: EndpointId) -> Step {
         let e = &self.sc.endpoints[ep.ix()];
+        if let Some(m) = self.lacks(EntityRef::VpcEndpoint(ep), MissingKind::Policy) {
+            return Err(self.unknown(Code::UnknownPolicy, "vpc-endpoint", m, |w| {
+                format!("whether the endpoint allows {}", w.action)
+            }));
+        }
         match e.policy.deciding(self.action) {
             Ok(()) => {
                 hop!(

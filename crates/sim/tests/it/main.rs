@@ -140,7 +140,7 @@ fn components(t: &Trace) -> Vec<&str> {
 
 fn blocked_code(t: &Trace) -> Option<&'static str> {
     match &t.verdict {
-        Verdict::Reachable => None,
+        Verdict::Reachable | Verdict::Unknown(_) => None,
         Verdict::Blocked(b) => Some(b.code.as_str()),
     }
 }

@@ -18,7 +18,7 @@ fn route_rule(t: &awsreach_sim::Trace) -> Vec<String> {
 fn blocking_hop(t: &awsreach_sim::Trace) -> &awsreach_sim::Hop {
     match &t.verdict {
         Verdict::Blocked(b) => &t.hops[b.hop],
-        Verdict::Reachable => panic!("expected a blocked trace, got reachable"),
+        other => panic!("expected a blocked trace, got {other:?}"),
     }
 }
 

@@ -110,6 +110,7 @@ fn invoking_a_function_ignores_its_placement() {
             match outcomes[0] {
                 Outcome::Reachable => reachable += 1,
                 Outcome::Blocked(_) => blocked_cells += 1,
+                Outcome::Unknown(c) => panic!("{name}: unknown {c} without missing data"),
             }
         }
     }

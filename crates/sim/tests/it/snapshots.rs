@@ -22,6 +22,7 @@ fn render(t: &Trace) -> String {
             Decision::Pass => "ok",
             Decision::Block => "XX",
             Decision::Info => " .",
+            Decision::Unknown => " ?",
         };
         out.push_str(&format!(
             "{i:>3} {mark} {:<16} {:<20} {}",
@@ -35,6 +36,9 @@ fn render(t: &Trace) -> String {
     match &t.verdict {
         Verdict::Reachable => out.push_str("reachable\n"),
         Verdict::Blocked(b) => render_block(&mut out, b, 0),
+        Verdict::Unknown(u) => {
+            out.push_str(&format!("unknown {} at {}: {}\n", u.code, u.hop, u.what))
+        }
     }
     out
 }
@@ -124,6 +128,7 @@ fn private_instance_invokes_through_the_nat_gateway_json() {
     let verdict = match &t.verdict {
         Verdict::Reachable => serde_json::json!("reachable"),
         Verdict::Blocked(b) => serde_json::to_value(b).expect("Blocked serialises"),
+        Verdict::Unknown(u) => serde_json::to_value(u).expect("Unknown serialises"),
     };
     let doc = serde_json::json!({
         "from": t.from,

@@ -493,6 +493,7 @@ impl ScenarioDoc {
                     expect: match e.expect {
                         Expect::Reachable => "reachable",
                         Expect::Blocked => "blocked",
+                        Expect::Unknown => "unknown",
                     },
                     code: e.code.clone(),
                     note: e.note.clone(),

@@ -1,0 +1,157 @@
+//! Missing data: a hop that would consult data the scenario lists in its
+//! `missing` section stops the walk with an `UNKNOWN_*` code, never a
+//! guessed blocked or reachable. Each check here is a lookup in the
+//! checked scenario's sorted `missing` list (no allocation).
+
+use awsreach_model::spec::MissingKind;
+use awsreach_model::*;
+
+use super::*;
+use crate::code::Code;
+use crate::trace::Decision;
+
+impl<'e, S: Sink> Walk<'e, S> {
+    /// The `missing` entry of `what` for `entity`, if the scenario has one.
+    #[inline]
+    pub(crate) fn lacks(&self, entity: EntityRef, what: MissingKind) -> Option<&'e Missing> {
+        if self.sc.missing.is_empty() {
+            return None;
+        }
+        self.sc.missing(entity, what)
+    }
+
+    /// Stops the walk at a hop of `kind` that would read `m`; `needed`
+    /// says what the hop was deciding ("which route applies to 10.0.1.4").
+    pub(crate) fn unknown(
+        &mut self,
+        code: Code,
+        kind: &'static str,
+        m: &'e Missing,
+        needed: impl FnOnce(&Self) -> String,
+    ) -> Block {
+        if !S::ON {
+            return Block {
+                code,
+                hop: 0,
+                why: String::new(),
+                fixes: Vec::new(),
+            };
+        }
+        let (noun, name) = self.entity_name(m.entity);
+        let dir = self.dir;
+        self.sink.push(Hop {
+            component: name.to_string(),
+            kind,
+            decision: Decision::Unknown,
+            detail: format!("{} of {noun} {name} missing", m.what.noun()),
+            rule: None,
+            direction: dir,
+        });
+        let note = m
+            .note
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        let why = format!(
+            "the scenario lacks the {} of {noun} {name}{note}, so {} cannot be told",
+            m.what.noun(),
+            needed(self)
+        );
+        Block {
+            code,
+            hop: self.sink.len() - 1,
+            why,
+            fixes: Vec::new(),
+        }
+    }
+
+    /// The kind of entity in words and its scenario id.
+    fn entity_name(&self, e: EntityRef) -> (&'static str, &'e str) {
+        let sc = self.sc;
+        match e {
+            EntityRef::Subnet(x) => ("subnet", &sc.subnets[x.ix()].name),
+            EntityRef::RouteTable(x) => ("route table", &sc.route_tables[x.ix()].name),
+            EntityRef::SecurityGroup(x) => ("security group", &sc.security_groups[x.ix()].name),
+            EntityRef::NetworkAcl(x) => ("network acl", &sc.network_acls[x.ix()].name),
+            EntityRef::Resource(x) => ("resource", &sc.resources[x.ix()].name),
+            EntityRef::Function(x) => ("function", &sc.functions[x.ix()].name),
+            EntityRef::VpcEndpoint(x) => ("vpc endpoint", &sc.endpoints[x.ix()].name),
+            EntityRef::TransitGateway(x) => ("transit gateway", &sc.transit_gateways[x.ix()].name),
+        }
+    }
+
+    /// The route table of `subnet` for a lookup of `addr`, or unknown when
+    /// the subnet's association or the table's routes are missing.
+    pub(crate) fn routes_of(
+        &mut self,
+        subnet: SubnetId,
+        addr: Addr,
+    ) -> Result<RouteTableId, Block> {
+        let table = self.table_of(subnet);
+        if let Some(m) = self.lacks(EntityRef::Subnet(subnet), MissingKind::RouteTable) {
+            return Err(
+                self.unknown(Code::UnknownRouteTable, "route-table", m, |w| {
+                    format!("which route applies to {}", addr.show(w.sc))
+                }),
+            );
+        }
+        if let Some(m) = self.lacks(EntityRef::RouteTable(table), MissingKind::Routes) {
+            return Err(self.unknown(Code::UnknownRoutes, "route-table", m, |w| {
+                format!("which route applies to {}", addr.show(w.sc))
+            }));
+        }
+        Ok(table)
+    }
+
+    /// Unknown when the NACL of `subnet` (its association or its rules) is
+    /// missing: rules are ordered, so any missing one may decide.
+    pub(crate) fn nacl_known(&mut self, subnet: SubnetId) -> Step {
+        if let Some(m) = self.lacks(EntityRef::Subnet(subnet), MissingKind::NetworkAcl) {
+            return Err(
+                self.unknown(Code::UnknownNetworkAcl, "network-acl", m, |_| {
+                    "whether the subnet boundary admits the packet".to_string()
+                }),
+            );
+        }
+        let acl = self.sc.subnets[subnet.ix()].network_acl;
+        if let Some(m) = self.lacks(EntityRef::NetworkAcl(acl), MissingKind::Rules) {
+            return Err(self.unknown(Code::UnknownRules, "network-acl", m, |_| {
+                "whether the network acl admits the packet".to_string()
+            }));
+        }
+        Ok(())
+    }
+
+    /// After no group of `sgs` admitted the packet: unknown when one of
+    /// them has missing rules (security groups are a union of allows, so a
+    /// known allow decides even when other groups are missing; a known
+    /// "no" does not).
+    pub(crate) fn sg_known(&mut self, sgs: &'e [SgId]) -> Step {
+        let missing = sgs
+            .iter()
+            .find_map(|g| self.lacks(EntityRef::SecurityGroup(*g), MissingKind::Rules));
+        match missing {
+            Some(m) => Err(self.unknown(Code::UnknownRules, "security-group", m, |_| {
+                "whether the security groups admit the packet".to_string()
+            })),
+            None => Ok(()),
+        }
+    }
+
+    /// Unknown when the probe starts from (or flows to) a function or
+    /// resource whose placement is missing; an invocation of a function
+    /// does not depend on the callee's placement (rule 3).
+    pub(crate) fn placement_known(&mut self, node: Node, as_source: bool) -> Step {
+        let entity = match node {
+            Node::Function(f) if as_source => EntityRef::Function(f),
+            Node::Resource(r) => EntityRef::Resource(r),
+            _ => return Ok(()),
+        };
+        match self.lacks(entity, MissingKind::Placement) {
+            Some(m) => Err(self.unknown(Code::UnknownPlacement, "eni", m, |_| {
+                "where its packets leave or arrive".to_string()
+            })),
+            None => Ok(()),
+        }
+    }
+}
