@@ -40,6 +40,8 @@ impl Glyphs {
             None => self.none.to_string(),
             Some(Outcome::Reachable) => self.reachable.to_string(),
             Some(Outcome::Blocked(code)) => format!("{} {code}", self.blocked),
+            // The same `?` in both sets: it is ASCII already.
+            Some(Outcome::Unknown(code)) => format!("? {code}"),
         }
     }
 

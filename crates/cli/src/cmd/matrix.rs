@@ -15,7 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::grid::{self, Glyphs};
 use crate::render::paint;
-use crate::style::{ERROR as RED, OK as GREEN};
+use crate::style::{ERROR as RED, OK as GREEN, WARNING as YELLOW};
 
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
@@ -205,6 +205,9 @@ pub fn run(args: Args) -> Result<Exit> {
                 Some(Outcome::Blocked(code)) => {
                     format!(r#"{{"verdict":"blocked","code":"{code}"}}"#)
                 }
+                Some(Outcome::Unknown(code)) => {
+                    format!(r#"{{"verdict":"unknown","code":"{code}"}}"#)
+                }
             };
             writeln!(
                 out,
@@ -227,7 +230,7 @@ pub fn run(args: Args) -> Result<Exit> {
                     .map(|c| match c {
                         None => "",
                         Some(Outcome::Reachable) => "reachable",
-                        Some(Outcome::Blocked(code)) => code.as_str(),
+                        Some(Outcome::Blocked(code) | Outcome::Unknown(code)) => code.as_str(),
                     })
                     .collect();
                 writeln!(out, "{name},{}", vals.join(","))?;
@@ -325,6 +328,7 @@ pub fn run(args: Args) -> Result<Exit> {
                         let styled = match c {
                             Some(Outcome::Reachable) => paint(GREEN, &t),
                             Some(Outcome::Blocked(_)) => paint(RED, &t),
+                            Some(Outcome::Unknown(_)) => paint(YELLOW, &t),
                             None => t,
                         };
                         line.push_str(&format!("  {styled}{}", " ".repeat(pad)));
