@@ -369,7 +369,13 @@ impl<'e, S: Sink> Walk<'e, S> {
             self.push_leg(src.subnet, RuleDirection::Ingress, daddr);
         }
         // Rule 9: the subnet's table (else the main table), longest prefix match.
-        let table = self.routes_of(src.subnet, daddr)?;
+        // Traffic within a subnet is never routed elsewhere (no route can
+        // send it through an appliance), so a missing table does not matter.
+        let table = if same_subnet {
+            self.table_of(src.subnet)
+        } else {
+            self.routes_of(src.subnet, daddr)?
+        };
         let Some(ri) = self.e.lpm[table.ix()].lookup(daddr) else {
             return Err(self.no_route(src, dst, daddr, table));
         };
