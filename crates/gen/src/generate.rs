@@ -15,25 +15,49 @@ use awsreach_model::spec::*;
 
 use crate::addr;
 use crate::dice::Dice;
-use crate::profile::{GenOptions, Knobs, Limits};
+use crate::profile::{GenError, GenOptions, Knobs, Limits, MAX_ENIS};
 
 /// Generates a scenario. Same options, byte-identical `to_ron` output.
 ///
 /// The result always passes `awsreach_model::validate` (warnings allowed).
-///
-/// # Panics
-///
-/// When the options ask for more private address space than
-/// `10.0.0.0/8`, `172.16.0.0/12` and `192.168.0.0/16` hold together
-/// (millions of interfaces).
-pub fn generate(opts: &GenOptions) -> ScenarioSpec {
+/// Options too large for the address plan (or for memory) are a
+/// [`GenError`] naming the option; see [`GenOptions::check`].
+pub fn try_generate(opts: &GenOptions) -> Result<ScenarioSpec, GenError> {
+    opts.check()?;
     Builder::new(opts).build()
 }
 
+/// [`try_generate`] for options known to fit (tests, benches, the fuzzer's
+/// own profiles).
+///
+/// # Panics
+///
+/// On the options `try_generate` refuses.
+pub fn generate(opts: &GenOptions) -> ScenarioSpec {
+    try_generate(opts).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// A benchmark topology of about `enis` network interfaces:
-/// `generate(&GenOptions::for_size(enis, seed))`.
+/// `try_generate(&GenOptions::for_size(enis, seed))`.
+pub fn try_bench_topology(enis: usize, seed: u64) -> Result<ScenarioSpec, GenError> {
+    if enis > MAX_ENIS {
+        return Err(GenError::TooLarge {
+            option: "enis",
+            value: enis,
+            max: MAX_ENIS,
+            why: "larger topologies do not fit in memory".into(),
+        });
+    }
+    try_generate(&GenOptions::for_size(enis, seed))
+}
+
+/// [`try_bench_topology`] for sizes known to fit.
+///
+/// # Panics
+///
+/// On the sizes `try_bench_topology` refuses.
 pub fn bench_topology(enis: usize, seed: u64) -> ScenarioSpec {
-    generate(&GenOptions::for_size(enis, seed))
+    try_bench_topology(enis, seed).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The role a subnet was made for, by what its route table does.
@@ -203,7 +227,7 @@ impl<'o> Builder<'o> {
         }
     }
 
-    fn build(mut self) -> ScenarioSpec {
+    fn build(mut self) -> Result<ScenarioSpec, GenError> {
         self.services();
         self.vpcs_and_subnets();
         self.nat_gateways();
@@ -228,9 +252,9 @@ impl<'o> Builder<'o> {
         self.external_hosts();
         self.function_policies();
         self.declare_used_services();
-        self.address_plan();
+        self.address_plan()?;
         self.describe();
-        self.spec
+        Ok(self.spec)
     }
 
     // ----- services -------------------------------------------------------
@@ -1647,7 +1671,7 @@ impl<'o> Builder<'o> {
 
     /// Sizes every VPC's subnets to hold their interfaces, spilling into
     /// secondary /16 blocks when one is not enough.
-    fn address_plan(&mut self) {
+    fn address_plan(&mut self) -> Result<(), GenError> {
         let mut next_block = self.vpcs.len();
         for v in 0..self.vpcs.len() {
             let subs = self.vpcs[v].subnets.clone();
@@ -1658,10 +1682,9 @@ impl<'o> Builder<'o> {
                 .max()
                 .unwrap_or(16);
             let mut size = addr::subnet_size(need);
-            assert!(
-                size <= 1 << 16,
-                "a subnet would need {need} addresses, more than a /16"
-            );
+            if size > 1 << 16 {
+                return Err(GenError::SubnetTooFull { need });
+            }
             // /24s read best, when they fit in the primary block.
             if size < 256 && subs.len() * 256 <= 1 << 16 {
                 size = 256;
@@ -1670,6 +1693,11 @@ impl<'o> Builder<'o> {
             let blocks = subs.len().div_ceil(per_block);
             let mut bases = vec![self.vpcs[v].primary];
             for _ in 1..blocks {
+                if next_block >= addr::BLOCKS {
+                    return Err(GenError::AddressSpace {
+                        blocks: addr::BLOCKS,
+                    });
+                }
                 let b = addr::block16(next_block);
                 next_block += 1;
                 self.spec.vpcs[v].secondary_cidrs.push(addr::cidr(b, 16));
@@ -1689,6 +1717,7 @@ impl<'o> Builder<'o> {
             let a = p.base + p.size - 2 - slot as u32;
             self.spec.resources[r].private_ip = Some(addr::ip(a));
         }
+        Ok(())
     }
 
     fn describe(&mut self) {

@@ -14,9 +14,9 @@ mod generate;
 mod probe;
 mod profile;
 
-pub use generate::{bench_topology, generate};
+pub use generate::{bench_topology, generate, try_bench_topology, try_generate};
 pub use probe::{ProbeSpec, probes};
-pub use profile::{GenOptions, Limits, Profile};
+pub use profile::{GenError, GenOptions, Limits, MAX_ENIS, MAX_SUBNETS_PER_VPC, Profile};
 
 // The invariant fuzz harness: the loop and its invariants, and the scenario
 // shrinker. The independent reference evaluator is its own crate

@@ -115,7 +115,98 @@ pub struct GenOptions {
     pub limits: Limits,
 }
 
+/// At most this many interfaces, instances or functions: a scenario ten
+/// times the 100k-ENI benchmark (which validates in ~445 MiB) would not fit
+/// in the memory of the machines this runs on.
+pub const MAX_ENIS: usize = 1_000_000;
+
+/// AWS's default quota of subnets per VPC ("Subnets per VPC: 200",
+/// <https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>);
+/// the address plan also numbers a VPC's IPv6 /64s in one byte.
+pub const MAX_SUBNETS_PER_VPC: usize = 200;
+
+/// Options the generator cannot honour, naming the option (its field name).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GenError {
+    #[error("{option} = {value} is too large (at most {max}): {why}")]
+    TooLarge {
+        option: &'static str,
+        value: usize,
+        max: usize,
+        why: String,
+    },
+    #[error(
+        "a subnet would need {need} addresses, more than a /16 holds: ask for fewer instances \
+         or functions, or more subnets per VPC"
+    )]
+    SubnetTooFull { need: usize },
+    #[error(
+        "the scenario needs more than the {blocks} /16 blocks of private address space: ask for \
+         fewer VPCs, subnets or instances"
+    )]
+    AddressSpace { blocks: usize },
+}
+
+impl GenError {
+    /// The option to make smaller.
+    pub fn option(&self) -> &'static str {
+        match self {
+            GenError::TooLarge { option, .. } => option,
+            GenError::SubnetTooFull { .. } | GenError::AddressSpace { .. } => "instances",
+        }
+    }
+}
+
 impl GenOptions {
+    /// Refuses sizes the generator cannot honour, before any work (a
+    /// 10-million-instance request used to panic in the address plan after
+    /// minutes of generating).
+    pub fn check(&self) -> Result<(), GenError> {
+        let too_large = |option, value: usize, max: usize, why: &str| {
+            (value > max).then(|| GenError::TooLarge {
+                option,
+                value,
+                max,
+                why: why.to_string(),
+            })
+        };
+        // The ENI target first: it sets the other sizes (`for_size`).
+        let checks = [
+            self.eni_target.and_then(|n| {
+                too_large("enis", n, MAX_ENIS, "the scenario would not fit in memory")
+            }),
+            too_large(
+                "vpcs",
+                self.vpcs,
+                crate::addr::BLOCKS,
+                "each VPC takes a /16 of 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16",
+            ),
+            too_large(
+                "subnets_per_vpc",
+                self.subnets_per_vpc,
+                MAX_SUBNETS_PER_VPC,
+                "AWS's default quota of subnets per VPC",
+            ),
+            too_large(
+                "instances",
+                self.instances,
+                MAX_ENIS,
+                "the scenario would not fit in memory",
+            ),
+            too_large(
+                "functions",
+                self.functions,
+                MAX_ENIS,
+                "the scenario would not fit in memory",
+            ),
+        ];
+        match checks.into_iter().flatten().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
     /// The profile's default sizes.
     pub fn new(profile: Profile, seed: u64) -> GenOptions {
         let (vpcs, subnets_per_vpc, functions, instances) = match profile {

@@ -48,7 +48,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let spec = awsreach_gen::bench_topology(args.size, args.seed);
+    let spec = awsreach_gen::try_bench_topology(args.size, args.seed).map_err(|e| {
+        // The only size option here is --size.
+        match e {
+            awsreach_gen::GenError::TooLarge {
+                value, max, why, ..
+            } => {
+                anyhow::anyhow!("--size {value} is too large (at most {max}): {why}")
+            }
+            other => anyhow::anyhow!("--size {} is too large: {other}", args.size),
+        }
+    })?;
     let text = awsreach_model::to_ron(&spec);
     match &args.output {
         Some(path) => std::fs::write(path, &text)

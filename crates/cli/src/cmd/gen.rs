@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::Exit;
-use awsreach_gen::{GenOptions, Profile, generate};
+use awsreach_gen::{GenError, GenOptions, Profile, try_generate};
 
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
@@ -56,6 +56,22 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
+/// A size the generator refuses, as the user typed it: which option
+/// (`--instances`), its value, the limit and why. `enis_flag` names the flag
+/// that set the sizes when it was not the option itself (`--enis`, `--size`).
+pub fn too_large(e: &GenError, enis_flag: &str) -> anyhow::Error {
+    let flag = match (e, enis_flag) {
+        (GenError::TooLarge { .. }, _) | (_, "") => format!("--{}", e.option().replace('_', "-")),
+        (_, f) => format!("--{f}"),
+    };
+    match e {
+        GenError::TooLarge {
+            value, max, why, ..
+        } => anyhow::anyhow!("{flag} {value} is too large (at most {max}): {why}"),
+        other => anyhow::anyhow!("{flag} is too large: {other}"),
+    }
+}
+
 pub fn parse_profile(s: &str) -> Result<Profile, String> {
     s.parse()
 }
@@ -80,7 +96,16 @@ pub fn options(args: &Args) -> GenOptions {
 
 pub fn run(args: Args) -> Result<Exit> {
     let opts = options(&args);
-    let spec = generate(&opts);
+    let spec = try_generate(&opts).map_err(|e| {
+        too_large(
+            &e,
+            if opts.eni_target.is_some() {
+                "enis"
+            } else {
+                ""
+            },
+        )
+    })?;
     // The generator promises a valid scenario; say so loudly if it is not.
     if let Err(e) = awsreach_model::validate(&spec) {
         let first = e.errors.first().map(|d| d.to_string()).unwrap_or_default();

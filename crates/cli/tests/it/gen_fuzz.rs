@@ -110,3 +110,34 @@ fn fuzz_bad_input_exits_2() {
         run.stderr
     );
 }
+
+/// Issue 16 item 9: `--instances 10000000` panicked in the address plan.
+#[test]
+fn gen_refuses_sizes_too_large_naming_the_option() {
+    for (args, flag) in [
+        (
+            &["gen", "--instances", "10000000"][..],
+            "--instances 10000000",
+        ),
+        (&["gen", "--vpcs", "1000"][..], "--vpcs 1000"),
+        (
+            &["gen", "--subnets-per-vpc", "5000"][..],
+            "--subnets-per-vpc 5000",
+        ),
+        (&["gen", "--enis", "100000000"][..], "--enis 100000000"),
+        (
+            &["bench-scenario", "--size", "100000000"][..],
+            "--size 100000000",
+        ),
+    ] {
+        let run = awsreach(&workspace(), args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.transcript());
+        assert!(!run.stderr.contains("panicked"), "{}", run.transcript());
+        assert!(
+            run.stderr
+                .starts_with(&format!("error: {flag} is too large (at most ")),
+            "{args:?}: {}",
+            run.transcript()
+        );
+    }
+}
