@@ -8,6 +8,7 @@ mod completions;
 mod diff;
 mod examples;
 mod gen_fuzz;
+mod hostile;
 mod hostnames;
 mod import;
 mod matrix_text;
