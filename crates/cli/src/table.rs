@@ -52,7 +52,8 @@ impl Table {
             let mut s = String::new();
             for (i, cell) in row.iter().enumerate() {
                 if i + 1 < row.len() {
-                    let _ = write!(s, "{cell:<w$}  ", w = widths[i]);
+                    s.push_str(&pad(cell, widths[i]));
+                    s.push_str("  ");
                 } else {
                     s.push_str(cell);
                 }
@@ -67,6 +68,17 @@ impl Table {
             line(row, Style::new(), out);
         }
     }
+}
+
+/// `text` padded with spaces to `width` characters. Not `{:<width$}`: a
+/// format width above 65,535 panics ("Formatting argument out of range"),
+/// and ids that long are valid.
+pub fn pad(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    let mut out = String::with_capacity(text.len() + width.saturating_sub(n));
+    out.push_str(text);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
+    out
 }
 
 /// `a, b, c`, or `-` for nothing.
@@ -85,4 +97,23 @@ pub fn list<S: AsRef<str>>(items: &[S]) -> String {
 /// The value, or `-`.
 pub fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map_or_else(|| "-".to_string(), T::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 16 item 2: a 65,536-character id panicked in the text tables.
+    #[test]
+    fn a_table_pads_cells_longer_than_a_format_width() {
+        let long = "x".repeat(70_000);
+        let mut t = Table::with_header(&["ID", "KIND"]);
+        t.row([long.as_str(), "vpc"]);
+        t.row(["short", "subnet"]);
+        let mut out = String::new();
+        t.render(0, &mut out);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[1].starts_with(&long) && lines[1].ends_with("  vpc"));
+        assert_eq!(lines[2].find("subnet"), Some(70_002));
+    }
 }

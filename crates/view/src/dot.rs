@@ -20,6 +20,23 @@ fn shape(p: Part) -> &'static str {
     }
 }
 
+/// The inside of a DOT quoted string: `\\` and `"` escaped (an id
+/// ending in a backslash used to escape the closing quote and break the
+/// file), line breaks as `\n`.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 impl Topology<'_> {
     /// Graphviz DOT, one node per component, in scenario order.
     pub fn to_dot(&self) -> String {
@@ -32,7 +49,7 @@ impl Topology<'_> {
                 out,
                 "  n{} [label=\"{}\", shape={}];",
                 i.index(),
-                self.name(p).replace('"', "'"),
+                escape(&self.name(p)),
                 shape(p)
             );
         }
@@ -53,5 +70,34 @@ impl Topology<'_> {
         }
         out.push_str("}\n");
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    /// Issue 16 item 10: an id with a backslash or a quote made invalid DOT.
+    #[test]
+    fn dot_strings_escape_backslashes_and_quotes() {
+        assert_eq!(escape(r"fw\"), r"fw\\");
+        assert_eq!(escape(r#"a"b"#), r#"a\"b"#);
+        assert_eq!(escape("a\nb"), r"a\nb");
+        // Every quote of a label is escaped: the string ends where DOT expects.
+        let label = format!("\"{}\"", escape(r#"x\" -- n0 [z"#));
+        let inner = &label[1..label.len() - 1];
+        let mut backslashes = 0;
+        for c in inner.chars() {
+            assert!(
+                c != '"' || backslashes % 2 == 1,
+                "unescaped quote in {label}"
+            );
+            backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+        }
+        assert_eq!(
+            backslashes % 2,
+            0,
+            "the closing quote is escaped in {label}"
+        );
     }
 }

@@ -313,13 +313,15 @@ pub fn run(args: Args) -> Result<Exit> {
                 if g > 0 {
                     writeln!(out)?;
                 }
-                let mut line = format!("{corner:<w0$}");
+                // Padded by hand: a format width over 65,535 panics, and ids that long are valid.
+                let mut line = crate::table::pad(corner, w0);
                 for j in group.clone() {
-                    line.push_str(&format!("  {:<w$}", headers[j], w = widths[j]));
+                    line.push_str("  ");
+                    line.push_str(&crate::table::pad(&headers[j], widths[j]));
                 }
                 writeln!(out, "{}", line.trim_end())?;
                 for (i, name) in labels.iter().enumerate() {
-                    let mut line = format!("{name:<w0$}");
+                    let mut line = crate::table::pad(name, w0);
                     let cells = row(i);
                     for j in group.clone() {
                         let c = cells[j];
