@@ -538,10 +538,26 @@ pub fn check(src: &Source) -> Outcome {
             spec: Box::new(spec),
             checked: Box::new(checked),
         },
-        Err(v) => Outcome::Invalid {
-            errors: messages(src, &v.errors),
-            warnings: messages(src, &v.warnings),
-        },
+        Err(v) => {
+            let mut errors = messages(src, &v.errors);
+            // Past the first errors, validation only counts (issue 16.3).
+            if v.omitted > 0 {
+                errors.push(Message {
+                    location: src.name.clone(),
+                    severity: Severity::Error,
+                    text: format!(
+                        "{} more error{} not shown",
+                        v.omitted,
+                        if v.omitted == 1 { "" } else { "s" }
+                    ),
+                    hint: Some("fix the errors above and validate again".into()),
+                });
+            }
+            Outcome::Invalid {
+                errors,
+                warnings: messages(src, &v.warnings),
+            }
+        }
     }
 }
 

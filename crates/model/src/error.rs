@@ -28,9 +28,14 @@ pub enum Problem {
     UnknownRef {
         kind: &'static str,
         id: String,
+        /// The first known ids of that kind, in order (at most 12).
         known: Vec<String>,
+        /// How many more known ids there are.
+        more: usize,
         suggestion: Option<String>,
     },
+    #[error("id `{id}` is {len} characters long; ids are at most {max}")]
+    IdTooLong { id: String, len: usize, max: usize },
     #[error("duplicate id `{id}` (already used by {other})")]
     DuplicateId { id: String, other: String },
     #[error("invalid {what} `{text}`: {reason}")]
@@ -162,6 +167,7 @@ impl Problem {
             Problem::UnknownRef {
                 kind,
                 known,
+                more,
                 suggestion,
                 ..
             } => {
@@ -169,7 +175,7 @@ impl Problem {
                     format!("the scenario declares no {kind}")
                 } else {
                     let shown: Vec<_> = known.iter().take(12).map(|k| format!("`{k}`")).collect();
-                    let more = known.len().saturating_sub(12);
+                    let more = more + known.len().saturating_sub(12);
                     let tail = if more > 0 {
                         format!(" and {more} more")
                     } else {
@@ -220,6 +226,9 @@ impl Problem {
                 format!("name {applies} in `entity`, or pick the kind of data that is missing")
             }
             Problem::DuplicateMissing { .. } => "list each missing piece once".into(),
+            Problem::IdTooLong { .. } => {
+                "AWS names and ids are at most 255 characters; use a shorter id".into()
+            }
             _ => return None,
         })
     }
@@ -264,9 +273,14 @@ impl fmt::Display for Diagnostic {
 
 /// Every error found in a scenario, plus its warnings.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("{} error(s) in scenario", errors.len())]
+#[error("{} error(s) in scenario", errors.len() + omitted)]
 pub struct ValidationErrors {
+    /// The first errors, in the order found (at most
+    /// [`crate::validate::MAX_ERRORS`]).
     pub errors: Vec<Diagnostic>,
+    /// Errors found beyond those listed: counted, not described, so that a
+    /// file with thousands of mistakes validates as fast as a good one.
+    pub omitted: usize,
     pub warnings: Vec<Diagnostic>,
 }
 

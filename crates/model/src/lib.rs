@@ -65,12 +65,36 @@ pub fn load(src: &str) -> Result<Checked, LoadError> {
     Ok(validate(&spec)?)
 }
 
+/// The longest id a scenario may declare: AWS resource names and ids stay
+/// within 255 characters, and longer ones only break tables.
+pub const MAX_ID_LEN: usize = 255;
+
+/// How much of an id "did you mean" compares: a typo shows in the first
+/// characters, and the string metrics cost the square of the length.
+const SCORED_CHARS: usize = 64;
+
+/// `s` cut to its first `n` characters.
+pub(crate) fn prefix(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
+}
+
 /// The known id closest in spelling to `id`, for "did you mean" hints: a
-/// high Jaro-Winkler score, or a small edit distance for short ids.
+/// high Jaro-Winkler score, or a small edit distance for short ids. Bounded:
+/// only the first 64 characters are compared, and ids of very different
+/// lengths (more than three times as long) are skipped without scoring.
 pub fn suggest<'k>(id: &str, known: impl Iterator<Item = &'k str>) -> Option<String> {
+    let id = prefix(id, SCORED_CHARS);
+    let n = id.chars().count();
     known
-        .map(|k| (strsim::jaro_winkler(id, k), strsim::levenshtein(id, k), k))
-        .filter(|(jw, lev, _)| *jw > 0.8 || *lev <= (id.len() / 3).max(1))
+        .filter(|k| {
+            let m = k.len().min(4 * SCORED_CHARS);
+            m <= 3 * n + 3 && n <= 3 * m + 3
+        })
+        .map(|k| {
+            let kp = prefix(k, SCORED_CHARS);
+            (strsim::jaro_winkler(id, kp), strsim::levenshtein(id, kp), k)
+        })
+        .filter(|(jw, lev, _)| *jw > 0.8 || *lev <= (n / 3).max(1))
         .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)).then(b.2.cmp(a.2)))
         .map(|(_, _, k)| k.to_string())
 }

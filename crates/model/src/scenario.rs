@@ -390,7 +390,7 @@ impl TriggerSource {
         }
     }
 
-    /// Pollers that place ENIs in the event source's VPC (aws-rules.md rule 5).
+    /// Pollers that place ENIs in the event source's VPC (rule 5, docs/aws-rules.md).
     pub fn polls_in_vpc(self) -> bool {
         matches!(
             self,
@@ -401,7 +401,7 @@ impl TriggerSource {
         )
     }
 
-    /// Lambda-managed pollers in AWS's network (rule 4).
+    /// Lambda-managed pollers in AWS's network (rule 4, docs/aws-rules.md).
     pub fn polls_in_aws(self) -> bool {
         matches!(
             self,

@@ -3,7 +3,8 @@
 //! their names, and their rules, for the validator that synthesises them and
 //! for the edits that turn a synthesised one into a declared one.
 //!
-//! Sources (Amazon VPC user guide): "Route tables" (every VPC has a main
+//! Rules 9, 16 and 17 of docs/aws-rules.md. Sources (Amazon VPC user
+//! guide): "Route tables" (every VPC has a main
 //! route table that subnets without an association use), "Default network
 //! ACL" (allows all traffic both ways, rule 100 for IPv4 and rule 101 for
 //! IPv6), "Default security groups for your VPCs" (inbound from members of

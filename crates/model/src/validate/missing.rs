@@ -38,7 +38,7 @@ impl Validator<'_> {
             let at = || format!("missing[{i}].entity");
             let (kinds, applies) = applies_to(m.what);
             let Some(&kind) = self.ids.get(m.entity.as_str()) else {
-                self.unknown_id(at(), &m.entity, "entity", kinds);
+                self.unknown_id(at(), &m.entity, ("entity", applies), kinds);
                 continue;
             };
             if !kinds.contains(&kind) {

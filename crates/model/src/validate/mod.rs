@@ -27,28 +27,135 @@ pub struct Checked {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Validates a parsed scenario. Returns every error, not just the first.
+/// How many errors validation describes; the rest are counted
+/// ([`ValidationErrors::omitted`]). Describing an error can cost a scan of
+/// the known ids, so this bounds the work a file full of mistakes makes.
+pub const MAX_ERRORS: usize = 200;
+
+/// How many candidate ids "did you mean" may score in one validation, in
+/// all: past it, unknown references are reported without a suggestion.
+const SUGGEST_BUDGET: usize = 1_000_000;
+
+/// Validates a parsed scenario. Returns every error (the first
+/// [`MAX_ERRORS`] described, the rest counted), not just the first.
 pub fn validate(spec: &ScenarioSpec) -> Result<Checked, ValidationErrors> {
     let mut v = Validator::new(spec);
     v.run();
+    let omitted = v.diags.omitted;
     let (errors, warnings): (Vec<_>, Vec<_>) = v
         .diags
+        .list
         .into_iter()
         .partition(|d| d.severity() == Severity::Error);
-    if errors.is_empty() {
+    if errors.is_empty() && omitted == 0 {
         Ok(Checked {
             scenario: v.out,
             warnings,
         })
     } else {
-        Err(ValidationErrors { errors, warnings })
+        Err(ValidationErrors {
+            errors,
+            omitted,
+            warnings,
+        })
+    }
+}
+
+/// The diagnostics found so far, with the bounds on describing errors, and
+/// the sorted candidate lists "unknown reference" messages quote (built once
+/// per kind, not once per error).
+#[derive(Default)]
+struct Diags {
+    list: Vec<Diagnostic>,
+    errors: usize,
+    omitted: usize,
+    suggest_left: usize,
+    /// kind noun → (how many ids the list was built from, the sorted ids).
+    sorted: HashMap<&'static str, (usize, Vec<String>)>,
+}
+
+impl Diags {
+    fn new() -> Diags {
+        Diags {
+            suggest_left: SUGGEST_BUDGET,
+            ..Diags::default()
+        }
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        if d.severity() == Severity::Error {
+            if self.errors >= MAX_ERRORS {
+                self.omitted += 1;
+                return;
+            }
+            self.errors += 1;
+        }
+        self.list.push(d);
+    }
+
+    /// True when the next error will only be counted: callers skip the
+    /// work of describing it.
+    fn full(&self) -> bool {
+        self.errors >= MAX_ERRORS
+    }
+
+    fn any_error(&self) -> bool {
+        self.errors > 0
+    }
+
+    /// An unknown reference to `id` among `names` (the ids of `kind`; `key`
+    /// names that set of ids for the cache): the first known ids, how many
+    /// more, and a suggestion while the budget lasts.
+    fn unknown<'n>(
+        &mut self,
+        key: &'static str,
+        kind: &'static str,
+        id: &str,
+        names: impl Iterator<Item = &'n str>,
+        count: usize,
+    ) -> Problem {
+        if !matches!(self.sorted.get(key), Some((n, _)) if *n == count) {
+            let mut list: Vec<String> = names.map(str::to_string).collect();
+            // Declared ids in order of name; the catalog in its own order.
+            if key != "service" {
+                list.sort_unstable();
+            }
+            self.sorted.insert(key, (count, list));
+        }
+        let scored = self.suggest_left >= count;
+        if scored {
+            self.suggest_left -= count;
+        }
+        let list = &self.sorted[key].1;
+        let suggestion = if scored {
+            crate::suggest(id, list.iter().map(String::as_str))
+        } else {
+            None
+        };
+        Problem::UnknownRef {
+            kind,
+            id: quoted(id),
+            known: list.iter().take(12).cloned().collect(),
+            more: list.len().saturating_sub(12),
+            suggestion,
+        }
+    }
+}
+
+/// An id as messages quote it: cut to [`crate::MAX_ID_LEN`] characters.
+fn quoted(id: &str) -> String {
+    let p = crate::prefix(id, crate::MAX_ID_LEN);
+    if p.len() < id.len() {
+        format!("{p}…")
+    } else {
+        id.to_string()
     }
 }
 
 struct Validator<'a> {
     spec: &'a ScenarioSpec,
     out: Scenario,
-    diags: Vec<Diagnostic>,
+    diags: Diags,
     /// Every declared id → the kind that declared it (one namespace).
     ids: HashMap<&'a str, EntityKind>,
     vpc: HashMap<&'a str, VpcId>,
@@ -105,7 +212,7 @@ impl<F: FnOnce() -> String> At for Lazy<F> {
 /// validator's own maps this way needs no copy of the map (a copy per route
 /// or per ENI made large scenarios quadratic).
 fn resolve_in<T: Copy>(
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diags,
     map: &HashMap<&str, T>,
     kind: EntityKind,
     id: &str,
@@ -115,18 +222,15 @@ fn resolve_in<T: Copy>(
     if let Some(x) = map.get(id) {
         return Some(*x);
     }
-    let mut known: Vec<String> = map.keys().map(|k| k.to_string()).collect();
-    known.sort();
-    let suggestion = crate::suggest(id, known.iter().map(|s| s.as_str()));
+    if diags.full() {
+        diags.omitted += 1;
+        return None;
+    }
+    let problem = diags.unknown(kind.noun(), kind.noun(), id, map.keys().copied(), map.len());
     diags.push(Diagnostic {
         path: at.at(),
         entity: Some(entity.to_string()),
-        problem: Problem::UnknownRef {
-            kind: kind.noun(),
-            id: id.into(),
-            known,
-            suggestion,
-        },
+        problem,
     });
     None
 }
@@ -158,7 +262,7 @@ impl<'a> Validator<'a> {
                 expectations: Vec::new(),
                 missing: Vec::new(),
             },
-            diags: Vec::new(),
+            diags: Diags::new(),
             ids: HashMap::new(),
             vpc: HashMap::new(),
             subnet: HashMap::new(),
@@ -193,6 +297,19 @@ impl<'a> Validator<'a> {
                 format!("{list}[\"\"]"),
                 id,
                 Problem::Empty { what: "an id" },
+            );
+            return false;
+        }
+        let len = id.chars().count();
+        if len > crate::MAX_ID_LEN {
+            self.err(
+                path(list, &quoted(id), "id"),
+                id,
+                Problem::IdTooLong {
+                    id: quoted(id),
+                    len,
+                    max: crate::MAX_ID_LEN,
+                },
             );
             return false;
         }
@@ -238,43 +355,39 @@ impl<'a> Validator<'a> {
 
     /// Records an unknown reference to an id that must name an entity of
     /// one of `kinds`, with the known ids of those kinds and a suggestion.
-    fn unknown_id(&mut self, at: String, id: &str, noun: &'static str, kinds: &[EntityKind]) {
-        let mut known: Vec<String> = self
+    fn unknown_id(
+        &mut self,
+        at: String,
+        id: &str,
+        (noun, key): (&'static str, &'static str),
+        kinds: &[EntityKind],
+    ) {
+        if self.diags.full() {
+            self.diags.omitted += 1;
+            return;
+        }
+        let names = self
             .ids
             .iter()
             .filter(|(_, k)| kinds.contains(k))
-            .map(|(n, _)| n.to_string())
-            .collect();
-        known.sort();
-        let suggestion = crate::suggest(id, known.iter().map(|s| s.as_str()));
-        self.err(
-            at,
-            id,
-            Problem::UnknownRef {
-                kind: noun,
-                id: id.into(),
-                known,
-                suggestion,
-            },
-        );
+            .map(|(n, _)| *n);
+        let count = names.clone().count();
+        let problem = self.diags.unknown(key, noun, id, names, count);
+        self.err(at, id, problem);
     }
 
     fn resolve_service(&mut self, id: &str, at: String, entity: &str) -> Option<ServiceId> {
         if let Some(s) = self.service.get(id) {
             return Some(*s);
         }
-        let known: Vec<String> = catalog::catalog().iter().map(|e| e.id.clone()).collect();
-        let suggestion = crate::suggest(id, known.iter().map(|s| s.as_str()));
-        self.err(
-            at,
-            entity,
-            Problem::UnknownRef {
-                kind: "service",
-                id: id.into(),
-                known,
-                suggestion,
-            },
-        );
+        if self.diags.full() {
+            self.diags.omitted += 1;
+            return None;
+        }
+        let names = catalog::catalog().iter().map(|e| e.id.as_str());
+        let count = catalog::catalog().len();
+        let problem = self.diags.unknown("service", "service", id, names, count);
+        self.err(at, entity, problem);
         None
     }
 
@@ -412,7 +525,7 @@ impl<'a> Validator<'a> {
         self.external_hosts();
         self.expectations(spec);
         self.missing();
-        if !self.diags.iter().any(|d| d.severity() == Severity::Error) {
+        if !self.diags.any_error() {
             self.warnings();
         }
     }
@@ -1500,7 +1613,7 @@ impl<'a> Validator<'a> {
                     for &sub in &subnets {
                         let ip = self.auto_ip(sub, &f.id, path("functions", &f.id, "vpc.subnets"));
                         let s = &self.out.subnets[sub.ix()];
-                        // Dual-stack functions get an IPv6 address in dual-stack subnets (rule 8).
+                        // Dual-stack functions get an IPv6 address in dual-stack subnets (rule 8, docs/aws-rules.md).
                         let ipv6 = match (cfg.ipv6_dual_stack, s.ipv6_cidr) {
                             (true, Some(net)) => Some(Ipv6Addr::from(
                                 u128::from(net.network())
@@ -1508,7 +1621,7 @@ impl<'a> Validator<'a> {
                             )),
                             _ => None,
                         };
-                        // Hyperplane ENIs never get a public IP (rule 1).
+                        // Hyperplane ENIs never get a public IP (rule 1, docs/aws-rules.md).
                         enis.push(self.push_eni(Eni {
                             owner: EniOwner::Function(id),
                             subnet: sub,
@@ -1695,7 +1808,7 @@ impl<'a> Validator<'a> {
 
     fn routes(&mut self) {
         let spec = self.spec;
-        // Implicit local routes first (rule 9: they cover the VPC's CIDRs).
+        // Implicit local routes first (rule 9, docs/aws-rules.md: they cover the VPC's CIDRs).
         for t in &mut self.out.route_tables {
             let v = &self.out.vpcs[t.vpc.ix()];
             for c in &v.cidrs {
@@ -1776,7 +1889,7 @@ impl<'a> Validator<'a> {
                 });
             }
         }
-        // Gateway endpoints add their prefix-list route to each associated table (rule 12).
+        // Gateway endpoints add their prefix-list route to each associated table (rule 12, docs/aws-rules.md).
         for (i, e) in self.out.endpoints.iter().enumerate() {
             if e.kind != EndpointKind::Gateway {
                 continue;
@@ -1854,7 +1967,7 @@ impl<'a> Validator<'a> {
             };
             let vpc = self.out.security_groups[id.ix()].vpc;
             let ingress = self.sg_rules(&g.ingress, "ingress", &g.id, vpc);
-            // No egress list: AWS's default "allow all outbound" rule (rule 16).
+            // No egress list: AWS's default "allow all outbound" rule (rule 16, docs/aws-rules.md).
             let egress = match &g.egress {
                 None => vec![SgRule {
                     protocol: Protocol::All,
@@ -1914,7 +2027,7 @@ impl<'a> Validator<'a> {
                         cidr,
                     });
                 }
-                // Ascending rule number, first match wins (rule 17).
+                // Ascending rule number, first match wins (rule 17, docs/aws-rules.md).
                 out.sort_by_key(|r| r.number);
                 let acl = &mut self.out.network_acls[id.ix()];
                 if dir == "ingress" {
@@ -2153,17 +2266,23 @@ impl<'a> Validator<'a> {
                     || id.parse::<IpAddr>().is_ok()
                     || self.names_a_host(id);
                 if !known {
-                    let mut ids: Vec<String> = self
+                    if self.diags.full() {
+                        self.diags.omitted += 1;
+                        continue;
+                    }
+                    // Probe endpoints, then the catalog's services (in
+                    // catalog order) for the suggestion only.
+                    let mut ids: Vec<&str> = self
                         .ids
                         .iter()
                         .filter(|(_, k)| probe_kinds.contains(k))
-                        .map(|(n, _)| n.to_string())
+                        .map(|(n, _)| *n)
                         .collect();
-                    ids.sort();
+                    ids.sort_unstable();
                     let suggestion = crate::suggest(
                         id,
                         ids.iter()
-                            .map(|s| s.as_str())
+                            .copied()
                             .chain(catalog::catalog().iter().map(|c| c.id.as_str())),
                     );
                     self.err(
@@ -2171,8 +2290,9 @@ impl<'a> Validator<'a> {
                         id,
                         Problem::UnknownRef {
                             kind: "probe endpoint",
-                            id: id.clone(),
-                            known: ids,
+                            id: quoted(id),
+                            known: ids.iter().take(12).map(|s| s.to_string()).collect(),
+                            more: ids.len().saturating_sub(12),
                             suggestion,
                         },
                     );

@@ -5,6 +5,7 @@ mod defaults;
 mod edit;
 mod errors;
 mod glob;
+mod limits;
 mod missing;
 mod probe;
 mod roundtrip;
