@@ -482,8 +482,10 @@ impl Message {
             Severity::Error => (style::ERROR, "error"),
             Severity::Warning => (style::WARNING, "warning"),
         };
-        anstream::eprintln!("{}: {st}{word}:{st:#} {}", self.location, self.text);
+        let text = clip_words(&self.text);
+        anstream::eprintln!("{}: {st}{word}:{st:#} {text}", self.location);
         if let Some(h) = &self.hint {
+            let h = clip_words(h);
             anstream::eprintln!("  {h_st}hint:{h_st:#} {h}", h_st = style::HINT);
         }
     }
@@ -499,12 +501,46 @@ impl fmt::Display for Message {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {word}: {}", self.location, self.text)?;
+        write!(f, "{}: {word}: {}", self.location, clip_words(&self.text))?;
         if let Some(h) = &self.hint {
-            write!(f, "\n  hint: {h}")?;
+            write!(f, "\n  hint: {}", clip_words(h))?;
         }
         Ok(())
     }
+}
+
+/// Longest run of non-space characters a message shows whole.
+const MAX_WORD: usize = 255;
+
+/// `text` with every run of more than [`MAX_WORD`] non-space characters cut
+/// short with `…`: a message quotes what the user wrote, and a 70,000-character
+/// value echoed by each of 200 diagnostics would flood the terminal.
+fn clip_words(text: &str) -> std::borrow::Cow<'_, str> {
+    let too_long = |w: &str| w.chars().count() > MAX_WORD;
+    if !text.split_whitespace().any(too_long) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len().min(4096));
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if too_long(word) {
+            out.extend(word.chars().take(MAX_WORD));
+            out.push('…');
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_whitespace() {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    std::borrow::Cow::Owned(out)
 }
 
 /// The result of parsing and validating one source.
@@ -823,6 +859,25 @@ pub fn counts(errors: usize, warnings: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_cut_overlong_words_and_keep_the_rest() {
+        let long = "x".repeat(70_000);
+        let m = Message {
+            location: "f.ron:3".into(),
+            severity: Severity::Error,
+            text: format!("invalid cidr `{long}` here"),
+            hint: Some(format!("try {long}")),
+        };
+        let shown = m.to_string();
+        assert!(shown.len() < 1_000, "{} bytes", shown.len());
+        assert!(
+            shown.starts_with("f.ron:3: error: invalid cidr `xxx"),
+            "{shown}"
+        );
+        assert!(shown.contains("… here"), "{shown}");
+        assert_eq!(clip_words("short words stay"), "short words stay");
+    }
 
     #[test]
     fn locate_finds_id_fields_only() {

@@ -354,7 +354,8 @@ fn other_command(rng: &mut Rng, f: &str, text: &[u8], original: &str) -> Vec<Str
             "fn".into()
         } else {
             let v: &Vec<u8> = rng.pick(&ids);
-            String::from_utf8_lossy(v).into_owned()
+            // A command line cannot carry a NUL byte (the OS's limit, not ours).
+            String::from_utf8_lossy(v).replace('\0', "")
         }
     };
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
@@ -363,11 +364,12 @@ fn other_command(rng: &mut Rng, f: &str, text: &[u8], original: &str) -> Vec<Str
         1 => s(&["show", f, "--format", "json"]),
         2 => {
             let (a, b) = (id(rng), id(rng));
-            s(&["trace", f, "--from", &a, "--to", &b])
+            s(&["trace", f, &format!("--from={a}"), &format!("--to={b}")])
         }
         3 => {
             let (a, b) = (id(rng), id(rng));
-            s(&["trace", f, "--from", &a, "--to", &b, "--format", "json"])
+            let (from, to) = (format!("--from={a}"), format!("--to={b}"));
+            s(&["trace", f, &from, &to, "--format", "json"])
         }
         4 => s(&["matrix", f]),
         5 => s(&["matrix", f, "--format", "json"]),

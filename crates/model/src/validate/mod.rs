@@ -177,12 +177,15 @@ struct Validator<'a> {
     next_ip: HashMap<SubnetId, u32>,
 }
 
-/// Where a diagnostic points: `kind["id"].field`.
+/// Where a diagnostic points: `kind["id"].field`. The id and the field are
+/// quoted short: a field can hold user text (a route's destination), and 200
+/// diagnostics each echoing a 70,000-character value flood the terminal.
 fn path(list: &str, id: &str, field: &str) -> String {
+    let id = quoted(id);
     if field.is_empty() {
         format!("{list}[\"{id}\"]")
     } else {
-        format!("{list}[\"{id}\"].{field}")
+        format!("{list}[\"{id}\"].{}", quoted(field))
     }
 }
 
