@@ -80,6 +80,26 @@ impl<'d> Ctx<'d> {
         }
     }
 
+    /// True when `vpc` was imported; otherwise a `Missing` entry saying that
+    /// `id` is not imported (`what`: "the subnet", "the group", or empty).
+    pub fn vpc_known(&mut self, src: &str, id: &str, vpc: &str, what: &str) -> bool {
+        if self.vpcs.contains_key(vpc) {
+            return true;
+        }
+        let tail = if what.is_empty() {
+            "not imported".to_string()
+        } else {
+            format!("{what} is not imported")
+        };
+        self.report.push(
+            EntryKind::Missing,
+            src,
+            id,
+            format!("its VPC {vpc} is not in the snapshot; {tail}"),
+        );
+        false
+    }
+
     /// Claims an id; false (and a warning) when it is already taken.
     pub fn claim(&mut self, src: &str, id: &str, what: &str) -> bool {
         if awsreach_model::catalog::lookup(id).is_some() {

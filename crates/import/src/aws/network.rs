@@ -95,13 +95,7 @@ pub fn subnets(cx: &mut Ctx) {
             );
             continue;
         };
-        if !cx.vpcs.contains_key(vpc) {
-            cx.report.push(
-                crate::EntryKind::Missing,
-                &it.src,
-                id,
-                format!("its VPC {vpc} is not in the snapshot; the subnet is not imported"),
-            );
+        if !cx.vpc_known(&it.src, id, vpc, "the subnet") {
             continue;
         }
         let Ok(net) = cidr.parse::<IpNet>() else {
@@ -347,13 +341,7 @@ pub fn security_groups(cx: &mut Ctx) {
             );
             continue;
         };
-        if !cx.vpcs.contains_key(vpc) {
-            cx.report.push(
-                crate::EntryKind::Missing,
-                &it.src,
-                id,
-                format!("its VPC {vpc} is not in the snapshot; the group is not imported"),
-            );
+        if !cx.vpc_known(&it.src, id, vpc, "the group") {
             continue;
         }
         if !cx.claim(&it.src, id, "security group") {
@@ -509,13 +497,7 @@ pub fn gateways(cx: &mut Ctx) {
                 cx.skip(&it.src, id, format!("{what} attached to no VPC"));
                 continue;
             };
-            if !cx.vpcs.contains_key(*vpc) {
-                cx.report.push(
-                    crate::EntryKind::Missing,
-                    &it.src,
-                    id,
-                    format!("its VPC {vpc} is not in the snapshot; not imported"),
-                );
+            if !cx.vpc_known(&it.src, id, vpc, "") {
                 continue;
             }
             if !cx.claim(&it.src, id, what) {

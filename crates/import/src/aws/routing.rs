@@ -21,13 +21,7 @@ pub fn route_tables(cx: &mut Ctx) {
         let (Some(id), Some(vpc)) = (s(&it.v, "RouteTableId"), s(&it.v, "VpcId")) else {
             continue;
         };
-        if !cx.vpcs.contains_key(vpc) {
-            cx.report.push(
-                crate::EntryKind::Missing,
-                &it.src,
-                id,
-                format!("its VPC {vpc} is not in the snapshot; not imported"),
-            );
+        if !cx.vpc_known(&it.src, id, vpc, "") {
             continue;
         }
         if !cx.claim(&it.src, id, "route table") {
@@ -258,13 +252,7 @@ pub fn network_acls(cx: &mut Ctx) {
         let (Some(id), Some(vpc)) = (s(&it.v, "NetworkAclId"), s(&it.v, "VpcId")) else {
             continue;
         };
-        if !cx.vpcs.contains_key(vpc) {
-            cx.report.push(
-                crate::EntryKind::Missing,
-                &it.src,
-                id,
-                format!("its VPC {vpc} is not in the snapshot; not imported"),
-            );
+        if !cx.vpc_known(&it.src, id, vpc, "") {
             continue;
         }
         if !cx.claim(&it.src, id, "network ACL") {
