@@ -1,11 +1,14 @@
-//! External hosts' DNS names (`hostname: "api.stripe.com"`): each a valid
+//! External hosts, and their DNS names (`hostname: "api.stripe.com"`): each a valid
 //! name, on one host only, and never a regional service's own name (that
 //! name belongs to the service, whose DNS an interface endpoint may
 //! answer). Probes may then name a host by its hostname.
 
-use crate::catalog;
+use std::net::IpAddr;
 
-use super::Validator;
+use crate::catalog;
+use crate::scenario::{EntityKind, ExternalHost};
+
+use super::{Validator, path};
 
 /// The name as DNS compares it: lower-case, without the root's trailing dot.
 pub fn normalize(name: &str) -> String {
@@ -40,6 +43,38 @@ pub fn problem(name: &str) -> Option<String> {
 }
 
 impl Validator<'_> {
+    pub(super) fn external_hosts(&mut self) {
+        let spec = self.spec;
+        for h in &spec.external_hosts {
+            if !self.declare("external_hosts", &h.id, EntityKind::ExternalHost) {
+                continue;
+            }
+            let ip = match h.ip.parse::<IpAddr>() {
+                Ok(ip) => ip,
+                Err(_) => {
+                    self.invalid(
+                        path("external_hosts", &h.id, "ip"),
+                        &h.id,
+                        "ip address",
+                        &h.ip,
+                        "expected e.g. 203.0.113.10".into(),
+                    );
+                    continue;
+                }
+            };
+            let listen = self.listeners(&h.listen, path("external_hosts", &h.id, "listen"), &h.id);
+            let hostname = h.hostname.as_deref().and_then(|name| {
+                self.hostname(name, &h.id, path("external_hosts", &h.id, "hostname"))
+            });
+            self.out.external_hosts.push(ExternalHost {
+                name: h.id.clone(),
+                ip,
+                hostname,
+                listen,
+            });
+        }
+    }
+
     /// Checks one host's `hostname`; its normalised form when valid.
     pub(super) fn hostname(&mut self, name: &str, host: &str, at: String) -> Option<String> {
         if let Some(reason) = problem(name) {

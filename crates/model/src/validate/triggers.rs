@@ -1,0 +1,114 @@
+//! Validation of Lambda triggers (event source mappings and pollers).
+
+use std::collections::HashSet;
+
+use crate::error::Problem;
+use crate::scenario::*;
+
+use super::Validator;
+
+impl Validator<'_> {
+    pub(super) fn triggers(&mut self) {
+        let spec = self.spec;
+        let (fn_map, subnet_map) = (self.function.clone(), self.subnet.clone());
+        let mut default_names = HashSet::new();
+        for (i, t) in spec.triggers.iter().enumerate() {
+            let name =
+                t.id.clone()
+                    .unwrap_or_else(|| format!("{}->{}", t.source.service_id(), t.function));
+            let list_at = format!("triggers[{i}]");
+            // Unnamed triggers are known by `<service>-><function>`; two of
+            // them with the same source and function would be indistinguishable.
+            if t.id.is_none() && !default_names.insert(name.clone()) {
+                self.err(
+                    list_at.clone(),
+                    &name,
+                    Problem::DuplicateId {
+                        id: name.clone(),
+                        other:
+                            "another trigger with the same source and function; give each an `id`"
+                                .into(),
+                    },
+                );
+                continue;
+            }
+            if t.id.is_some()
+                && !self.declare(
+                    "triggers",
+                    t.id.as_deref().unwrap_or_default(),
+                    EntityKind::Trigger,
+                )
+            {
+                continue;
+            }
+            let Some(function) = self.resolve(
+                &fn_map,
+                EntityKind::Function,
+                &t.function,
+                format!("{list_at}.function"),
+                &name,
+            ) else {
+                continue;
+            };
+            let Some(service) = self.service.get(t.source.service_id()).copied() else {
+                continue;
+            };
+            self.out.services[service.ix()].declared = true;
+            let mut subnets = Vec::new();
+            let mut security_groups = Vec::new();
+            if t.source.polls_in_vpc() {
+                if t.subnets.is_empty() || t.security_groups.is_empty() {
+                    self.err(
+                        format!("{list_at}.subnets"),
+                        &name,
+                        Problem::TriggerNeedsVpc {
+                            source_kind: format!("{:?}", t.source),
+                        },
+                    );
+                }
+                let mut vpc: Option<VpcId> = None;
+                for s in &t.subnets {
+                    if let Some(sub) = self.resolve(
+                        &subnet_map,
+                        EntityKind::Subnet,
+                        s,
+                        format!("{list_at}.subnets"),
+                        &name,
+                    ) {
+                        let sv = self.out.subnets[sub.ix()].vpc;
+                        if let Some(v) = vpc
+                            && !self.same_vpc(
+                                "subnet",
+                                s,
+                                sv,
+                                v,
+                                format!("{list_at}.subnets"),
+                                &name,
+                            )
+                        {
+                            continue;
+                        }
+                        vpc = Some(sv);
+                        subnets.push(sub);
+                    }
+                }
+                if let Some(v) = vpc
+                    && !t.security_groups.is_empty()
+                {
+                    security_groups = self.sg_list(&t.security_groups, v, "triggers", &name);
+                }
+            }
+            self.out.triggers.push(Trigger {
+                name,
+                source: t.source,
+                service,
+                function,
+                subnets,
+                security_groups,
+                port: t.port.unwrap_or(t.source.default_port()),
+                mode: t.mode,
+                secrets_manager: t.secrets_manager,
+            });
+        }
+    }
+}
