@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use anstyle::Style;
 use awsreach_sim::blast::{Assessment, Effect};
-use awsreach_sim::{Blocked, Decision, Direction, Outcome, Remedy, Trace, Unknown, Verdict};
-use serde_json::{Value, json};
+use awsreach_sim::{Blocked, Decision, Direction, Engine, Outcome, Trace, Verdict};
+use awsreach_view::TraceDoc;
 
 use crate::style::{DIM, ERROR as RED, HEADER as BOLD, OK as GREEN, WARNING as YELLOW};
 
@@ -17,12 +17,7 @@ pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
 }
 
 pub fn kind_str(k: awsreach_sim::CallKind) -> &'static str {
-    match k {
-        awsreach_sim::CallKind::Invoke => "invoke",
-        awsreach_sim::CallKind::ServiceCall => "service-call",
-        awsreach_sim::CallKind::Flow => "flow",
-        awsreach_sim::CallKind::Trigger => "trigger",
-    }
+    awsreach_view::trace::kind_word(k)
 }
 
 fn proto_port(t: &Trace) -> String {
@@ -128,14 +123,6 @@ pub fn trace_text_assessed(t: &Trace, assessed: &[Assessment]) -> String {
     out
 }
 
-fn unknown_json(u: &Unknown) -> Value {
-    json!({
-        "code": u.code.as_str(),
-        "hop": u.hop + 1,
-        "missing": u.what,
-    })
-}
-
 fn write_blocked(out: &mut String, b: &Blocked, indent: &str, assessed: &[Assessment]) {
     let _ = writeln!(out, "{indent}why: {}", b.why);
     if let Some(ra) = b.code.reachability_analyzer() {
@@ -171,10 +158,7 @@ fn write_blocked(out: &mut String, b: &Blocked, indent: &str, assessed: &[Assess
 }
 
 fn outcome_str(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Reachable => "reachable",
-        Outcome::Blocked(c) | Outcome::Unknown(c) => c.as_str(),
-    }
+    awsreach_view::trace::outcome_word(o)
 }
 
 /// `a -> b`, `a -> b (CODE)`; at most three, then how many more.
@@ -256,107 +240,9 @@ fn write_blast(out: &mut String, a: &Assessment, indent: &str) {
     }
 }
 
-fn remedy_json(r: &Remedy) -> Value {
-    json!({ "summary": r.to_string(), "steps": r.steps })
-}
-
-fn effects_json(list: &[Effect]) -> Value {
-    list.iter()
-        .map(|e| {
-            json!({
-                "from": e.from.id,
-                "to": e.to.id,
-                "before": outcome_str(e.before),
-                "after": outcome_str(e.after),
-            })
-        })
-        .collect()
-}
-
-/// The `blast_radius` object of one fix in the JSON view.
-fn blast_json(a: &Assessment) -> Value {
-    json!({
-        "probe_after": a.probe_after.map(outcome_str),
-        "side_effects": a.side_effects(),
-        "opens": effects_json(&a.opens),
-        "breaks": effects_json(&a.breaks),
-        "code_changed": effects_json(&a.recoded),
-        "added": a.added,
-        "removed": a.removed,
-        "dangers": a.dangers,
-        "invalid": a.invalid,
-        "synthesis_order": a.index + 1,
-    })
-}
-
-fn blocked_json(b: &Blocked, assessed: &[Assessment]) -> Value {
-    let fixes: Vec<Value> = b
-        .fixes
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut v = remedy_json(r);
-            if let (Some(a), Value::Object(o)) = (assessed.get(i), &mut v) {
-                o.insert("blast_radius".into(), blast_json(a));
-            }
-            v
-        })
-        .collect();
-    json!({
-        "code": b.code.as_str(),
-        "reachability_analyzer_code": b.code.reachability_analyzer(),
-        "hop": b.hop + 1,
-        "why": b.why,
-        "fix": b.fixes.first().map(|r| r.to_string()),
-        "fixes": fixes,
-        "after_fix": b.after_fix.as_deref().map(|n| blocked_json(n, &[])),
-    })
-}
-
-/// The JSON view. Schema (stable): `from`, `to`, `kind`, `protocol`, `port`,
-/// `verdict` ("reachable" | "blocked" | "unknown"), `hops[]` {`step`, `component`,
-/// `kind`, `decision`, `detail`, `rule`?, `direction`}, and when blocked:
-/// `code`, `reachability_analyzer_code`, `hop` (the blocking `step`), `why`,
-/// `fix` (recommended, one line), `fixes[]` {`summary`, `steps[]`}, `after_fix`;
-/// when unknown: `code` (an `UNKNOWN_*` code), `hop`, `missing` (what the
-/// scenario lacks, in words).
-pub fn trace_json(t: &Trace) -> Value {
-    trace_json_assessed(t, &[])
-}
-
-/// [`trace_json`] with a `blast_radius` object in each of `fixes[]`:
-/// `probe_after`, `side_effects`, `opens[]`/`breaks[]`/`code_changed[]`
-/// {`from`, `to`, `before`, `after`}, `added[]`/`removed[]` {`kind`, `id`},
-/// `dangers[]` {`kind`, `detail`}, `invalid`, `synthesis_order`.
-pub fn trace_json_assessed(t: &Trace, assessed: &[Assessment]) -> Value {
-    let hops: Vec<Value> = t
-        .hops
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let mut v = serde_json::to_value(h).expect("hops serialise");
-            v.as_object_mut()
-                .expect("object")
-                .insert("step".into(), json!(i + 1));
-            v
-        })
-        .collect();
-    let mut v = json!({
-        "from": t.from,
-        "to": t.to,
-        "kind": kind_str(t.kind),
-        "protocol": t.protocol.as_str(),
-        "port": t.port,
-        "verdict": t.outcome().word(),
-        "hops": hops,
-    });
-    let extra = match &t.verdict {
-        Verdict::Reachable => None,
-        Verdict::Blocked(b) => Some(blocked_json(b, assessed)),
-        Verdict::Unknown(u) => Some(unknown_json(u)),
-    };
-    if let (Value::Object(o), Some(Value::Object(extra))) = (&mut v, extra) {
-        o.extend(extra);
-    }
-    v
+/// The JSON view: the [`TraceDoc`] of the trace, with the blast radius of
+/// each fix (`assessed`, in the order of the trace's fixes; empty: none).
+/// Its fields are documented in the README ("JSON output").
+pub fn trace_json_assessed(engine: &Engine, t: &Trace, assessed: &[Assessment]) -> TraceDoc {
+    TraceDoc::new(engine, t, assessed)
 }

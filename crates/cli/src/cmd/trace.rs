@@ -162,8 +162,9 @@ pub fn run(args: Args) -> Result<Exit> {
             crate::out::print(&render::trace_text_assessed(&trace, &assessed))?
         }
         crate::cli::Format::Json => crate::out::print(
-            &(serde_json::to_string_pretty(&render::trace_json_assessed(&trace, &assessed))?
-                + "\n"),
+            &(serde_json::to_string_pretty(&render::trace_json_assessed(
+                &engine, &trace, &assessed,
+            ))? + "\n"),
         )?,
     }
     Ok(match trace.verdict {

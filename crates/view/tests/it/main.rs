@@ -5,6 +5,8 @@ use awsreach_model::{Checked, ScenarioSpec, load, parse};
 use awsreach_view::ScenarioDoc;
 use awsreach_view::scenario::{VERSION, WarningDoc};
 
+mod trace;
+
 fn example() -> (ScenarioSpec, Checked) {
     let src = include_str!("../../../../scenarios/example-full.ron");
     (parse(src).unwrap(), load(src).unwrap())
