@@ -88,5 +88,26 @@ fn matrix(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, matrix);
+/// Resolving a `--from` filter: every source's id listed explicitly against
+/// the kind that names them all (issue 16: a 10,000-id list once cost 7x the
+/// kind, one scan of the list per node).
+fn select(c: &mut Criterion) {
+    let mut g = c.benchmark_group("matrix_select");
+    for n in common::sizes().into_iter().filter(|n| *n <= 10_000) {
+        let engine = common::engine(n);
+        let sources = engine.sources();
+        let ids: Vec<String> = sources.iter().map(|s| engine.node_name(*s)).collect();
+        let kinds: Vec<String> = ["function", "resource"].map(String::from).to_vec();
+        let id = format!("{n}/{}", ids.len());
+        g.bench_function(BenchmarkId::new("ids", &id), |b| {
+            b.iter_with_large_drop(|| engine.select(sources.clone(), black_box(&ids)))
+        });
+        g.bench_function(BenchmarkId::new("kinds", &id), |b| {
+            b.iter_with_large_drop(|| engine.select(sources.clone(), black_box(&kinds)))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, matrix, select);
 criterion_main!(benches);

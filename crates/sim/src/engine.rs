@@ -467,23 +467,26 @@ impl Engine {
 
     /// Resolves an id (or `internet`, or an IP address) to a probe endpoint.
     pub fn node(&self, id: &str) -> Result<Node, ProbeError> {
-        if let Some(n) = self.names.get(id) {
-            return Ok(*n);
-        }
-        if id == "internet" {
-            return Ok(Node::Internet);
-        }
-        if let Some(n) = self.by_hostname(id) {
+        if let Some(n) = self.lookup(id) {
             return Ok(n);
-        }
-        if let Ok(ip) = id.parse::<IpAddr>() {
-            return Ok(Node::Ip(ip));
         }
         let suggestion = awsreach_model::suggest(id, self.names.keys().map(|k| k.as_str()));
         Err(ProbeError::UnknownId {
             id: id.into(),
             suggestion,
         })
+    }
+
+    /// [`Engine::node`] without the "did you mean" work of a miss.
+    pub(crate) fn lookup(&self, id: &str) -> Option<Node> {
+        if let Some(n) = self.names.get(id) {
+            return Some(*n);
+        }
+        if id == "internet" {
+            return Some(Node::Internet);
+        }
+        self.by_hostname(id)
+            .or_else(|| id.parse::<IpAddr>().ok().map(Node::Ip))
     }
 
     pub fn node_name(&self, n: Node) -> String {

@@ -17,7 +17,7 @@ mod walk;
 pub use code::Code;
 pub use engine::{Engine, Node, Probe, ProbeError, ProbeOptions};
 pub use fix::{Fix, Peer, Remedy, RuleDirection};
-pub use matrix::Matrix;
+pub use matrix::{FILTER_KINDS, Matrix};
 pub use trace::{Blocked, CallKind, Decision, Direction, Hop, Outcome, Trace, Unknown, Verdict};
 
 use awsreach_model::{Scenario, ScenarioSpec};

@@ -18,6 +18,33 @@ use rayon::prelude::*;
 use crate::engine::{Engine, Node, ProbeOptions, natural_kind};
 use crate::trace::{CallKind, Outcome};
 
+/// The kinds a `--from`/`--to` filter takes besides ids.
+pub const FILTER_KINDS: [&str; 5] = ["function", "resource", "service", "host", "internet"];
+
+impl Engine {
+    /// The nodes a `--from`/`--to` filter keeps, in their order: those
+    /// whose kind or id it names (all of them when the filter is empty).
+    /// The filter is resolved once through the engine's index (as `trace`
+    /// resolves an id), so a list of 10,000 ids costs a hash lookup per
+    /// node, not a scan of the list.
+    pub fn select(&self, nodes: Vec<Node>, filter: &[String]) -> Vec<Node> {
+        if filter.is_empty() {
+            return nodes;
+        }
+        let kinds: Vec<&str> = filter
+            .iter()
+            .map(String::as_str)
+            .filter(|f| FILTER_KINDS.contains(f))
+            .collect();
+        let ids: std::collections::HashSet<Node> =
+            filter.iter().filter_map(|f| self.lookup(f)).collect();
+        nodes
+            .into_iter()
+            .filter(|n| ids.contains(n) || kinds.contains(&crate::diff::node_kind(*n)))
+            .collect()
+    }
+}
+
 /// Row classes per parallel task and column classes per tile.
 const ROW_TILE: usize = 8;
 const COL_TILE: usize = 256;

@@ -10,7 +10,7 @@ use clap::ValueEnum;
 use serde_json::{Value, json};
 
 use crate::cli::Exit;
-use crate::cmd::matrix::{keep, known_filter};
+use crate::cmd::matrix::known_filter;
 use crate::load::InputKind;
 use crate::render::{kind_str, paint};
 use crate::style::{DIM, ERROR as RED, HEADER as BOLD, OK as GREEN, WARNING as YELLOW};
@@ -188,12 +188,12 @@ pub fn run(args: Args) -> Result<Exit> {
         ..ProbeOptions::default()
     };
     let (ra, ca) = (
-        keep(&ea, ea.sources(), &args.from),
-        keep(&ea, ea.destinations(), &args.to),
+        ea.select(ea.sources(), &args.from),
+        ea.select(ea.destinations(), &args.to),
     );
     let (rb, cb) = (
-        keep(&eb, eb.sources(), &args.from),
-        keep(&eb, eb.destinations(), &args.to),
+        eb.select(eb.sources(), &args.from),
+        eb.select(eb.destinations(), &args.to),
     );
     let d = awsreach_sim::diff::diff(Side::all(&ea, &ra, &ca), Side::all(&eb, &rb, &cb), &opts);
     let shown: Vec<Shown> = d

@@ -6,7 +6,6 @@ use anyhow::Result;
 
 use crate::cli::Exit;
 use awsreach_model::net::Protocol;
-use awsreach_sim::diff::node_kind;
 use awsreach_sim::{Code, Engine, Node, Outcome};
 use clap::ValueEnum;
 use std::io::IsTerminal as _;
@@ -65,26 +64,10 @@ pub enum MatrixFormat {
     Markdown,
 }
 
-/// The nodes a `--from`/`--to` filter keeps: those whose kind or id it names
-/// (all of them when the filter is empty). Shared with `diff`.
-pub(crate) fn keep(engine: &Engine, nodes: Vec<Node>, filter: &[String]) -> Vec<Node> {
-    if filter.is_empty() {
-        return nodes;
-    }
-    nodes
-        .into_iter()
-        .filter(|n| {
-            filter
-                .iter()
-                .any(|f| f == node_kind(*n) || *f == engine.node_name(*n))
-        })
-        .collect()
-}
+/// The kinds a filter takes besides ids.
+pub(crate) use awsreach_sim::FILTER_KINDS;
 
 /// True when a filter word is a node kind or an id of the scenario.
-/// The kinds a filter takes besides ids.
-pub(crate) const FILTER_KINDS: [&str; 5] = ["function", "resource", "service", "host", "internet"];
-
 pub(crate) fn known_filter(engine: &Engine, f: &str) -> bool {
     FILTER_KINDS.contains(&f) || engine.node(f).is_ok()
 }
@@ -158,8 +141,8 @@ fn headers(engine: &Engine, cols: &[Node]) -> Vec<String> {
 pub fn run(args: Args) -> Result<Exit> {
     let loaded = crate::load::scenario(&args.file)?;
     let engine = Engine::new(loaded.scenario);
-    let rows = keep(&engine, engine.sources(), &args.from);
-    let cols = keep(&engine, engine.destinations(), &args.to);
+    let rows = engine.select(engine.sources(), &args.from);
+    let cols = engine.select(engine.destinations(), &args.to);
     for f in args.from.iter().chain(&args.to) {
         if !known_filter(&engine, f) {
             anstream::eprintln!(

@@ -11,6 +11,7 @@ mod gen_fuzz;
 mod hostile;
 mod hostnames;
 mod import;
+mod limits;
 mod matrix_text;
 mod output;
 mod teach;
