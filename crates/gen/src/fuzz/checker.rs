@@ -1,0 +1,427 @@
+//! The checker: runs every invariant over one scenario, catching panics,
+//! and the per-probe checks (round trip, differential, matrix).
+
+use std::cell::RefCell;
+
+use awsreach_model::{ScenarioSpec, parse, to_ron, validate};
+use awsreach_sim::{Decision, Engine, Node, Outcome, ProbeError, ProbeOptions, Verdict};
+
+use crate::ProbeSpec;
+use crate::reference::{self, Answer};
+
+use super::{Config, Focus, Invariant, Pick, Report, Violation, mix};
+use super::{catching, panic_key, problem_kind};
+
+pub(super) fn run_checks(
+    spec: &ScenarioSpec,
+    probes: &[ProbeSpec],
+    seed: u64,
+    cfg: &Config,
+    focus: &Focus,
+) -> Report {
+    let current: RefCell<Option<ProbeSpec>> = RefCell::new(None);
+    let mut out = Vec::new();
+    let mut checks = [0; 12];
+    let mut verdicts = std::collections::BTreeMap::new();
+    let r = catching(|| {
+        Checker {
+            spec,
+            probes,
+            cfg,
+            focus,
+            seed,
+            current: &current,
+            out: &mut out,
+            checks: &mut checks,
+            verdicts: &mut verdicts,
+        }
+        .run()
+    });
+    checks[Invariant::NoPanic as usize] += 1;
+    if let Err(msg) = r {
+        out.push(Violation {
+            invariant: Invariant::NoPanic,
+            probe: current.borrow().clone(),
+            change: None,
+            cell: None,
+            key: panic_key(&msg),
+            detail: format!("panicked: {msg}"),
+        });
+    }
+    let mut failed: Vec<&ProbeSpec> = out.iter().filter_map(|v| v.probe.as_ref()).collect();
+    failed.sort_by(|a, b| (&a.from, &a.to, a.port).cmp(&(&b.from, &b.to, b.port)));
+    failed.dedup();
+    Report {
+        probes: probes.len(),
+        failed_probes: failed.len(),
+        violations: out,
+        checks,
+        verdicts,
+    }
+}
+
+pub(super) struct Checker<'a, 'f> {
+    pub(super) spec: &'a ScenarioSpec,
+    pub(super) probes: &'a [ProbeSpec],
+    pub(super) cfg: &'a Config,
+    pub(super) focus: &'a Focus<'f>,
+    pub(super) seed: u64,
+    pub(super) current: &'a RefCell<Option<ProbeSpec>>,
+    pub(super) out: &'a mut Vec<Violation>,
+    pub(super) checks: &'a mut [usize; 12],
+    pub(super) verdicts: &'a mut std::collections::BTreeMap<&'static str, usize>,
+}
+
+pub(super) fn opts(p: &ProbeSpec) -> ProbeOptions {
+    ProbeOptions {
+        port: p.port,
+        protocol: p.protocol,
+        ..ProbeOptions::default()
+    }
+}
+
+pub(super) fn show_outcome(o: &Result<Outcome, ProbeError>) -> String {
+    match o {
+        Ok(Outcome::Reachable) => "reachable".into(),
+        Ok(Outcome::Blocked(c)) => format!("blocked {c}"),
+        Ok(Outcome::Unknown(c)) => format!("unknown {c}"),
+        Err(e) => format!("refused ({e})"),
+    }
+}
+
+impl Checker<'_, '_> {
+    pub(super) fn on(&self, i: Invariant) -> bool {
+        self.focus.invariant.is_none_or(|f| f == i) && self.cfg.on(i)
+    }
+
+    pub(super) fn count(&mut self, i: Invariant) {
+        self.checks[i as usize] += 1;
+    }
+
+    pub(super) fn report(
+        &mut self,
+        invariant: Invariant,
+        probe: Option<&ProbeSpec>,
+        detail: String,
+    ) {
+        self.out.push(Violation {
+            invariant,
+            probe: probe.cloned(),
+            change: None,
+            cell: None,
+            key: String::new(),
+            detail,
+        });
+    }
+
+    pub(super) fn run(mut self) {
+        let checked = match validate(self.spec) {
+            Ok(c) => c,
+            Err(e) => {
+                let first = e.errors.first().map(|d| d.to_string()).unwrap_or_default();
+                let kind = e
+                    .errors
+                    .first()
+                    .map(|d| problem_kind(&d.problem))
+                    .unwrap_or_default();
+                self.out.push(Violation {
+                    invariant: Invariant::Valid,
+                    probe: None,
+                    change: None,
+                    cell: None,
+                    key: format!("invalid:{kind}"),
+                    detail: format!("{} validation error(s), first: {first}", e.errors.len()),
+                });
+                return;
+            }
+        };
+        self.count(Invariant::Valid);
+        if self.on(Invariant::RonRoundTrip) {
+            self.count(Invariant::RonRoundTrip);
+            self.round_trip(&checked.scenario);
+        }
+        let engine = Engine::new(checked.scenario);
+        let twin = self
+            .on(Invariant::Deterministic)
+            .then(|| validate(self.spec).map(|c| Engine::new(c.scenario)).ok())
+            .flatten();
+        let mut outcomes = Vec::with_capacity(self.probes.len());
+        for p in self.probes {
+            *self.current.borrow_mut() = Some(p.clone());
+            outcomes.push(self.probe(&engine, twin.as_ref(), p));
+        }
+        *self.current.borrow_mut() = None;
+        if self.on(Invariant::MatrixExact) || self.on(Invariant::Differential) {
+            self.matrix(&engine);
+        }
+        if self.on(Invariant::Monotonic) {
+            self.monotonic(&outcomes);
+        }
+        if self.on(Invariant::CalleePlacement) {
+            self.callee_placement(&engine);
+        }
+        if self.on(Invariant::FixSound) {
+            self.fix_sound(&engine, &outcomes);
+        }
+        if self.on(Invariant::FixScoped) {
+            self.fix_scoped(&engine, &outcomes);
+        }
+    }
+
+    pub(super) fn round_trip(&mut self, scenario: &awsreach_model::Scenario) {
+        let text = to_ron(self.spec);
+        let detail = match parse(&text) {
+            Err(e) => Some(format!("to_ron output does not parse: {e}")),
+            Ok(back) if &back != self.spec => {
+                Some("to_ron then parse gives a different spec".to_string())
+            }
+            Ok(back) => match validate(&back) {
+                Err(e) => Some(format!(
+                    "the re-parsed spec does not validate: {} error(s)",
+                    e.errors.len()
+                )),
+                Ok(c) if format!("{:?}", c.scenario) != format!("{scenario:?}") => {
+                    Some("the re-parsed spec validates to another scenario".to_string())
+                }
+                Ok(_) => None,
+            },
+        };
+        if let Some(d) = detail {
+            self.report(Invariant::RonRoundTrip, None, d);
+        }
+    }
+
+    /// The per-probe invariants; returns the engine's answer.
+    pub(super) fn probe(
+        &mut self,
+        engine: &Engine,
+        twin: Option<&Engine>,
+        p: &ProbeSpec,
+    ) -> Result<Outcome, ProbeError> {
+        let reference = self
+            .on(Invariant::Differential)
+            .then(|| reference::evaluate(engine.scenario(), &p.from, &p.to, p.port, p.protocol));
+        let probe = match engine.probe(&p.from, &p.to, &opts(p)) {
+            Ok(probe) => probe,
+            Err(e) => {
+                if self.on(Invariant::Valid) {
+                    self.report(
+                        Invariant::Valid,
+                        Some(p),
+                        format!("the engine refuses a generated probe: {e}"),
+                    );
+                }
+                if let Some(Ok(a)) = reference {
+                    self.report(
+                        Invariant::Differential,
+                        Some(p),
+                        format!("the engine refuses the probe ({e}); the reference says {a}"),
+                    );
+                }
+                return Err(e);
+            }
+        };
+        self.count(Invariant::Valid);
+        let trace = engine.trace(&probe);
+        let outcome = engine.outcome(&probe);
+        let verdict = outcome.code().map_or("reachable", |c| c.as_str());
+        *self.verdicts.entry(verdict).or_default() += 1;
+        for i in [
+            Invariant::TraceAgreesWithOutcome,
+            Invariant::TraceShape,
+            Invariant::Deterministic,
+        ] {
+            if self.on(i) {
+                self.count(i);
+            }
+        }
+        if self.on(Invariant::TraceAgreesWithOutcome) && trace.outcome() != outcome {
+            self.report(
+                Invariant::TraceAgreesWithOutcome,
+                Some(p),
+                format!(
+                    "trace says {}, outcome says {}",
+                    show_outcome(&Ok(trace.outcome())),
+                    show_outcome(&Ok(outcome))
+                ),
+            );
+        }
+        if self.on(Invariant::TraceShape) {
+            let problem = match &trace.verdict {
+                Verdict::Blocked(b) => match trace.hops.get(b.hop) {
+                    None => Some(format!(
+                        "blocking hop {} of {} hops",
+                        b.hop,
+                        trace.hops.len()
+                    )),
+                    Some(h) if h.decision != Decision::Block => Some(format!(
+                        "blocking hop {} ({} {}) does not block",
+                        b.hop, h.kind, h.component
+                    )),
+                    Some(_) if b.why.is_empty() => Some("a block without a why".to_string()),
+                    Some(_) => None,
+                },
+                Verdict::Unknown(u) => match trace.hops.get(u.hop) {
+                    Some(h) if h.decision == Decision::Unknown && !u.what.is_empty() => None,
+                    _ => Some(format!(
+                        "unknown at hop {}, which is not an unknown hop",
+                        u.hop
+                    )),
+                },
+                Verdict::Reachable => trace
+                    .hops
+                    .iter()
+                    .position(|h| h.decision == Decision::Block)
+                    .map(|i| format!("reachable, yet hop {i} blocks")),
+            };
+            let problem = problem.or_else(|| {
+                (trace.from != p.from || trace.to != p.to)
+                    .then(|| format!("the trace names {} -> {}", trace.from, trace.to))
+            });
+            if let Some(d) = problem {
+                self.report(Invariant::TraceShape, Some(p), d);
+            }
+        }
+        if self.on(Invariant::Deterministic) {
+            let again = engine.trace(&probe);
+            let other = twin.map(|t| t.probe(&p.from, &p.to, &opts(p)).map(|q| t.trace(&q)));
+            let detail = if again != trace {
+                Some("a second trace on the same engine differs".to_string())
+            } else if engine.outcome(&probe) != outcome {
+                Some("a second outcome on the same engine differs".to_string())
+            } else {
+                match other {
+                    Some(Ok(t)) if t != trace => Some(
+                        "an engine compiled again from the same spec traces differently"
+                            .to_string(),
+                    ),
+                    Some(Err(e)) => {
+                        Some(format!("an engine compiled again refuses the probe: {e}"))
+                    }
+                    _ => None,
+                }
+            };
+            if let Some(d) = detail {
+                self.report(Invariant::Deterministic, Some(p), d);
+            }
+        }
+        if let Some(r) = reference {
+            self.count(Invariant::Differential);
+            // The reference does not model the `missing` section: an
+            // unknown answer is compared only in being allowed at all (a
+            // scenario that lists missing data), and is pinned by the
+            // scenarios' own `expect: Unknown` entries.
+            let lacks = !engine.scenario().missing.is_empty();
+            let agree = match (&r, outcome) {
+                (_, Outcome::Unknown(_)) => lacks,
+                (Ok(Answer::Reachable), Outcome::Reachable) => true,
+                (Ok(Answer::Blocked(a)), Outcome::Blocked(c)) => *a == c.as_str(),
+                _ => false,
+            };
+            if !agree {
+                let why = match &trace.verdict {
+                    Verdict::Blocked(b) => format!(" ({})", b.why),
+                    Verdict::Unknown(u) => format!(" ({})", u.what),
+                    Verdict::Reachable => String::new(),
+                };
+                let said = match r {
+                    Ok(a) => a.to_string(),
+                    Err(e) => format!("refused ({e})"),
+                };
+                self.report(
+                    Invariant::Differential,
+                    Some(p),
+                    format!(
+                        "engine: {}{why}; reference: {said}",
+                        show_outcome(&Ok(outcome))
+                    ),
+                );
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Matrix cells against single cells, and (differential) against the reference.
+    pub(super) fn matrix(&mut self, engine: &Engine) {
+        let rows = engine.sources();
+        let cols = engine.destinations();
+        let total = rows.len() * cols.len();
+        if total == 0 {
+            return;
+        }
+        let names = |n: Node| engine.node_name(n);
+        let cells: Vec<(usize, usize)> = match self.focus.cell {
+            Some((r, c)) => {
+                let i = rows.iter().position(|&n| names(n) == *r);
+                let j = cols.iter().position(|&n| names(n) == *c);
+                match (i, j) {
+                    (Some(i), Some(j)) => vec![(i, j)],
+                    _ => return,
+                }
+            }
+            None if total <= self.cfg.matrix_cells => (0..rows.len())
+                .flat_map(|i| (0..cols.len()).map(move |j| (i, j)))
+                .collect(),
+            None => {
+                let mut pick = Pick(mix(self.seed, 77));
+                (0..self.cfg.matrix_cells)
+                    .map(|_| (pick.below(rows.len()), pick.below(cols.len())))
+                    .collect()
+            }
+        };
+        let m = self
+            .on(Invariant::MatrixExact)
+            .then(|| engine.matrix(&rows, &cols));
+        let mut reported = 0;
+        for (i, j) in cells {
+            let cell = engine.cell(rows[i], cols[j]);
+            let (r, c) = (names(rows[i]), names(cols[j]));
+            if m.is_some() {
+                self.count(Invariant::MatrixExact);
+            }
+            if let Some(m) = &m
+                && m.get(i, j) != cell
+                && reported < 3
+            {
+                reported += 1;
+                self.out.push(Violation {
+                    invariant: Invariant::MatrixExact,
+                    probe: None,
+                    change: None,
+                    cell: Some((r.clone(), c.clone())),
+                    key: String::new(),
+                    detail: format!("matrix says {:?}, the cell alone {:?}", m.get(i, j), cell),
+                });
+            }
+            if self.on(Invariant::Differential) && self.focus.cell.is_none() && rows[i] != cols[j] {
+                self.count(Invariant::Differential);
+                let reference = reference::evaluate(engine.scenario(), &r, &c, None, None);
+                let lacks = !engine.scenario().missing.is_empty();
+                let agree = match (&reference, cell) {
+                    (_, Some(Outcome::Unknown(_))) => lacks,
+                    (Ok(Answer::Reachable), Some(Outcome::Reachable)) => true,
+                    (Ok(Answer::Blocked(a)), Some(Outcome::Blocked(k))) => *a == k.as_str(),
+                    (Err(_), None) => true,
+                    _ => false,
+                };
+                if !agree {
+                    let p = ProbeSpec {
+                        from: r,
+                        to: c,
+                        port: None,
+                        protocol: None,
+                    };
+                    let said = match reference {
+                        Ok(a) => a.to_string(),
+                        Err(e) => format!("refused ({e})"),
+                    };
+                    self.report(
+                        Invariant::Differential,
+                        Some(&p),
+                        format!("matrix cell: engine {cell:?}; reference: {said}"),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Invoking a function: the Lambda API call, the resource-based policy,
+//! and triggers with their pollers.
+
+use std::net::Ipv4Addr;
+
+use awsreach_model::net::Protocol;
+use awsreach_model::spec::PollerMode;
+
+use crate::{Addr, Cx, End, Peer, Sender, Step};
+
+impl<'s> Cx<'s> {
+    /// Rule 3 and seed principle 1: invoking is a call to the Lambda API,
+    /// then the resource-based policy; the callee's placement never enters.
+    pub(crate) fn invoke(&mut self, from: End, f: usize) -> Step {
+        let lambda = self.service_index("lambda");
+        self.api_call(from, lambda)?;
+        let principal = match from {
+            End::Resource(r) => self.sc.resources[r].name.as_str(),
+            End::Function(g) => self.sc.functions[g].name.as_str(),
+            _ => "*",
+        };
+        self.policy_allows(f, principal)
+    }
+
+    pub(crate) fn policy_allows(&self, f: usize, principal: &str) -> Step {
+        match &self.sc.functions[f].policy {
+            None => Ok(()),
+            Some(allowed) => {
+                if allowed.iter().any(|a| a == "*" || a == principal) {
+                    Ok(())
+                } else {
+                    Err("INVOKE_NOT_PERMITTED")
+                }
+            }
+        }
+    }
+
+    /// Rules 4-6: which triggers connect the source to the function, and
+    /// whether one of them works.
+    pub(crate) fn trigger(&mut self, from: End, f: usize) -> Step {
+        let mut candidates = Vec::new();
+        for (i, t) in self.sc.triggers.iter().enumerate() {
+            let matches = match from {
+                End::Trigger(x) => x == i,
+                End::Service(s) => t.service.ix() == s,
+                _ => false,
+            };
+            if matches && t.function.ix() == f {
+                candidates.push(i);
+            }
+        }
+        let mut first_failure = None;
+        for t in candidates {
+            match self.one_trigger(t) {
+                Ok(()) => return Ok(()),
+                Err(c) => {
+                    if first_failure.is_none() {
+                        first_failure = Some(c);
+                    }
+                }
+            }
+        }
+        Err(first_failure.unwrap_or("NO_TRIGGER"))
+    }
+
+    pub(crate) fn one_trigger(&mut self, t: usize) -> Step {
+        use awsreach_model::spec::TriggerSource as S;
+        let tr = &self.sc.triggers[t];
+        match tr.source {
+            // Rule 4: Lambda-managed pollers in AWS's network, execution role.
+            S::Sqs | S::Kinesis | S::DynamoDbStreams => Ok(()),
+            // Rule 5: pollers with ENIs in every subnet of the event source.
+            S::Msk | S::SelfManagedKafka | S::AmazonMq | S::DocumentDb => {
+                for sub in &tr.subnets {
+                    self.poller(t, sub.ix())?;
+                }
+                Ok(())
+            }
+            // Rule 6: push sources invoke through the Lambda service, as their principal.
+            _ => {
+                let principal = self.sc.services[tr.service.ix()].principal.clone();
+                self.policy_allows(tr.function.ix(), &principal)
+            }
+        }
+    }
+
+    pub(crate) fn poller(&mut self, t: usize, subnet: usize) -> Step {
+        let tr = &self.sc.triggers[t];
+        let cidr = self.sc.subnets[subnet].cidr;
+        let ip = Ipv4Addr::from(u32::from(cidr.broadcast()) - 1);
+        let me = Peer {
+            addr: Addr::V4(ip),
+            groups: &tr.security_groups,
+        };
+        // The poller talks to the brokers, which carry the same groups: the
+        // broker port must be allowed out to and in from the groups themselves.
+        let broker = Cx::new(self.sc, Protocol::Tcp, tr.port, String::new());
+        let out = broker.groups_allow(&tr.security_groups, false, me);
+        let inn = broker.groups_allow(&tr.security_groups, true, me);
+        if !out || !inn {
+            return Err("POLLER_SG_DENIED");
+        }
+        if tr.mode == PollerMode::Provisioned {
+            return Ok(());
+        }
+        let mut needed = vec!["lambda", "sts"];
+        if tr.secrets_manager {
+            needed.push("secretsmanager");
+        }
+        let sender = Sender {
+            subnet,
+            ip,
+            ipv6: None,
+            public_ip: None,
+            groups: Some(&tr.security_groups),
+            nat: None,
+        };
+        for id in needed {
+            let s = self.service_index(id);
+            let action = self.sc.services[s].default_action.clone();
+            let mut call = Cx::new(self.sc, Protocol::Tcp, 443, action);
+            if call.api_from(sender, s).is_err() {
+                return Err("POLLER_NO_PATH");
+            }
+        }
+        Ok(())
+    }
+}
