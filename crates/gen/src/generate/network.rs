@@ -1,0 +1,301 @@
+//! VPCs and subnets, NAT gateways and instances, peering and transit.
+
+use std::collections::HashSet;
+
+use awsreach_model::spec::*;
+
+use crate::addr;
+
+use super::{Builder, Groups, KINDS, Kind, Peer, SubnetPlan, VpcPlan};
+
+impl Builder<'_> {
+    // ----- VPCs and subnets -----------------------------------------------
+
+    pub(super) fn vpcs_and_subnets(&mut self) {
+        let nv = self.opts.vpcs.min(addr::BLOCKS);
+        let ns = self.opts.subnets_per_vpc.max(1);
+        for v in 0..nv {
+            let id = format!("vpc{v}");
+            let primary = addr::block16(v);
+            let ipv6 = ns <= 256 && self.d.pct(self.k.ipv6);
+            let dns_support = !self.d.pct(self.k.dns_support_off);
+            let dns_hostnames = self.d.pct(self.k.dns_hostnames);
+            let igw = self.d.pct(self.k.igw).then(|| format!("igw{v}"));
+            let eigw = (ipv6 && self.d.pct(70)).then(|| format!("eigw{v}"));
+            let has_nat = igw.is_some() && self.d.pct(self.k.nat);
+            self.spec.vpcs.push(VpcSpec {
+                id: id.clone(),
+                cidr: addr::cidr(primary, 16),
+                secondary_cidrs: Vec::new(),
+                ipv6_cidr: ipv6.then(|| addr::vpc_v6(v)),
+                dns_support,
+                dns_hostnames,
+            });
+            if let Some(g) = &igw {
+                self.spec.internet_gateways.push(InternetGatewaySpec {
+                    id: g.clone(),
+                    vpc: id.clone(),
+                });
+            }
+            if let Some(g) = &eigw {
+                self.spec
+                    .egress_only_internet_gateways
+                    .push(EgressOnlyIgwSpec {
+                        id: g.clone(),
+                        vpc: id.clone(),
+                    });
+            }
+            let mut plan = VpcPlan {
+                id: id.clone(),
+                primary,
+                ipv6,
+                dns_ok: dns_support && dns_hostnames,
+                igw,
+                eigw,
+                subnets: Vec::new(),
+                by_kind: Default::default(),
+                // A placeholder: `nat_gateways` fills these in.
+                public_nats: if has_nat {
+                    vec![String::new()]
+                } else {
+                    Vec::new()
+                },
+                private_nat: None,
+                appliance: None,
+                tables: Vec::new(),
+                groups: Groups {
+                    web: format!("sg{v}-web"),
+                    app: format!("sg{v}-app"),
+                    db: format!("sg{v}-db"),
+                    func: format!("sg{v}-fn"),
+                    vpce: format!("sg{v}-vpce"),
+                    broker: format!("sg{v}-mq"),
+                    fw: None,
+                    extras: Vec::new(),
+                },
+                peers: Vec::new(),
+                tgw_attached: false,
+                broker: false,
+                broker_secrets: false,
+            };
+            for s in 0..ns {
+                let kind = if s == 0 && plan.igw.is_some() {
+                    Kind::Public
+                } else if s == 1 {
+                    if has_nat {
+                        Kind::PrivateNat
+                    } else {
+                        Kind::Private
+                    }
+                } else {
+                    let mut w = self.k.subnet_kinds;
+                    if plan.igw.is_none() {
+                        w[Kind::Public as usize] = 0;
+                    }
+                    if !has_nat {
+                        w[Kind::PrivateNat as usize] = 0;
+                    }
+                    KINDS[self.d.weighted(&w)]
+                };
+                let g = self.subnets.len();
+                plan.subnets.push(g);
+                plan.by_kind[kind as usize].push(g);
+                self.subnets.push(SubnetPlan {
+                    vpc: v,
+                    local: s,
+                    kind,
+                    ipv6,
+                    enis: 0,
+                    resources: 0,
+                    explicit: 0,
+                    custom_nacl: false,
+                    base: 0,
+                    size: 0,
+                });
+                self.spec.subnets.push(SubnetSpec {
+                    id: format!("sn{v}-{s}"),
+                    vpc: id.clone(),
+                    // Written by `address_plan` once the subnet's size is known.
+                    cidr: String::new(),
+                    ipv6_cidr: ipv6.then(|| addr::subnet_v6(v, s)),
+                    az: Some(["a", "b", "c"][s % 3].to_string()),
+                    route_table: None,
+                    network_acl: None,
+                });
+            }
+            self.vpcs.push(plan);
+        }
+    }
+
+    pub(super) fn subnet_id(&self, g: usize) -> String {
+        self.spec.subnets[g].id.clone()
+    }
+
+    // ----- NAT gateways and NAT instances ---------------------------------
+
+    pub(super) fn nat_gateways(&mut self) {
+        for v in 0..self.vpcs.len() {
+            let plan = &self.vpcs[v];
+            let public = plan.kind(Kind::Public).to_vec();
+            let inner: Vec<usize> = [Kind::Private, Kind::Isolated]
+                .iter()
+                .flat_map(|k| plan.kind(*k).iter().copied())
+                .collect();
+            let mut nats = Vec::new();
+            if !plan.public_nats.is_empty() && !public.is_empty() {
+                let n = if self.d.pct(self.k.two_nats) { 2 } else { 1 };
+                for i in 0..n {
+                    // The classic mistake: the NAT gateway in a subnet without an IGW route.
+                    let misplaced = !inner.is_empty() && self.d.pct(self.k.nat_misplaced);
+                    let subnet = if misplaced {
+                        *self.d.pick(&inner)
+                    } else {
+                        public[i % public.len()]
+                    };
+                    let id = format!("nat{v}-{i}");
+                    self.subnets[subnet].enis += 1;
+                    self.spec.nat_gateways.push(NatGatewaySpec {
+                        id: id.clone(),
+                        subnet: self.subnet_id(subnet),
+                        connectivity: NatConnectivity::Public,
+                        elastic_ip: Some(addr::elastic_ip(self.elastic_ips)),
+                    });
+                    self.elastic_ips += 1;
+                    nats.push(id);
+                }
+            }
+            if !inner.is_empty() && self.d.pct(self.k.private_nat) {
+                let subnet = *self.d.pick(&inner);
+                let id = format!("nat{v}-p");
+                self.subnets[subnet].enis += 1;
+                self.spec.nat_gateways.push(NatGatewaySpec {
+                    id: id.clone(),
+                    subnet: self.subnet_id(subnet),
+                    connectivity: NatConnectivity::Private,
+                    elastic_ip: None,
+                });
+                self.vpcs[v].private_nat = Some(id);
+            }
+            // A NAT instance where there is no NAT gateway: a forwarding
+            // resource that private tables route through.
+            if nats.is_empty() && !public.is_empty() && self.d.pct(self.k.appliance) {
+                let subnet = *self.d.pick(&public);
+                let id = format!("fw{v}");
+                let sg = format!("sg{v}-fw");
+                self.subnets[subnet].enis += 1;
+                self.spec.resources.push(ResourceSpec {
+                    id: id.clone(),
+                    kind: ResourceKind::Ec2,
+                    subnet: self.subnet_id(subnet),
+                    private_ip: None,
+                    public_ip: Some(addr::public_ip(self.public_ips)),
+                    ipv6_ip: None,
+                    security_groups: vec![sg.clone()],
+                    listen: Vec::new(),
+                    forwarding: true,
+                });
+                self.public_ips += 1;
+                self.vpcs[v].appliance = Some(id);
+                self.vpcs[v].groups.fw = Some(sg);
+            }
+            self.vpcs[v].public_nats = nats;
+        }
+    }
+
+    // ----- peering and transit --------------------------------------------
+
+    pub(super) fn peerings(&mut self) {
+        let nv = self.vpcs.len();
+        if nv < 2 {
+            return;
+        }
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        let mut seen = HashSet::new();
+        for v in 0..nv - 1 {
+            if self.d.pct(self.k.peering) && seen.insert((v, v + 1)) {
+                pairs.push((v, v + 1));
+            }
+        }
+        if nv > 2 {
+            for v in 0..nv {
+                if self.d.pct(self.k.peering / 3) {
+                    let w = self.d.below(nv);
+                    let p = (v.min(w), v.max(w));
+                    if v != w && seen.insert(p) {
+                        pairs.push(p);
+                    }
+                }
+            }
+        }
+        for (a, b) in pairs {
+            let (req, acc) = if self.d.pct(50) { (a, b) } else { (b, a) };
+            let pcx = format!("pcx{req}-{acc}");
+            self.spec.peering_connections.push(PeeringSpec {
+                id: pcx.clone(),
+                requester: self.vpcs[req].id.clone(),
+                accepter: self.vpcs[acc].id.clone(),
+            });
+            // Routes on both sides, unless this is the one-sided mistake.
+            let one_sided = self.d.pct(self.k.peering_one_sided);
+            let silent = if one_sided { self.d.below(2) } else { 2 };
+            for (i, (x, y)) in [(req, acc), (acc, req)].into_iter().enumerate() {
+                self.vpcs[x].peers.push(Peer {
+                    vpc: y,
+                    pcx: pcx.clone(),
+                    routed: i != silent,
+                });
+            }
+        }
+    }
+
+    pub(super) fn transit_gateway(&mut self) {
+        let nv = self.vpcs.len();
+        if nv < 2 || !self.d.pct(self.k.tgw) {
+            return;
+        }
+        let mut attached: Vec<usize> = (0..nv).filter(|_| self.d.pct(70)).collect();
+        for v in 0..nv {
+            if attached.len() >= 2 {
+                break;
+            }
+            if !attached.contains(&v) {
+                attached.push(v);
+            }
+        }
+        attached.sort_unstable();
+        let id = "tgw0".to_string();
+        let mut attachments = Vec::new();
+        for &v in &attached {
+            let inner = self.vpcs[v].inner_subnets();
+            let s = *self.d.pick(&inner);
+            attachments.push(TgwAttachmentSpec {
+                vpc: self.vpcs[v].id.clone(),
+                subnets: vec![self.subnet_id(s)],
+            });
+            self.vpcs[v].tgw_attached = true;
+        }
+        // Half the time the default table with propagation; else static
+        // routes, sometimes one short, and a blackhole for on-premises space.
+        let mut routes = Vec::new();
+        if self.d.pct(50) {
+            for &v in &attached {
+                if !self.d.pct(self.k.peering_route_missing) {
+                    routes.push(TgwRouteSpec {
+                        dest: addr::cidr(self.vpcs[v].primary, 16),
+                        vpc: Some(self.vpcs[v].id.clone()),
+                    });
+                }
+            }
+            routes.push(TgwRouteSpec {
+                dest: "192.168.0.0/16".into(),
+                vpc: None,
+            });
+        }
+        self.spec.transit_gateways.push(TransitGatewaySpec {
+            id: id.clone(),
+            attachments,
+            routes,
+        });
+        self.tgw = Some(id);
+    }
+}
