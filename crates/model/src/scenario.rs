@@ -46,7 +46,7 @@ ids!(
     TgwId,
 );
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scenario {
     pub name: String,
     pub region: String,
@@ -73,7 +73,7 @@ pub struct Scenario {
     pub missing: Vec<Missing>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Vpc {
     pub name: String,
     pub cidrs: Vec<Ipv4Net>,
@@ -97,7 +97,7 @@ impl Vpc {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Subnet {
     pub name: String,
     pub vpc: VpcId,
@@ -108,7 +108,7 @@ pub struct Subnet {
     pub network_acl: NaclId,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RouteTable {
     pub name: String,
     pub vpc: VpcId,
@@ -155,19 +155,19 @@ pub struct Route {
     pub origin: RouteOrigin,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InternetGateway {
     pub name: String,
     pub vpc: VpcId,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EgressOnlyIgw {
     pub name: String,
     pub vpc: VpcId,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NatGateway {
     pub name: String,
     pub subnet: SubnetId,
@@ -176,7 +176,7 @@ pub struct NatGateway {
     pub eni: EniId,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VpcEndpoint {
     pub name: String,
     pub vpc: VpcId,
@@ -256,7 +256,7 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     p[i..].iter().all(|&c| c == b'*')
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SecurityGroup {
     pub name: String,
     pub vpc: VpcId,
@@ -280,7 +280,7 @@ pub struct SgRule {
     pub peer: SgPeer,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NetworkAcl {
     pub name: String,
     pub vpc: VpcId,
@@ -307,7 +307,7 @@ pub enum EniOwner {
     Nat(NatId),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Eni {
     pub owner: EniOwner,
     pub subnet: SubnetId,
@@ -318,7 +318,7 @@ pub struct Eni {
     pub security_groups: Vec<SgId>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Resource {
     pub name: String,
     pub kind: ResourceKind,
@@ -327,7 +327,7 @@ pub struct Resource {
     pub forwarding: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Function {
     pub name: String,
     pub vpc: Option<FunctionVpc>,
@@ -335,7 +335,7 @@ pub struct Function {
     pub policy: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FunctionVpc {
     pub vpc: VpcId,
     pub subnets: Vec<SubnetId>,
@@ -345,7 +345,7 @@ pub struct FunctionVpc {
     pub enis: Vec<EniId>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Service {
     pub id: String,
     pub name: String,
@@ -360,7 +360,7 @@ pub struct Service {
     pub declared: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Trigger {
     pub name: String,
     pub source: TriggerSource,
@@ -422,7 +422,7 @@ impl TriggerSource {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExternalHost {
     pub name: String,
     pub ip: IpAddr,
@@ -431,7 +431,7 @@ pub struct ExternalHost {
     pub listen: Vec<Listener>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Peering {
     pub name: String,
     pub requester: VpcId,
@@ -451,7 +451,7 @@ impl Peering {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransitGateway {
     pub name: String,
     pub attachments: Vec<TgwAttachment>,
@@ -459,7 +459,7 @@ pub struct TransitGateway {
     pub routes: Vec<(IpNet, Option<VpcId>)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TgwAttachment {
     pub vpc: VpcId,
     pub subnets: Vec<SubnetId>,

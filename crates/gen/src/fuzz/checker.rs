@@ -180,7 +180,7 @@ impl Checker<'_, '_> {
                     "the re-parsed spec does not validate: {} error(s)",
                     e.errors.len()
                 )),
-                Ok(c) if format!("{:?}", c.scenario) != format!("{scenario:?}") => {
+                Ok(c) if c.scenario != *scenario => {
                     Some("the re-parsed spec validates to another scenario".to_string())
                 }
                 Ok(_) => None,

@@ -3,7 +3,7 @@
 //! other; the block-by-block class-based diff equals a cell-by-cell one;
 //! and a permissive change never shows a newly blocked call.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use awsreach_gen::fuzz::{Change, Direction};
 use awsreach_gen::{GenOptions, Profile, generate};
@@ -29,24 +29,19 @@ fn run(a: &Engine, b: &Engine, block: usize) -> ReachDiff {
     )
 }
 
-fn cells(d: &ReachDiff) -> BTreeSet<(String, String, String, String)> {
+fn cells(d: &ReachDiff) -> HashSet<(String, String, Outcome, Outcome)> {
     d.changes
         .iter()
         .map(|c| {
             let (r, k) = d.keys(c);
-            (
-                r.id.clone(),
-                k.id.clone(),
-                format!("{:?}", c.before),
-                format!("{:?}", c.after),
-            )
+            (r.id.clone(), k.id.clone(), c.before, c.after)
         })
         .collect()
 }
 
 /// Every changed cell computed one probe at a time, without classes.
-fn cell_by_cell(a: &Engine, b: &Engine) -> BTreeSet<(String, String, String, String)> {
-    let mut out = BTreeSet::new();
+fn cell_by_cell(a: &Engine, b: &Engine) -> HashSet<(String, String, Outcome, Outcome)> {
+    let mut out = HashSet::new();
     for r in a.sources() {
         let Ok(r2) = b.node(&a.node_name(r)) else {
             continue;
@@ -63,12 +58,7 @@ fn cell_by_cell(a: &Engine, b: &Engine) -> BTreeSet<(String, String, String, Str
             if let (Some(x), Some(y)) = (x, y)
                 && x != y
             {
-                out.insert((
-                    a.node_name(r),
-                    a.node_name(c),
-                    format!("{x:?}"),
-                    format!("{y:?}"),
-                ));
+                out.insert((a.node_name(r), a.node_name(c), x, y));
             }
         }
     }
@@ -114,7 +104,7 @@ fn diffs_mirror_each_other_and_match_cell_by_cell() {
                 let (a, b) = (engine(&spec), engine(&after));
                 let ab = run(&a, &b, 1 << 20);
                 let ba = run(&b, &a, 1 << 20);
-                let mirrored: BTreeSet<_> = cells(&ba)
+                let mirrored: HashSet<_> = cells(&ba)
                     .into_iter()
                     .map(|(r, c, x, y)| (r, c, y, x))
                     .collect();

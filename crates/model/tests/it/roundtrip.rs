@@ -4,7 +4,7 @@
 use awsreach_model::spec::*;
 use awsreach_model::{ScenarioSpec, parse, to_ron};
 
-use crate::{example_src, spec};
+use crate::{check, example_src, spec};
 
 fn round_trip(s: &ScenarioSpec) -> String {
     let text = to_ron(s);
@@ -19,6 +19,24 @@ fn example_round_trips() {
     // Guard against a vacuous pass: the example really is full.
     assert!(s.vpcs.len() >= 3 && s.triggers.len() >= 5 && !s.expect.is_empty());
     round_trip(&s);
+}
+
+/// Checked scenarios compare as values: the re-parsed example validates to
+/// an equal scenario, and a one-field change makes it unequal (the fuzz
+/// harness's round-trip invariant rests on this).
+#[test]
+fn checked_scenarios_compare_by_value() {
+    let src = example_src();
+    let a = check(&src).scenario;
+    let b = check(&to_ron(&spec(&src))).scenario;
+    assert_eq!(a, b);
+    let mut c = b.clone();
+    c.vpcs[0].dns_hostnames = !c.vpcs[0].dns_hostnames;
+    assert_ne!(a, c);
+    let mut d = b;
+    d.missing.clear();
+    d.expectations.pop();
+    assert_ne!(a, d);
 }
 
 #[test]
