@@ -6,9 +6,12 @@
 //! address), never by position. The two matrices are computed block by
 //! block of rows with the class-based matrix, so memory stays bounded by
 //! the block size, not by the number of cells; only the changed cells are
-//! kept, eight bytes of indices each.
+//! kept, eight bytes of indices each. When the two scenarios hold the same
+//! entities, only the rows and columns a changed entity can touch are
+//! walked ([`crate::delta`]): a one-rule change costs its few rows and
+//! columns, not the whole matrix twice.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -145,7 +148,9 @@ pub struct ReachDiff {
     /// Sources or destinations only after / only before, sorted.
     pub added: Vec<Key>,
     pub removed: Vec<Key>,
-    /// Meaningful cells compared (both sides have an outcome).
+    /// Pairs compared: every shared source × shared destination but a
+    /// node with itself (pairs no probe fits, a service to a database say,
+    /// included).
     pub compared: u64,
 }
 
@@ -209,6 +214,8 @@ fn pair_up(ea: &Engine, a: &[Node], eb: &Engine, b: &[Node]) -> (Vec<Shared>, Ve
 
 /// Compares the reachability of `before` and `after` over the sources and
 /// destinations both have, with the same probe options on both sides.
+/// Only the rows and columns a changed entity can touch are walked again
+/// (see [`crate::delta`]); every other cell is equal on both sides.
 pub fn diff(before: Side<'_>, after: Side<'_>, opts: &ProbeOptions) -> ReachDiff {
     diff_in_blocks(before, after, opts, BLOCK_CELLS)
 }
@@ -219,6 +226,79 @@ pub fn diff_in_blocks(
     after: Side<'_>,
     opts: &ProbeOptions,
     block_cells: usize,
+) -> ReachDiff {
+    run(before, after, opts, block_cells, true)
+}
+
+/// [`diff_in_blocks`] walking every cell of both sides, whatever changed:
+/// the reference the incremental diff is tested against.
+pub fn diff_full_in_blocks(
+    before: Side<'_>,
+    after: Side<'_>,
+    opts: &ProbeOptions,
+    block_cells: usize,
+) -> ReachDiff {
+    run(before, after, opts, block_cells, false)
+}
+
+/// The nodes of each side, in the shared order.
+struct Grid {
+    rows_a: Vec<Node>,
+    rows_b: Vec<Node>,
+    cols_a: Vec<Node>,
+    cols_b: Vec<Node>,
+}
+
+impl Grid {
+    /// Appends the changed cells among `rows × cols` (positions in the
+    /// grid), computed `block_cells` at a time, both sides in parallel.
+    fn compare(
+        &self,
+        (ea, eb): (&Engine, &Engine),
+        rows: &[usize],
+        cols: &[usize],
+        opts: &ProbeOptions,
+        block_cells: usize,
+        changes: &mut Vec<Change>,
+    ) {
+        if rows.is_empty() || cols.is_empty() {
+            return;
+        }
+        let pick =
+            |nodes: &[Node], ix: &[usize]| -> Vec<Node> { ix.iter().map(|i| nodes[*i]).collect() };
+        let (cols_a, cols_b) = (pick(&self.cols_a, cols), pick(&self.cols_b, cols));
+        let block = (block_cells / cols.len()).max(1);
+        for chunk in rows.chunks(block) {
+            let (ra, rb) = (pick(&self.rows_a, chunk), pick(&self.rows_b, chunk));
+            let (ma, mb) = rayon::join(
+                || ea.matrix_with(&ra, &cols_a, opts),
+                || eb.matrix_with(&rb, &cols_b, opts),
+            );
+            for (i, row) in chunk.iter().enumerate() {
+                for (j, col) in cols.iter().enumerate() {
+                    let (Some(x), Some(y)) = (ma.get(i, j), mb.get(i, j)) else {
+                        continue;
+                    };
+                    if x != y {
+                        changes.push(Change {
+                            row: *row as u32,
+                            col: *col as u32,
+                            before: x,
+                            after: y,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn run(
+    before: Side<'_>,
+    after: Side<'_>,
+    opts: &ProbeOptions,
+    block_cells: usize,
+    incremental: bool,
 ) -> ReachDiff {
     let (ea, eb) = (before.engine, after.engine);
     let (rows, rows_removed, rows_added) = pair_up(ea, before.rows, eb, after.rows);
@@ -232,37 +312,56 @@ pub fn diff_in_blocks(
     };
     let added = merge(rows_added, cols_added);
     let removed = merge(rows_removed, cols_removed);
+    let grid = Grid {
+        rows_a: rows.iter().map(|s| s.before).collect(),
+        rows_b: rows.iter().map(|s| s.after).collect(),
+        cols_a: cols.iter().map(|s| s.before).collect(),
+        cols_b: cols.iter().map(|s| s.after).collect(),
+    };
+    // Every pair of the grid but a node with itself.
+    let col_keys: HashSet<&Key> = cols.iter().map(|c| &c.key).collect();
+    let selfs = rows.iter().filter(|r| col_keys.contains(&r.key)).count();
+    let compared = (rows.len() as u64 * cols.len() as u64) - selfs as u64;
 
-    let rows_a: Vec<Node> = rows.iter().map(|s| s.before).collect();
-    let rows_b: Vec<Node> = rows.iter().map(|s| s.after).collect();
-    let cols_a: Vec<Node> = cols.iter().map(|s| s.before).collect();
-    let cols_b: Vec<Node> = cols.iter().map(|s| s.after).collect();
-
+    let all = |n: usize| -> Vec<usize> { (0..n).collect() };
     let mut changes = Vec::new();
-    let mut compared = 0u64;
-    let block = (block_cells / cols.len().max(1)).max(1);
-    for start in (0..rows.len()).step_by(block) {
-        let end = (start + block).min(rows.len());
-        let (ma, mb) = rayon::join(
-            || ea.matrix_with(&rows_a[start..end], &cols_a, opts),
-            || eb.matrix_with(&rows_b[start..end], &cols_b, opts),
-        );
-        for i in 0..end - start {
-            for j in 0..cols.len() {
-                let (Some(x), Some(y)) = (ma.get(i, j), mb.get(i, j)) else {
-                    continue;
-                };
-                compared += 1;
-                if x != y {
-                    changes.push(Change {
-                        row: (start + i) as u32,
-                        col: j as u32,
-                        before: x,
-                        after: y,
-                    });
-                }
-            }
+    // The incremental diff needs the same nodes at the same positions.
+    let same_nodes = grid.rows_a == grid.rows_b && grid.cols_a == grid.cols_b;
+    let touched = (incremental && same_nodes)
+        .then(|| crate::delta::affected(ea, eb, &grid.rows_a, &grid.cols_a))
+        .flatten();
+    match touched {
+        Some(t) => {
+            let (hit_rows, other_rows): (Vec<usize>, Vec<usize>) =
+                (0..rows.len()).partition(|i| t.rows[*i]);
+            let hit_cols: Vec<usize> = (0..cols.len()).filter(|j| t.cols[*j]).collect();
+            let cols_all = all(cols.len());
+            grid.compare(
+                (ea, eb),
+                &hit_rows,
+                &cols_all,
+                opts,
+                block_cells,
+                &mut changes,
+            );
+            grid.compare(
+                (ea, eb),
+                &other_rows,
+                &hit_cols,
+                opts,
+                block_cells,
+                &mut changes,
+            );
+            changes.sort_unstable_by_key(|c| (c.row, c.col));
         }
+        None => grid.compare(
+            (ea, eb),
+            &all(rows.len()),
+            &all(cols.len()),
+            opts,
+            block_cells,
+            &mut changes,
+        ),
     }
     ReachDiff {
         rows,
@@ -272,4 +371,13 @@ pub fn diff_in_blocks(
         removed,
         compared,
     }
+}
+
+/// Whether [`diff`] over every source and destination of the two engines
+/// walks only the rows and columns a change touches, rather than all.
+pub fn is_incremental(before: &Engine, after: &Engine) -> bool {
+    let (rows, cols) = (before.sources(), before.destinations());
+    rows == after.sources()
+        && cols == after.destinations()
+        && crate::delta::affected(before, after, &rows, &cols).is_some()
 }

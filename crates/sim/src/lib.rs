@@ -5,6 +5,7 @@
 
 pub mod blast;
 mod code;
+mod delta;
 pub mod diff;
 mod engine;
 mod fix;
