@@ -23,6 +23,10 @@ pub enum Node {
     Host(HostId),
     Internet,
     Ip(IpAddr),
+    /// One network interface of a VPC function (`fn@subnet`, or that ENI's
+    /// address as a source): Lambda creates one per subnet, and a call
+    /// leaves from any of them; this one picks the ENI.
+    FunctionEni(FunctionId, EniId),
 }
 
 /// What kind of call a probe makes.
@@ -73,6 +77,10 @@ pub enum Refusal {
     NoProtocol,
     /// An API call on something other than tcp/443.
     NotHttps,
+    /// One ENI of a function as a destination.
+    FunctionEniAsDestination,
+    /// The address of an interface endpoint's ENI as a source.
+    EndpointAsSource { ip: IpAddr, endpoint: String },
 }
 
 impl fmt::Display for Refusal {
@@ -96,6 +104,13 @@ impl fmt::Display for Refusal {
             ),
             Refusal::NoProtocol => f.write_str("a probe needs one protocol: tcp, udp or icmp"),
             Refusal::NotHttps => f.write_str("AWS API calls are HTTPS: tcp/443"),
+            Refusal::EndpointAsSource { ip, endpoint } => write!(
+                f,
+                "{ip} is an address of interface endpoint `{endpoint}`, which only receives; trace from the caller"
+            ),
+            Refusal::FunctionEniAsDestination => f.write_str(
+                "`function@subnet` picks the ENI a function's calls leave from; to invoke it, name the function",
+            ),
         }
     }
 }
@@ -127,7 +142,58 @@ pub fn resolve(sc: &Scenario, id: &str) -> Option<Node> {
     if id == "internet" {
         return Some(Node::Internet);
     }
+    if let Some(n) = function_eni(sc, id) {
+        return Some(n);
+    }
     by_hostname(sc, id).or_else(|| id.parse::<IpAddr>().ok().map(Node::Ip))
+}
+
+/// `function@subnet`: the ENI a VPC function has in that subnet (one per
+/// subnet, aws-rules.md rule 1).
+pub fn function_eni(sc: &Scenario, id: &str) -> Option<Node> {
+    let (name, subnet) = id.rsplit_once('@')?;
+    let (i, f) = sc
+        .functions
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.name == name)?;
+    let v = f.vpc.as_ref()?;
+    let eni = v
+        .enis
+        .iter()
+        .copied()
+        .find(|e| sc.subnets[sc.enis[e.ix()].subnet.ix()].name == subnet)?;
+    Some(Node::FunctionEni(FunctionId(i as u32), eni))
+}
+
+/// The network interface that holds a literal address: its private IPv4
+/// address or its IPv6 address, the first VPC's first (private addresses
+/// repeat across VPCs). Endpoint ENIs are included; use [`sender`] for
+/// sources.
+pub fn eni_holding(sc: &Scenario, ip: IpAddr) -> Option<EniId> {
+    let holds = |n: &Eni| match ip {
+        IpAddr::V4(a) => n.private_ip == a,
+        IpAddr::V6(a) => n.ipv6 == Some(a),
+    };
+    (0..sc.vpcs.len()).find_map(|v| {
+        sc.enis
+            .iter()
+            .position(|n| sc.subnets[n.subnet.ix()].vpc.ix() == v && holds(n))
+            .map(|i| EniId(i as u32))
+    })
+}
+
+/// A probe source as the walk sends from it: a literal address that a
+/// resource's or a function's ENI holds is that resource, or that one ENI of
+/// the function (same DNS, endpoints, policies as when named by id); any
+/// other source is itself.
+pub fn sender(sc: &Scenario, n: Node) -> Node {
+    let Node::Ip(ip) = n else { return n };
+    match eni_holding(sc, ip).map(|e| (e, sc.enis[e.ix()].owner)) {
+        Some((_, EniOwner::Resource(r))) => Node::Resource(r),
+        Some((e, EniOwner::Function(f))) => Node::FunctionEni(f, e),
+        _ => n,
+    }
 }
 
 /// The endpoint a DNS name stands for (case and a trailing dot ignored):
@@ -161,6 +227,7 @@ pub fn natural_kind(from: Node, to: Node) -> Result<CallKind, Refusal> {
         (_, Node::Function(_)) => CallKind::Invoke,
         (_, Node::Service(_)) => CallKind::ServiceCall,
         (_, Node::Trigger(_)) => return Err(Refusal::TriggerAsDestination),
+        (_, Node::FunctionEni(..)) => return Err(Refusal::FunctionEniAsDestination),
         _ => CallKind::Flow,
     })
 }
@@ -202,6 +269,15 @@ pub fn meaning(
                 function: sc.functions[tr.function.ix()].name.clone(),
             });
         }
+    }
+    if let Node::Ip(ip) = from
+        && let Some(e) = eni_holding(sc, ip)
+        && let EniOwner::Endpoint(ep) = sc.enis[e.ix()].owner
+    {
+        return Err(Refusal::EndpointAsSource {
+            ip,
+            endpoint: sc.endpoints[ep.ix()].name.clone(),
+        });
     }
     let natural = natural_kind(from, to)?;
     let kind = match ask.kind {

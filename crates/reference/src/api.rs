@@ -29,6 +29,10 @@ impl<'s> Cx<'s> {
             },
             // Public endpoints are on the internet.
             End::Host(_) | End::Internet => Ok(()),
+            End::FunctionEni(_, eni) => {
+                let sender = self.eni_sender(eni);
+                self.api_from(sender, s)
+            }
             End::Ip(ip) => match self.eni_holding(ip) {
                 Some(eni) => {
                     let sender = self.eni_sender(eni);

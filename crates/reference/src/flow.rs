@@ -43,6 +43,11 @@ impl<'s> Cx<'s> {
                 let goal = self.goal(None, to);
                 self.internet(Addr::Anywhere, goal)
             }
+            End::FunctionEni(_, eni) => {
+                let sender = self.eni_sender(eni);
+                let goal = self.goal(Some(sender), to);
+                self.send(sender, goal, 0)
+            }
             End::Ip(ip) => {
                 let goal = self.goal(None, to);
                 match self.eni_holding(ip) {
@@ -97,9 +102,21 @@ impl<'s> Cx<'s> {
                         return Goal::Host(i);
                     }
                 }
+                // A private address an ENI of the sender's VPC holds is that
+                // ENI (as named by id); elsewhere the routes decide.
+                if let (IpAddr::V4(a), Some(s)) = (ip, sender) {
+                    let own = self.vpc_of_subnet(s.subnet);
+                    for (i, n) in self.sc.enis.iter().enumerate() {
+                        if n.private_ip == a && self.vpc_of_subnet(n.subnet.ix()) == own {
+                            return Goal::Private(i);
+                        }
+                    }
+                }
                 Goal::Literal(ip)
             }
-            End::Function(_) | End::Trigger(_) => unreachable!("not a flow destination"),
+            End::Function(_) | End::Trigger(_) | End::FunctionEni(..) => {
+                unreachable!("not a flow destination")
+            }
         }
     }
 

@@ -16,7 +16,7 @@ impl<'s> Cx<'s> {
         self.api_call(from, lambda)?;
         let principal = match from {
             End::Resource(r) => self.sc.resources[r].name.as_str(),
-            End::Function(g) => self.sc.functions[g].name.as_str(),
+            End::Function(g) | End::FunctionEni(g, _) => self.sc.functions[g].name.as_str(),
             _ => "*",
         };
         self.policy_allows(f, principal)

@@ -84,6 +84,9 @@ pub fn evaluate(
     protocol: Option<Protocol>,
 ) -> Result<Answer, String> {
     let src_node = probe::resolve(sc, from).ok_or_else(|| format!("unknown id `{from}`"))?;
+    // A literal address an ENI holds sends as that ENI's owner (shared
+    // meaning: the address is the sender).
+    let src_node = probe::sender(sc, src_node);
     let dst_node = probe::resolve(sc, to).ok_or_else(|| format!("unknown id `{to}`"))?;
     let ask = probe::Ask {
         kind: None,
@@ -133,6 +136,8 @@ enum End {
     Host(usize),
     Internet,
     Ip(IpAddr),
+    /// A function's ENI: (function, ENI).
+    FunctionEni(usize, usize),
 }
 
 /// A probe end as this evaluator indexes the scenario's vectors.
@@ -145,6 +150,7 @@ fn end(n: Node) -> End {
         Node::Host(h) => End::Host(h.ix()),
         Node::Internet => End::Internet,
         Node::Ip(ip) => End::Ip(ip),
+        Node::FunctionEni(f, e) => End::FunctionEni(f.ix(), e.ix()),
     }
 }
 

@@ -156,6 +156,7 @@ fn source_subnets(sc: &Scenario, n: Node) -> Vec<SubnetId> {
             .map(|v| v.subnets.clone())
             .unwrap_or_default(),
         Node::Resource(r) => vec![sc.enis[sc.resources[r.ix()].eni.ix()].subnet],
+        Node::FunctionEni(_, e) => vec![sc.enis[e.ix()].subnet],
         Node::Trigger(t) => sc.triggers[t.ix()].subnets.clone(),
         _ => Vec::new(),
     }
@@ -276,7 +277,7 @@ fn dangers(
     // other subnets sharing the table or ACL are what a reviewer must see.
     let mut mine = source_subnets(sc, source);
     mine.extend(source_subnets(sc, target));
-    if let Node::Function(f) = source {
+    if let Node::Function(f) | Node::FunctionEni(f, _) = source {
         let name = &sc.functions[f.ix()].name;
         for step in &remedy.steps {
             if let Fix::MoveFunction { function, subnets }

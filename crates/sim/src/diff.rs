@@ -46,6 +46,7 @@ pub fn node_kind(n: Node) -> &'static str {
         Node::Host(_) => "host",
         Node::Internet => "internet",
         Node::Ip(_) => "ip",
+        Node::FunctionEni(..) => "function-eni",
     }
 }
 

@@ -258,6 +258,9 @@ pub use awsreach_model::probe::Node;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Probe {
     pub(crate) from: Node,
+    /// The source as the user named it (`from` is the ENI's owner when a
+    /// literal address names an ENI): what the trace calls it.
+    pub(crate) named_from: Node,
     pub(crate) to: Node,
     pub(crate) kind: CallKind,
     pub(crate) protocol: Protocol,
@@ -485,6 +488,9 @@ impl Engine {
         if id == "internet" {
             return Some(Node::Internet);
         }
+        if let Some(n) = awsreach_model::probe::function_eni(&self.sc, id) {
+            return Some(n);
+        }
         self.by_hostname(id)
             .or_else(|| id.parse::<IpAddr>().ok().map(Node::Ip))
     }
@@ -498,6 +504,11 @@ impl Engine {
             Node::Host(h) => self.sc.external_hosts[h.ix()].name.clone(),
             Node::Internet => "internet".into(),
             Node::Ip(ip) => ip.to_string(),
+            Node::FunctionEni(f, e) => format!(
+                "{}@{}",
+                self.sc.functions[f.ix()].name,
+                self.sc.subnets[self.sc.enis[e.ix()].subnet.ix()].name
+            ),
         }
     }
 
@@ -526,6 +537,8 @@ impl Engine {
         opts: &ProbeOptions,
         flow_default: Option<(Protocol, u16)>,
     ) -> Result<Probe, ProbeError> {
+        // A literal source address held by an ENI sends as that ENI's owner.
+        let (named_from, from) = (from, awsreach_model::probe::sender(&self.sc, from));
         let ask = awsreach_model::probe::Ask {
             kind: opts.kind,
             protocol: opts.protocol,
@@ -541,6 +554,7 @@ impl Engine {
             })?;
         Ok(Probe {
             from,
+            named_from,
             to,
             kind: m.kind,
             protocol: m.protocol,

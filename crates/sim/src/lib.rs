@@ -50,7 +50,7 @@ impl Engine {
             }),
         };
         Trace {
-            from: self.node_name(probe.from),
+            from: self.node_name(probe.named_from),
             to: self.node_name(probe.to),
             kind: probe.kind,
             protocol: probe.protocol,

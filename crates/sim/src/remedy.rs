@@ -551,6 +551,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 .vpc
                 .as_ref()
                 .map(|v| v.enis.iter().copied().find(unrouted).unwrap_or(v.enis[0])),
+            Node::FunctionEni(_, e) => Some(e),
             _ => None,
         };
         match (self.from, src_eni) {

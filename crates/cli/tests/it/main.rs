@@ -1,6 +1,7 @@
 //! CLI tests: the clap definition, and the real binary's stdout, stderr and
 //! exit code for `validate`, `show` and `services`.
 
+mod addresses;
 mod check;
 mod check_inputs;
 mod cloudformation;

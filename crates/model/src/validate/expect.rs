@@ -34,6 +34,7 @@ impl Validator<'_> {
                     || catalog::lookup(id).is_some()
                     || id == "internet"
                     || id.parse::<IpAddr>().is_ok()
+                    || crate::probe::function_eni(&self.out, id).is_some()
                     || self.names_a_host(id);
                 if !known {
                     if self.diags.full() {

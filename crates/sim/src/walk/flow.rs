@@ -23,6 +23,11 @@ impl<'e, S: Sink> Walk<'e, S> {
                 let dst = self.dst_for(Some(&src), to);
                 self.flow(&src, dst, true)
             }
+            Node::FunctionEni(_, e) => {
+                let src = self.src_of_eni(e);
+                let dst = self.dst_for(Some(&src), to);
+                self.flow(&src, dst, true)
+            }
             Node::Function(f) if self.sc.functions[f.ix()].vpc.is_some() => self.each_function_eni(
                 f,
                 &|w, src| {
@@ -90,15 +95,7 @@ impl<'e, S: Sink> Walk<'e, S> {
 
     /// A literal source address: an ENI's address if one holds it, else a host on the internet.
     pub(crate) fn flow_from_ip(&mut self, ip: IpAddr, dst: Dst) -> Step {
-        if let IpAddr::V4(a) = ip
-            && let Some(eni) = self
-                .sc
-                .vpcs
-                .iter()
-                .enumerate()
-                .find_map(|(i, _)| self.e.eni_by_ip.get(&(VpcId(i as u32), a)).copied())
-            && !matches!(self.sc.enis[eni.ix()].owner, EniOwner::Endpoint(_))
-        {
+        if let Some(eni) = self.sending_eni(ip) {
             let src = self.src_of_eni(eni);
             return self.flow(&src, dst, true);
         }
@@ -110,6 +107,13 @@ impl<'e, S: Sink> Walk<'e, S> {
             format!("{ip} on the internet")
         );
         self.internet(Addr::from_ip(ip), dst)
+    }
+
+    /// The ENI that sends from a literal source address: one that holds it
+    /// and is not an endpoint's (endpoint ENIs never send).
+    pub(crate) fn sending_eni(&self, ip: IpAddr) -> Option<EniId> {
+        awsreach_model::probe::eni_holding(self.sc, ip)
+            .filter(|e| !matches!(self.sc.enis[e.ix()].owner, EniOwner::Endpoint(_)))
     }
 
     /// Which address of a destination a source uses: the private address
@@ -151,6 +155,16 @@ impl<'e, S: Sink> Walk<'e, S> {
                 if let Some(h) = self.e.host_by_ip.get(&IpAddr::V4(a)) {
                     return Dst::Host(*h);
                 }
+                // A private address an ENI of the source's own VPC holds is
+                // that ENI, as when it is named by id (same groups, same
+                // subnet, same NACLs). Elsewhere the routes decide which VPC
+                // the address is in (private addresses repeat across VPCs),
+                // at delivery; from the internet it is never reached.
+                if let Some(s) = src
+                    && let Some(e) = self.e.eni_by_ip.get(&(self.sc.subnet_vpc(s.subnet), a))
+                {
+                    return Dst::Eni(*e);
+                }
                 Dst::Ip(IpAddr::V4(a))
             }
             Node::Ip(ip) => self
@@ -159,7 +173,9 @@ impl<'e, S: Sink> Walk<'e, S> {
                 .get(&ip)
                 .map(|h| Dst::Host(*h))
                 .unwrap_or(Dst::Ip(ip)),
-            Node::Function(_) | Node::Trigger(_) => unreachable!("not a flow destination"),
+            Node::Function(_) | Node::Trigger(_) | Node::FunctionEni(..) => {
+                unreachable!("not a flow destination")
+            }
         }
     }
 

@@ -25,7 +25,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         self.call_from(from, lambda)?;
         let principal = match from {
             Node::Resource(r) => self.sc.resources[r.ix()].name.as_str(),
-            Node::Function(g) => self.sc.functions[g.ix()].name.as_str(),
+            Node::Function(g) | Node::FunctionEni(g, _) => self.sc.functions[g.ix()].name.as_str(),
             _ => "*",
         };
         self.lambda_delivers(f, Some(principal))

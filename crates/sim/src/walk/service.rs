@@ -17,7 +17,9 @@ impl<'e, S: Sink> Walk<'e, S> {
         // Rule 7: a function's own log stream is shipped by the Lambda
         // service, whatever its network; what is traced here is an API call
         // made by the function's code.
-        if matches!(from, Node::Function(_)) && self.sc.services[s.ix()].id == "logs" {
+        if matches!(from, Node::Function(_) | Node::FunctionEni(..))
+            && self.sc.services[s.ix()].id == "logs"
+        {
             hop!(
                 self,
                 "lambda-service",
@@ -29,6 +31,10 @@ impl<'e, S: Sink> Walk<'e, S> {
         match from {
             Node::Resource(r) => {
                 let src = self.src_of_eni(self.sc.resources[r.ix()].eni);
+                self.service_call(&src, s)
+            }
+            Node::FunctionEni(_, e) => {
+                let src = self.src_of_eni(e);
                 self.service_call(&src, s)
             }
             Node::Function(f) if self.sc.functions[f.ix()].vpc.is_some() => {
@@ -73,7 +79,16 @@ impl<'e, S: Sink> Walk<'e, S> {
                 );
                 self.internet(Addr::Internet, Dst::Svc(s))
             }
-            Node::Ip(ip) => self.flow_from_ip(ip, Dst::Svc(s)),
+            // A NAT gateway's address (an ENI's owner is the source otherwise,
+            // `probe::sender`) calls as itself, DNS first; any other address
+            // is a host on the internet.
+            Node::Ip(ip) => match self.sending_eni(ip) {
+                Some(eni) => {
+                    let src = self.src_of_eni(eni);
+                    self.service_call(&src, s)
+                }
+                None => self.flow_from_ip(ip, Dst::Svc(s)),
+            },
             Node::Service(_) | Node::Trigger(_) => {
                 unreachable!("rejected when the probe was built")
             }

@@ -143,7 +143,7 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// does not depend on the callee's placement (rule 3).
     pub(crate) fn placement_known(&mut self, node: Node, as_source: bool) -> Step {
         let entity = match node {
-            Node::Function(f) if as_source => EntityRef::Function(f),
+            Node::Function(f) | Node::FunctionEni(f, _) if as_source => EntityRef::Function(f),
             Node::Resource(r) => EntityRef::Resource(r),
             _ => return Ok(()),
         };
