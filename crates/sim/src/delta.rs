@@ -274,6 +274,9 @@ impl Reads<'_> {
     fn node(&self, n: Node, col: bool) -> bool {
         match n {
             Node::Function(f) => self.function(f, col),
+            // One ENI of a function reads what the whole function reads
+            // (and more conservatively so).
+            Node::FunctionEni(f, _) => self.function(f, col),
             Node::Resource(r) => {
                 self.ch.resources[r.ix()] || self.eni(self.e.sc.resources[r.ix()].eni, col)
             }
