@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use awsreach_model::spec::{EndpointKind, ResourceKind};
 use awsreach_model::*;
 use petgraph::graph::{NodeIndex, UnGraph};
 
@@ -24,6 +25,7 @@ pub(crate) enum Part {
     Service(ServiceId),
     Peering(PeeringId),
     Tgw(TgwId),
+    Host(HostId),
     Internet,
 }
 
@@ -151,23 +153,9 @@ impl<'s> Topology<'s> {
         self.g.add_edge(a, b, l);
     }
 
-    pub(crate) fn name(&self, p: Part) -> String {
-        let sc = self.sc;
-        match p {
-            Part::Vpc(v) => sc.vpcs[v.ix()].name.clone(),
-            Part::Subnet(s) => sc.subnets[s.ix()].name.clone(),
-            Part::RouteTable(r) => sc.route_tables[r.ix()].name.clone(),
-            Part::Igw(g) => sc.internet_gateways[g.ix()].name.clone(),
-            Part::Eigw(g) => sc.egress_only_igws[g.ix()].name.clone(),
-            Part::Nat(n) => sc.nat_gateways[n.ix()].name.clone(),
-            Part::Endpoint(e) => sc.endpoints[e.ix()].name.clone(),
-            Part::Resource(r) => sc.resources[r.ix()].name.clone(),
-            Part::Function(f) => sc.functions[f.ix()].name.clone(),
-            Part::Service(s) => sc.services[s.ix()].id.clone(),
-            Part::Peering(p) => sc.peerings[p.ix()].name.clone(),
-            Part::Tgw(t) => sc.transit_gateways[t.ix()].name.clone(),
-            Part::Internet => "internet".into(),
-        }
+    /// The scenario this topology draws.
+    pub(crate) fn scenario(&self) -> &'s Scenario {
+        self.sc
     }
 
     /// VPCs grouped by whether any peering or transit gateway joins them
@@ -198,6 +186,381 @@ impl<'s> Topology<'s> {
     pub fn component_count(&self) -> usize {
         self.g.node_count()
     }
+}
+
+/// What kind of thing a part is, in words.
+pub(crate) fn kind_word(sc: &Scenario, p: Part) -> &'static str {
+    match p {
+        Part::Vpc(_) => "VPC",
+        Part::Subnet(_) => "subnet",
+        Part::RouteTable(_) => "route table",
+        Part::Igw(_) => "internet gateway",
+        Part::Eigw(_) => "egress-only internet gateway",
+        Part::Nat(_) => "NAT gateway",
+        Part::Endpoint(e) => match sc.endpoints[e.ix()].kind {
+            EndpointKind::Gateway => "gateway endpoint",
+            EndpointKind::Interface => "interface endpoint",
+        },
+        Part::Resource(r) => match sc.resources[r.ix()].kind {
+            ResourceKind::Ec2 => "EC2 instance",
+            ResourceKind::Rds => "RDS database",
+            ResourceKind::ElastiCache => "ElastiCache node",
+            ResourceKind::Resource => "resource",
+        },
+        Part::Function(_) => "Lambda function",
+        Part::Service(_) => "AWS service",
+        Part::Peering(_) => "peering connection",
+        Part::Tgw(_) => "transit gateway",
+        Part::Host(_) => "external host",
+        Part::Internet => "internet",
+    }
+}
+
+/// A route's destination as written: a CIDR or `pl:<service>`.
+pub(crate) fn dest_str(sc: &Scenario, d: RouteDest) -> String {
+    match d {
+        RouteDest::Cidr(c) => c.to_string(),
+        RouteDest::PrefixList(s) => format!("pl:{}", sc.services[s.ix()].id),
+    }
+}
+
+/// Where a drawn item sits in the nesting region → VPC → AZ → subnet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Spot {
+    /// Inside a subnet (an ENI of it).
+    Subnet(SubnetId),
+    /// At the VPC level, at its edge: gateways, gateway endpoints, route tables.
+    Vpc(VpcId),
+    /// In the region outside any VPC: services, Lambda-managed functions,
+    /// peering connections and transit gateways.
+    Region,
+    /// Outside AWS: the internet and external hosts.
+    Outside,
+}
+
+/// One box of a picture. A part with ENIs in several subnets (a VPC
+/// function, an interface endpoint) is one item per subnet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Item {
+    pub part: Part,
+    pub spot: Spot,
+    pub name: String,
+    /// A second line: an address, an elastic IP, the endpoint's service.
+    pub note: String,
+}
+
+/// A VPC's availability zones, each with its subnets, in scenario order.
+pub(crate) struct Nest {
+    pub vpcs: Vec<(VpcId, Vec<(String, Vec<SubnetId>)>)>,
+}
+
+impl Nest {
+    /// The nesting of the VPCs and subnets `keep` accepts.
+    pub fn of(
+        sc: &Scenario,
+        keep_vpc: impl Fn(VpcId) -> bool,
+        keep_subnet: impl Fn(SubnetId) -> bool,
+    ) -> Nest {
+        let mut vpcs = Vec::new();
+        for (i, v) in sc.vpcs.iter().enumerate() {
+            let id = VpcId(i as u32);
+            if !keep_vpc(id) {
+                continue;
+            }
+            let mut azs: Vec<(String, Vec<SubnetId>)> = Vec::new();
+            for &s in &v.subnets {
+                if !keep_subnet(s) {
+                    continue;
+                }
+                let az = &sc.subnets[s.ix()].az;
+                match azs.iter_mut().find(|(a, _)| a == az) {
+                    Some((_, list)) => list.push(s),
+                    None => azs.push((az.clone(), vec![s])),
+                }
+            }
+            vpcs.push((id, azs));
+        }
+        Nest { vpcs }
+    }
+}
+
+/// Every item of the scenario, in scenario order: what `graph` draws.
+pub(crate) fn items(sc: &Scenario) -> Vec<Item> {
+    let mut out = Vec::new();
+    let mut push = |part, spot, name: &str, note: String| {
+        out.push(Item {
+            part,
+            spot,
+            name: name.to_string(),
+            note,
+        })
+    };
+    for (i, v) in sc.vpcs.iter().enumerate() {
+        let vpc = VpcId(i as u32);
+        if let Some(g) = v.internet_gateway {
+            push(
+                Part::Igw(g),
+                Spot::Vpc(vpc),
+                &sc.internet_gateways[g.ix()].name,
+                String::new(),
+            );
+        }
+        if let Some(g) = v.egress_only_igw {
+            push(
+                Part::Eigw(g),
+                Spot::Vpc(vpc),
+                &sc.egress_only_igws[g.ix()].name,
+                String::new(),
+            );
+        }
+    }
+    for (i, rt) in sc.route_tables.iter().enumerate() {
+        let note = if rt.main {
+            "main".to_string()
+        } else {
+            String::new()
+        };
+        push(
+            Part::RouteTable(RouteTableId(i as u32)),
+            Spot::Vpc(rt.vpc),
+            &rt.name,
+            note,
+        );
+    }
+    for (i, e) in sc.endpoints.iter().enumerate() {
+        let part = Part::Endpoint(EndpointId(i as u32));
+        let note = sc.services[e.service.ix()].id.clone();
+        if e.kind == EndpointKind::Gateway || e.subnets.is_empty() {
+            push(part, Spot::Vpc(e.vpc), &e.name, note);
+        } else {
+            for (k, s) in e.subnets.iter().enumerate() {
+                let ip = e
+                    .enis
+                    .get(k)
+                    .map(|n| sc.enis[n.ix()].private_ip.to_string());
+                push(
+                    part,
+                    Spot::Subnet(*s),
+                    &e.name,
+                    format!("{note} {}", ip.unwrap_or_default())
+                        .trim()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    for (i, n) in sc.nat_gateways.iter().enumerate() {
+        let note = n
+            .elastic_ip
+            .map(|ip| ip.to_string())
+            .unwrap_or_else(|| "private".into());
+        push(
+            Part::Nat(NatId(i as u32)),
+            Spot::Subnet(n.subnet),
+            &n.name,
+            note,
+        );
+    }
+    for (i, r) in sc.resources.iter().enumerate() {
+        let eni = &sc.enis[r.eni.ix()];
+        let note = match eni.public_ip {
+            Some(p) => format!("{} / {p}", eni.private_ip),
+            None => eni.private_ip.to_string(),
+        };
+        push(
+            Part::Resource(ResourceId(i as u32)),
+            Spot::Subnet(eni.subnet),
+            &r.name,
+            note,
+        );
+    }
+    for (i, f) in sc.functions.iter().enumerate() {
+        let part = Part::Function(FunctionId(i as u32));
+        match &f.vpc {
+            Some(v) => {
+                for (k, s) in v.subnets.iter().enumerate() {
+                    let ip = v
+                        .enis
+                        .get(k)
+                        .map(|n| sc.enis[n.ix()].private_ip.to_string());
+                    push(part, Spot::Subnet(*s), &f.name, ip.unwrap_or_default());
+                }
+            }
+            None => push(part, Spot::Region, &f.name, "Lambda-managed".into()),
+        }
+    }
+    let mut used = vec![false; sc.services.len()];
+    for e in &sc.endpoints {
+        used[e.service.ix()] = true;
+    }
+    for t in &sc.triggers {
+        used[t.service.ix()] = true;
+    }
+    for (i, s) in sc.services.iter().enumerate() {
+        if s.declared || used[i] {
+            push(
+                Part::Service(ServiceId(i as u32)),
+                Spot::Region,
+                &s.id,
+                String::new(),
+            );
+        }
+    }
+    for (i, p) in sc.peerings.iter().enumerate() {
+        push(
+            Part::Peering(PeeringId(i as u32)),
+            Spot::Region,
+            &p.name,
+            String::new(),
+        );
+    }
+    for (i, t) in sc.transit_gateways.iter().enumerate() {
+        push(
+            Part::Tgw(TgwId(i as u32)),
+            Spot::Region,
+            &t.name,
+            String::new(),
+        );
+    }
+    let internet = sc
+        .vpcs
+        .iter()
+        .any(|v| v.internet_gateway.is_some() || v.egress_only_igw.is_some())
+        || sc.functions.iter().any(|f| f.vpc.is_none())
+        || !sc.external_hosts.is_empty();
+    if internet {
+        push(Part::Internet, Spot::Outside, "internet", String::new());
+    }
+    for (i, h) in sc.external_hosts.iter().enumerate() {
+        push(
+            Part::Host(HostId(i as u32)),
+            Spot::Outside,
+            &h.name,
+            h.ip.to_string(),
+        );
+    }
+    out
+}
+
+/// A part by the id a user wrote (ids share one namespace in a scenario).
+pub(crate) fn part_named(sc: &Scenario, id: &str) -> Option<Part> {
+    fn find<T>(list: &[T], name: impl Fn(&T) -> &str, id: &str) -> Option<u32> {
+        list.iter().position(|x| name(x) == id).map(|i| i as u32)
+    }
+    if id == "internet" {
+        return Some(Part::Internet);
+    }
+    None.or_else(|| find(&sc.vpcs, |x| &x.name, id).map(|i| Part::Vpc(VpcId(i))))
+        .or_else(|| find(&sc.subnets, |x| &x.name, id).map(|i| Part::Subnet(SubnetId(i))))
+        .or_else(|| {
+            find(&sc.route_tables, |x| &x.name, id).map(|i| Part::RouteTable(RouteTableId(i)))
+        })
+        .or_else(|| find(&sc.internet_gateways, |x| &x.name, id).map(|i| Part::Igw(IgwId(i))))
+        .or_else(|| find(&sc.egress_only_igws, |x| &x.name, id).map(|i| Part::Eigw(EigwId(i))))
+        .or_else(|| find(&sc.nat_gateways, |x| &x.name, id).map(|i| Part::Nat(NatId(i))))
+        .or_else(|| find(&sc.endpoints, |x| &x.name, id).map(|i| Part::Endpoint(EndpointId(i))))
+        .or_else(|| find(&sc.resources, |x| &x.name, id).map(|i| Part::Resource(ResourceId(i))))
+        .or_else(|| find(&sc.functions, |x| &x.name, id).map(|i| Part::Function(FunctionId(i))))
+        .or_else(|| find(&sc.services, |x| &x.id, id).map(|i| Part::Service(ServiceId(i))))
+        .or_else(|| find(&sc.peerings, |x| &x.name, id).map(|i| Part::Peering(PeeringId(i))))
+        .or_else(|| find(&sc.transit_gateways, |x| &x.name, id).map(|i| Part::Tgw(TgwId(i))))
+        .or_else(|| find(&sc.external_hosts, |x| &x.name, id).map(|i| Part::Host(HostId(i))))
+        .or_else(|| {
+            let t = find(&sc.triggers, |x| &x.name, id)?;
+            Some(Part::Service(sc.triggers[t as usize].service))
+        })
+}
+
+/// One hop of a path to mark on a picture ([`PathHop::of`] a trace document).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathHop {
+    /// 1-based, as the text trace numbers it.
+    pub step: usize,
+    /// `eni`, `security-group`, `route-table`, ...
+    pub kind: String,
+    pub component: String,
+    pub mark: Mark,
+    pub detail: String,
+    pub rule: Option<String>,
+    /// A hop of the reply (return leg).
+    pub reply: bool,
+}
+
+/// How a hop decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Pass,
+    Block,
+    Info,
+    Unknown,
+}
+
+impl PathHop {
+    /// The hops of a trace document.
+    pub fn of(doc: &crate::TraceDoc) -> Vec<PathHop> {
+        doc.hops
+            .iter()
+            .map(|h| PathHop {
+                step: h.step,
+                kind: h.kind.to_string(),
+                component: h.component.clone(),
+                mark: match h.decision {
+                    awsreach_sim::Decision::Pass => Mark::Pass,
+                    awsreach_sim::Decision::Block => Mark::Block,
+                    awsreach_sim::Decision::Info => Mark::Info,
+                    awsreach_sim::Decision::Unknown => Mark::Unknown,
+                },
+                detail: h.detail.clone(),
+                rule: h.rule.clone(),
+                reply: h.direction == awsreach_sim::Direction::Return,
+            })
+            .collect()
+    }
+}
+
+impl Mark {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Mark::Pass => "✔",
+            Mark::Block => "✘",
+            Mark::Info => "·",
+            Mark::Unknown => "?",
+        }
+    }
+}
+
+/// The item each hop is drawn at, if any (security groups and network ACLs
+/// are not items; the drawings place them by their neighbours). A part
+/// drawn in several subnets is found in the subnet the trace names.
+pub(crate) fn locate(sc: &Scenario, items: &[Item], hops: &[PathHop]) -> Vec<Option<usize>> {
+    let named_subnets: Vec<SubnetId> = (0..sc.subnets.len() as u32)
+        .map(SubnetId)
+        .filter(|s| {
+            let name = &sc.subnets[s.ix()].name;
+            hops.iter()
+                .any(|h| mentions(&h.detail, &format!("subnet {name}")))
+        })
+        .collect();
+    hops.iter()
+        .map(|h| {
+            let part = part_named(sc, &h.component)?;
+            let all: Vec<usize> = (0..items.len())
+                .filter(|&i| items[i].part == part)
+                .collect();
+            all.iter()
+                .copied()
+                .find(|&i| matches!(items[i].spot, Spot::Subnet(s) if named_subnets.contains(&s)))
+                .or_else(|| all.first().copied())
+        })
+        .collect()
+}
+
+/// True when `text` contains `phrase` as whole words.
+fn mentions(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(i, _)| {
+        let after = text[i + phrase.len()..].chars().next();
+        !matches!(after, Some(c) if c.is_alphanumeric() || c == '-' || c == '_' || c == '.')
+    })
 }
 
 #[cfg(test)]

@@ -51,9 +51,10 @@ pub struct Args {
     /// IAM action checked against VPC endpoint policies (default: the service's usual one).
     #[arg(long, value_name = "IAM_ACTION")]
     pub api_action: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = crate::cli::Format::Text)]
-    pub format: crate::cli::Format,
+    /// Output format: text, JSON, a Mermaid flowchart (for a PR comment),
+    /// or a self-contained HTML page with the path drawn on the network.
+    #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
+    pub format: TraceFormat,
     /// Do not re-trace after the recommended fix to report the next blocker.
     #[arg(long)]
     pub no_followup: bool,
@@ -66,9 +67,19 @@ pub struct Args {
     /// patched scenario (RON) to `-o FILE`, or to standard output.
     #[arg(long, value_name = "N")]
     pub apply_fix: Option<usize>,
-    /// Where `--apply-fix` writes the patched scenario.
-    #[arg(short = 'o', long, value_name = "FILE", requires = "apply_fix")]
+    /// Write the output (or, with `--apply-fix`, the patched scenario) to FILE.
+    #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    /// Aligned text for people
+    Text,
+    /// JSON for scripts (see the README, "JSON output")
+    Json,
+    /// A Mermaid flowchart, the path highlighted (GitHub renders it)
+    Mermaid,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -157,15 +168,19 @@ pub fn run(args: Args) -> Result<Exit> {
     if let Some(n) = args.apply_fix {
         return apply_fix(&args, &loaded.spec, &trace, n);
     }
-    match args.format {
-        crate::cli::Format::Text => {
-            crate::out::print(&render::trace_text_assessed(&trace, &assessed))?
+    let text = match args.format {
+        TraceFormat::Text => render::trace_text_assessed(&trace, &assessed),
+        TraceFormat::Json => {
+            serde_json::to_string_pretty(&render::trace_json_assessed(&engine, &trace, &assessed))?
+                + "\n"
         }
-        crate::cli::Format::Json => crate::out::print(
-            &(serde_json::to_string_pretty(&render::trace_json_assessed(
-                &engine, &trace, &assessed,
-            ))? + "\n"),
-        )?,
+        TraceFormat::Mermaid => awsreach_view::mermaid::trace_doc(&awsreach_view::TraceDoc::new(
+            &engine, &trace, &assessed,
+        )),
+    };
+    match &args.output {
+        Some(path) => crate::cmd::graph::write_file(path, &text)?,
+        None => crate::out::print(&text)?,
     }
     Ok(match trace.verdict {
         awsreach_sim::Verdict::Reachable => Exit::Ok,

@@ -15,6 +15,7 @@ mod import;
 mod limits;
 mod matrix_text;
 mod output;
+mod pictures;
 mod teach;
 mod terraform;
 mod tracing;

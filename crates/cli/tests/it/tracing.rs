@@ -260,7 +260,7 @@ fn graph_draws_dot_and_vpc_groups() {
         &["graph", "scenarios/seed/p8-private-subnet-invoked.ron"],
     );
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stdout.starts_with("graph awsreach {") && run.stdout.trim_end().ends_with('}'));
+    assert!(run.stdout.starts_with("digraph awsreach {") && run.stdout.trim_end().ends_with('}'));
     assert!(run.stdout.contains("label=\"nat\""), "{}", run.stdout);
     let run = awsreach(
         &workspace(),
