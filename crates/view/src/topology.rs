@@ -249,9 +249,12 @@ pub(crate) struct Item {
     pub note: String,
 }
 
-/// A VPC's availability zones, each with its subnets, in scenario order.
+/// An availability zone's name and its subnets.
+pub(crate) type Az = (String, Vec<SubnetId>);
+
+/// Each VPC's availability zones, each with its subnets, in scenario order.
 pub(crate) struct Nest {
-    pub vpcs: Vec<(VpcId, Vec<(String, Vec<SubnetId>)>)>,
+    pub vpcs: Vec<(VpcId, Vec<Az>)>,
 }
 
 impl Nest {
@@ -267,7 +270,7 @@ impl Nest {
             if !keep_vpc(id) {
                 continue;
             }
-            let mut azs: Vec<(String, Vec<SubnetId>)> = Vec::new();
+            let mut azs: Vec<Az> = Vec::new();
             for &s in &v.subnets {
                 if !keep_subnet(s) {
                     continue;

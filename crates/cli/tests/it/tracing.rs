@@ -261,7 +261,7 @@ fn graph_draws_dot_and_vpc_groups() {
     );
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(run.stdout.starts_with("digraph awsreach {") && run.stdout.trim_end().ends_with('}'));
-    assert!(run.stdout.contains("label=\"nat\""), "{}", run.stdout);
+    assert!(run.stdout.contains("label=\"nat\\n"), "{}", run.stdout);
     let run = awsreach(
         &workspace(),
         &["graph", "scenarios/example-full.ron", "--vpc-groups"],
