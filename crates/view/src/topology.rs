@@ -576,16 +576,28 @@ mod tests {
         let sc = awsreach_model::load(src).unwrap().scenario;
         let t = Topology::build(&sc);
         let dot = t.to_dot();
-        assert!(dot.starts_with("graph awsreach {"));
-        // Every VPC, subnet and function is drawn.
-        for name in sc
-            .vpcs
-            .iter()
-            .map(|v| &v.name)
-            .chain(sc.subnets.iter().map(|s| &s.name))
-            .chain(sc.functions.iter().map(|f| &f.name))
-        {
-            assert!(dot.contains(&format!("label=\"{name}\"")), "{name} missing");
+        assert!(dot.starts_with("digraph awsreach {"));
+        // Every VPC and subnet is a cluster, every function a node.
+        for v in &sc.vpcs {
+            assert!(
+                dot.contains(&format!("label=\"VPC {}\\n", v.name)),
+                "{} missing",
+                v.name
+            );
+        }
+        for s in &sc.subnets {
+            assert!(
+                dot.contains(&format!("label=\"subnet {}\\n", s.name)),
+                "{} missing",
+                s.name
+            );
+        }
+        for f in &sc.functions {
+            assert!(
+                dot.contains(&format!("label=\"{}\\n", f.name)),
+                "{} missing",
+                f.name
+            );
         }
         // Peering and the transit gateway join the example's VPCs into one group.
         let groups = t.connected_vpcs();
