@@ -7,6 +7,9 @@
 //! questions worth asking of a scenario.
 //!
 //! [`ScenarioSpec`]: awsreach_model::ScenarioSpec
+//!
+//! "Rule N" in comments is rule N of `docs/aws-rules.md` (ARCHITECTURE.md,
+//! "Where each rule lives", indexes the code of each rule).
 
 mod addr;
 mod dice;

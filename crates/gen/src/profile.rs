@@ -1,7 +1,7 @@
 //! Generator options and profiles: how many entities a scenario gets, and
 //! how often the generator reaches for each configuration pattern — and for
-//! each of the mistakes users make (aws-rules.md, "Why my Lambda in a VPC
-//! times out").
+//! each of the mistakes users make (docs/aws-rules.md, "the usual causes" of
+//! "my Lambda in a VPC times out").
 
 use std::fmt;
 use std::str::FromStr;
@@ -275,7 +275,7 @@ pub(crate) struct Knobs {
     pub nat: u32,
     /// ... two of them.
     pub two_nats: u32,
-    /// A public NAT gateway sits in a private subnet (aws-rules.md cause 2).
+    /// A public NAT gateway sits in a private subnet (docs/aws-rules.md, cause 2).
     pub nat_misplaced: u32,
     /// A VPC also gets a private NAT gateway.
     pub private_nat: u32,

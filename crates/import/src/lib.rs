@@ -5,6 +5,9 @@
 //!
 //! No I/O: the caller reads the files and hands in their text
 //! ([`InputFile`]). Importers know nothing of the simulator.
+//!
+//! "Rule N" in comments is rule N of `docs/aws-rules.md` (ARCHITECTURE.md,
+//! "Where each rule lives", indexes the code of each rule).
 
 pub mod aws;
 pub mod cfn;

@@ -1,6 +1,9 @@
 //! The awsreach scenario model: the RON file format ([`spec`]), its
 //! validation into a checked [`Scenario`], and the built-in service
 //! [`catalog`]. Pure data: no I/O beyond parsing a string.
+//!
+//! "Rule N" in comments is rule N of `docs/aws-rules.md` (ARCHITECTURE.md,
+//! "Where each rule lives", indexes the code of each rule).
 
 pub mod catalog;
 pub mod edit;

@@ -2,6 +2,9 @@
 //! an [`Engine`], then trace [`Probe`]s hop by hop to a [`Verdict`].
 //!
 //! Pure: no I/O. A blocked packet is data ([`Blocked`]), not an error.
+//!
+//! "Rule N" in comments is rule N of `docs/aws-rules.md` (ARCHITECTURE.md,
+//! "Where each rule lives", indexes the code of each rule).
 
 pub mod blast;
 mod code;

@@ -16,6 +16,7 @@ mod limits;
 mod matrix_text;
 mod output;
 mod pictures;
+mod rules_index;
 mod teach;
 mod terraform;
 mod tracing;

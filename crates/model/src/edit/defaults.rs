@@ -6,7 +6,7 @@
 //! Rules 9, 16 and 17 of docs/aws-rules.md. Sources (Amazon VPC user
 //! guide): "Route tables" (every VPC has a main
 //! route table that subnets without an association use), "Default network
-//! ACL" (allows all traffic both ways, rule 100 for IPv4 and rule 101 for
+//! ACL" (allows all traffic both ways, NACL rule 100 for IPv4 and NACL rule 101 for
 //! IPv6), "Default security groups for your VPCs" (inbound from members of
 //! the group itself, all outbound, IPv6 outbound when the VPC has IPv6).
 //! <https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html>

@@ -1,4 +1,4 @@
-//! One test per AWS rule of `shared/spec/aws-rules.md`, each on a small
+//! One test per AWS rule of `docs/aws-rules.md`, each on a small
 //! inline scenario, asserting the verdict and the hops that decided it.
 
 use awsreach_model::spec::{FunctionVpcSpec, PollerMode, TriggerSource};
