@@ -1,6 +1,6 @@
 //! The packet walk: one pass over the compiled scenario that both decides
 //! and (when asked) records readable hops. Every AWS rule applied here cites
-//! its number in `shared/spec/aws-rules.md`.
+//! its number in `docs/aws-rules.md`.
 //!
 //! The walk is generic over a [`Sink`]: with [`NoHops`] no string is ever
 //! built, which is the verdict-only fast path. One `impl Walk` is spread
