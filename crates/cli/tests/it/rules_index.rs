@@ -108,7 +108,11 @@ fn comment(line: &str) -> Option<&str> {
     }
     let at = line.find(" // ")?;
     // A `//` inside a string literal (a URL) is not a comment.
-    (line[..at].matches('"').count() % 2 == 0).then(|| &line[at..])
+    line[..at]
+        .matches('"')
+        .count()
+        .is_multiple_of(2)
+        .then(|| &line[at..])
 }
 
 /// The numbers cited after each "rule"/"rules" (or `word`) of a comment:
