@@ -1,5 +1,8 @@
 //! What runs in the network: EC2 instances, other network interfaces, RDS
 //! databases, Lambda functions, and what triggers them.
+//!
+//! Over 800 lines on purpose: one file per family of `describe-*` output, as
+//! the other families; each function maps one kind and reads top to bottom.
 
 use std::collections::{BTreeSet, HashMap};
 
