@@ -300,6 +300,11 @@ pub(crate) struct Knobs {
     pub tgw: u32,
     /// An unattached VPC routes to the transit gateway anyway.
     pub tgw_unattached_route: u32,
+    /// The transit gateway has several route tables (associations,
+    /// propagations, static and blackhole routes per table).
+    pub tgw_tables: u32,
+    /// An attachment has a subnet in one Availability Zone only.
+    pub tgw_one_az: u32,
     /// A table gets an extra blackhole route.
     pub blackhole: u32,
     /// A table gets a wide route and a more specific one to another target.
@@ -369,6 +374,8 @@ impl Knobs {
         peering_route_missing: 5,
         tgw: 35,
         tgw_unattached_route: 5,
+        tgw_tables: 40,
+        tgw_one_az: 15,
         blackhole: 15,
         overlap: 40,
         gw_endpoint: 50,
@@ -422,6 +429,8 @@ impl Knobs {
         peering_route_missing: 30,
         tgw: 50,
         tgw_unattached_route: 25,
+        tgw_tables: 60,
+        tgw_one_az: 40,
         blackhole: 40,
         overlap: 60,
         gw_endpoint: 60,

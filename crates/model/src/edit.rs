@@ -4,6 +4,7 @@
 //! with one definition. AWS's implicit defaults live in [`defaults`].
 
 pub mod defaults;
+mod transit;
 
 use std::fmt;
 
@@ -115,6 +116,34 @@ pub enum Fix {
         id: String,
         requester: String,
         accepter: String,
+    },
+    /// A static route in a transit gateway route table (`vpc`: its
+    /// attachment). In the simple form (`table` is `default`) the
+    /// attachments keep propagating.
+    AddTgwRoute {
+        tgw: String,
+        table: String,
+        dest: String,
+        vpc: String,
+    },
+    /// Associates the attachment of `vpc` with a transit gateway route table.
+    AssociateTgwRouteTable {
+        tgw: String,
+        vpc: String,
+        table: String,
+    },
+    /// The attachment of `vpc` propagates its CIDRs to a route table.
+    PropagateTgwRoutes {
+        tgw: String,
+        vpc: String,
+        table: String,
+    },
+    /// Adds a subnet (of an Availability Zone it lacks) to the attachment
+    /// of `vpc`, attaching the VPC if it is not attached yet.
+    AddTgwAttachmentSubnet {
+        tgw: String,
+        vpc: String,
+        subnet: String,
     },
     /// A route table of the subnet's own: a copy of `copy_of` (its routes
     /// and gateway endpoint associations) explicitly associated with the
@@ -332,6 +361,10 @@ impl fmt::Display for Fix {
                     "create a peering connection {id} between {requester} and {accepter}"
                 )
             }
+            Fix::AddTgwRoute { .. }
+            | Fix::AssociateTgwRouteTable { .. }
+            | Fix::PropagateTgwRoutes { .. }
+            | Fix::AddTgwAttachmentSubnet { .. } => transit::describe(self, f),
             Fix::OwnRouteTable {
                 id,
                 subnet,
@@ -370,6 +403,10 @@ impl Fix {
     /// the spec lacks are no-ops; the re-validation that follows reports them.
     pub fn apply(&self, spec: &mut ScenarioSpec) {
         match self {
+            Fix::AddTgwRoute { .. }
+            | Fix::AssociateTgwRouteTable { .. }
+            | Fix::PropagateTgwRoutes { .. }
+            | Fix::AddTgwAttachmentSubnet { .. } => transit::apply(self, spec),
             Fix::AddRoute {
                 table,
                 vpc,

@@ -451,18 +451,51 @@ impl Peering {
     }
 }
 
+/// A transit gateway: its attachments and route tables (Transit Gateway
+/// guide, "How transit gateways work", "Transit gateway route tables").
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransitGateway {
     pub name: String,
     pub attachments: Vec<TgwAttachment>,
-    /// Static routes plus propagated attachment CIDRs; `None` = blackhole.
-    pub routes: Vec<(IpNet, Option<VpcId>)>,
+    pub route_tables: Vec<TgwRouteTable>,
+    /// Security groups may reference groups across the transit gateway.
+    pub sg_referencing: bool,
+}
+
+impl TransitGateway {
+    /// The attachment of `vpc` (AWS allows one per VPC and transit gateway).
+    pub fn attachment_of(&self, vpc: VpcId) -> Option<usize> {
+        self.attachments.iter().position(|a| a.vpc == vpc)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TgwAttachment {
+    /// The attachment's id, or its VPC's when the scenario names none.
+    pub name: String,
     pub vpc: VpcId,
+    /// One subnet per Availability Zone: the transit gateway's interfaces.
     pub subnets: Vec<SubnetId>,
+    /// The associated route table (index into `route_tables`); `None`: not
+    /// associated, so packets arriving from it have no table to route them.
+    pub route_table: Option<usize>,
+    pub appliance_mode: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TgwRouteTable {
+    pub name: String,
+    /// Static and blackhole routes first, then propagated ones.
+    pub routes: Vec<TgwRoute>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TgwRoute {
+    pub dest: IpNet,
+    /// The attachment (index into `attachments`); `None` = blackhole.
+    pub target: Option<usize>,
+    /// Propagated from the attachment's VPC CIDRs (else static).
+    pub propagated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

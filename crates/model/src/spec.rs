@@ -484,28 +484,75 @@ pub struct PeeringSpec {
     pub accepter: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A transit gateway (Transit Gateway guide, "How transit gateways work").
+/// The simple form lists attachments (and optionally `routes`): one
+/// default route table, every attachment associated with it and
+/// propagating into it — AWS's default route table association and
+/// propagation. The full form lists `route_tables` and says per attachment
+/// which table it is associated with and which it propagates to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransitGatewaySpec {
     pub id: String,
     pub attachments: Vec<TgwAttachmentSpec>,
-    /// Static routes; absent, attached VPC CIDRs are propagated.
+    /// Static routes of the default route table (simple form only); when
+    /// given, attachments propagate only where they say `propagate`.
+    /// Absent, every attachment propagates its VPC CIDRs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<TgwRouteSpec>,
+    /// The route tables (full form).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route_tables: Vec<TgwRouteTableSpec>,
+    /// With `route_tables`: the table attachments are associated with and
+    /// propagate to unless they say otherwise (AWS's default association
+    /// and propagation route table). Absent, none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_route_table: Option<String>,
+    /// Security groups may reference groups in other VPCs attached to this
+    /// transit gateway (`SecurityGroupReferencingSupport`, off by default).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sg_referencing: bool,
+}
+
+/// A VPC attachment: the VPC, and its attachment subnets (one per
+/// Availability Zone; the transit gateway's network interfaces live there).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TgwAttachmentSpec {
+    /// The attachment's id (`tgw-attach-...`); absent, the VPC's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub vpc: String,
+    pub subnets: Vec<String>,
+    /// The route table this attachment is associated with (routes the
+    /// packets arriving from it); absent, the default route table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_table: Option<String>,
+    /// The route tables its VPC CIDRs propagate to; absent, the default
+    /// route table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propagate: Option<Vec<String>>,
+    /// Appliance mode (`ApplianceModeSupport`): both directions of a flow
+    /// use one Availability Zone of this attachment.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub appliance_mode: bool,
+}
+
+/// One route table of a transit gateway: its static and blackhole routes
+/// (propagated routes come from the attachments).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TgwRouteTableSpec {
+    pub id: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routes: Vec<TgwRouteSpec>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TgwAttachmentSpec {
-    pub vpc: String,
-    pub subnets: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TgwRouteSpec {
     pub dest: String,
-    /// The attached VPC, or absent for a blackhole route.
+    /// The attached VPC (its attachment), or absent for a blackhole route.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
 }

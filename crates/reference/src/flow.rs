@@ -164,6 +164,7 @@ impl<'s> Cx<'s> {
     pub(crate) fn send(&mut self, sender: Sender<'s>, goal: Goal, depth: usize) -> Step {
         if depth == 0 {
             self.senders.clear();
+            self.crossings.clear();
         }
         self.senders.push((sender.subnet, sender.ip));
         let addr = self.goal_addr(goal);
@@ -186,7 +187,8 @@ impl<'s> Cx<'s> {
         }
         // Rule 17: NACLs guard the subnet boundary only.
         let same_subnet = far_eni.is_some_and(|e| self.sc.enis[e].subnet.ix() == sender.subnet);
-        if !same_subnet {
+        // (A transit gateway's own interface is not filtered: rule 18.)
+        if !same_subnet && !sender.transit {
             self.nacl(sender.subnet, false, addr, PortRange::single(self.port))?;
             self.legs.push((sender.subnet, true, addr));
         }
@@ -211,6 +213,8 @@ impl<'s> Cx<'s> {
             Target::Blackhole => Err("BLACKHOLE_ROUTE"),
             Target::Igw(_) => self.through_igw(sender, goal, addr),
             Target::Nat(n) => self.through_nat(sender, goal, n.ix(), depth),
+            // Rules 12 and 15: only the VPC's own traffic, never a transit gateway's.
+            Target::Endpoint(_) | Target::Peering(_) if sender.transit => Err("NO_ROUTE"),
             Target::Endpoint(ep) => {
                 // Rule 12: a gateway endpoint, reached through its prefix-list route.
                 self.endpoint_policy(ep.ix())?;
@@ -225,20 +229,7 @@ impl<'s> Cx<'s> {
                 };
                 self.across(me, goal, addr, other, route.target)
             }
-            Target::TransitGateway(t) => {
-                let tg = &self.sc.transit_gateways[t.ix()];
-                let mut best: Option<(&Option<awsreach_model::VpcId>, u8)> = None;
-                for (net, to) in &tg.routes {
-                    if addr.in_cidr(net) && best.is_none_or(|(_, l)| net.prefix_len() > l) {
-                        best = Some((to, net.prefix_len()));
-                    }
-                }
-                match best {
-                    None => Err("NO_ROUTE"),
-                    Some((None, _)) => Err("BLACKHOLE_ROUTE"),
-                    Some((Some(v), _)) => self.across(me, goal, addr, v.ix(), route.target),
-                }
-            }
+            Target::TransitGateway(t) => self.through_tgw(sender, me, goal, addr, t.ix(), depth),
             Target::EgressOnlyIgw(_) => {
                 // Rule 8: IPv6 out, nothing in.
                 let from = Addr::V6(sender.ipv6.expect("checked above"));
@@ -264,6 +255,9 @@ impl<'s> Cx<'s> {
                 }
                 if !self.groups_allow(&self.sc.enis[a].security_groups, true, me) {
                     return Err("SG_INGRESS_DENIED");
+                }
+                if sender.transit {
+                    self.crossing_replies(next.subnet)?;
                 }
                 if self.senders.contains(&(next.subnet, next.ip)) {
                     return Err("ROUTING_LOOP");
@@ -315,6 +309,9 @@ impl<'s> Cx<'s> {
         let from = Addr::V4(sender.ip);
         self.nacl(nat.subnet.ix(), true, from, PortRange::single(self.port))?;
         self.legs.push((nat.subnet.ix(), false, from));
+        if sender.transit {
+            self.crossing_replies(nat.subnet.ix())?;
+        }
         let eni = &self.sc.enis[nat.eni.ix()];
         if self.senders.contains(&(nat.subnet.ix(), eni.private_ip)) {
             return Err("ROUTING_LOOP");
@@ -326,12 +323,13 @@ impl<'s> Cx<'s> {
             public_ip: nat.elastic_ip,
             groups: None,
             nat: Some(n),
+            transit: false,
         };
         self.send(me, goal, depth + 1)
     }
 
-    /// Rule 15 (and transit gateways): into another VPC, which must hold the
-    /// destination and route the reply back the same way.
+    /// Rule 15: into the peer VPC, which must hold the destination and
+    /// route the reply back the same way.
     pub(crate) fn across(
         &mut self,
         me: Peer<'s>,
@@ -377,7 +375,9 @@ impl<'s> Cx<'s> {
             return Err("DESTINATION_UNKNOWN");
         };
         let subnet = self.sc.enis[eni].subnet.ix();
-        if let Some(via) = via {
+        if let Some(Target::TransitGateway(_)) = via {
+            self.crossing_replies(subnet)?;
+        } else if let Some(via) = via {
             let table = self.sc.subnets[subnet].route_table.ix();
             let back = self.lookup(table, me.addr).map(|r| r.target);
             if back != Some(via) {

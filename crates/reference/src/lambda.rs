@@ -114,6 +114,7 @@ impl<'s> Cx<'s> {
             public_ip: None,
             groups: Some(&tr.security_groups),
             nat: None,
+            transit: false,
         };
         for id in needed {
             let s = self.service_index(id);

@@ -220,6 +220,8 @@ struct Sender<'s> {
     groups: Option<&'s [SgId]>,
     /// Some(nat) when a NAT gateway sends (after translating).
     nat: Option<usize>,
+    /// A transit gateway's interface handing a packet into its VPC.
+    transit: bool,
 }
 
 /// The party a receiver sees: its address and, for group references, its groups.
@@ -250,6 +252,11 @@ struct Cx<'s> {
     /// The senders of the current packet, by (subnet, address): one that
     /// would send it again closes a routing loop.
     senders: Vec<(usize, Ipv4Addr)>,
+    /// The transit gateway crossings of the current packet, by (transit
+    /// gateway, attachment it leaves by): one repeated closes a loop.
+    crossings: Vec<(usize, usize)>,
+    /// The last transit gateway crossing whose reply is still to be checked.
+    pending: Option<transit::Crossing>,
 }
 
 impl<'s> Cx<'s> {
@@ -262,6 +269,8 @@ impl<'s> Cx<'s> {
             legs: Vec::new(),
             replying: false,
             senders: Vec::new(),
+            crossings: Vec::new(),
+            pending: None,
         }
     }
 
@@ -286,6 +295,7 @@ impl<'s> Cx<'s> {
             public_ip: n.public_ip,
             groups: Some(&n.security_groups),
             nat: None,
+            transit: false,
         }
     }
 }
@@ -294,6 +304,7 @@ mod api;
 mod filters;
 mod flow;
 mod lambda;
+mod transit;
 
 fn has_ports(p: Protocol) -> bool {
     matches!(p, Protocol::Tcp | Protocol::Udp)

@@ -122,6 +122,15 @@ codes! {
     PollerNoPath = "POLLER_NO_PATH", ra: None,
         meaning: "An MSK / Kafka / MQ / DocumentDB event poller in on-demand mode must call the Lambda and STS APIs (and Secrets Manager when credentials live there) from the event source's subnets; it needs a NAT gateway or interface endpoints there, even for a cluster in a public subnet.",
         fix: "Route the source's subnets to a NAT gateway, or create interface endpoints for lambda and sts (and secretsmanager) in its VPC.";
+    TgwNotAttached = "TGW_NOT_ATTACHED", ra: Some("NO_ROUTE_TO_DESTINATION"),
+        meaning: "A route sends the packet to a transit gateway that the sender's VPC is not attached to, so the transit gateway never receives it (Transit Gateway guide, tgw-vpc-attachments).",
+        fix: "Attach the VPC to the transit gateway (one subnet per Availability Zone), or remove the route.";
+    TgwNoAttachmentInAz = "TGW_NO_ATTACHMENT_IN_AZ", ra: Some("NO_ROUTE_TO_DESTINATION"),
+        meaning: "The sender (or the replier, for the reply) sits in an Availability Zone where its VPC's transit gateway attachment has no subnet: resources in an AZ without an attachment subnet cannot reach the transit gateway, even with a route to it (Transit Gateway guide, tgw-vpc-attachments).",
+        fix: "Add a subnet of that Availability Zone to the VPC's transit gateway attachment.";
+    TgwNotAssociated = "TGW_NOT_ASSOCIATED", ra: Some("NO_ROUTE_TO_DESTINATION"),
+        meaning: "The packet enters the transit gateway from an attachment that is associated with no transit gateway route table, so nothing routes it (Transit Gateway guide, tgw-route-tables: the associated table routes the packets arriving from an attachment).",
+        fix: "Associate the attachment with a transit gateway route table.";
     UnknownRouteTable = "UNKNOWN_ROUTE_TABLE", ra: None,
         meaning: "Unknown, not blocked: the packet leaves (or its reply returns through) a subnet whose route table association the scenario lists as missing (for instance an import whose DescribeRouteTables call was denied), so which routes apply cannot be told.",
         fix: "Supply the subnet's route table association (or remove the entry from `missing` once the subnet is described).";

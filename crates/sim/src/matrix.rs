@@ -126,8 +126,8 @@ impl Atoms {
             }
         }
         for t in &sc.transit_gateways {
-            for (c, _) in &t.routes {
-                add(c);
+            for r in t.route_tables.iter().flat_map(|x| &x.routes) {
+                add(&r.dest);
             }
         }
         bounds.sort_unstable();

@@ -14,7 +14,7 @@ mod build;
 pub use build::invokes_name;
 
 /// Version of the JSON document.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScenarioDoc {
@@ -267,21 +267,33 @@ pub struct PeeringDoc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TgwDoc {
     pub id: String,
+    pub sg_referencing: bool,
     pub attachments: Vec<TgwAttachmentDoc>,
-    pub routes: Vec<TgwRouteDoc>,
+    pub route_tables: Vec<TgwRouteTableDoc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TgwAttachmentDoc {
+    pub id: String,
     pub vpc: String,
     pub subnets: Vec<String>,
+    /// The associated route table; absent: none.
+    pub route_table: Option<String>,
+    pub appliance_mode: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TgwRouteTableDoc {
+    pub id: String,
+    pub routes: Vec<TgwRouteDoc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TgwRouteDoc {
     pub dest: String,
-    /// Absent: a blackhole route.
+    /// The attachment's VPC; absent: a blackhole route.
     pub vpc: Option<String>,
+    pub propagated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -498,19 +498,38 @@ fn text(doc: &ScenarioDoc) -> String {
             let att: Vec<String> = tg
                 .attachments
                 .iter()
-                .map(|a| format!("{} ({})", a.vpc, list(&a.subnets)))
+                .map(|a| {
+                    let mut s = format!("{} ({})", a.vpc, list(&a.subnets));
+                    match &a.route_table {
+                        Some(t) => s.push_str(&format!(" -> {t}")),
+                        None => s.push_str(" not associated"),
+                    }
+                    if a.appliance_mode {
+                        s.push_str(", appliance mode");
+                    }
+                    s
+                })
                 .collect();
-            let _ = writeln!(o, "  {}  attachments: {}", tg.id, list(&att));
-            let mut t = Table::new();
-            for r in &tg.routes {
-                t.row([
-                    r.dest.clone(),
-                    r.vpc
-                        .as_ref()
-                        .map_or_else(|| "blackhole".to_string(), |v| format!("vpc {v}")),
-                ]);
+            let sgref = if tg.sg_referencing {
+                "  (security group referencing)"
+            } else {
+                ""
+            };
+            let _ = writeln!(o, "  {}  attachments: {}{sgref}", tg.id, list(&att));
+            for rt in &tg.route_tables {
+                let _ = writeln!(o, "    route table {}", rt.id);
+                let mut t = Table::new();
+                for r in &rt.routes {
+                    t.row([
+                        r.dest.clone(),
+                        r.vpc
+                            .as_ref()
+                            .map_or_else(|| "blackhole".to_string(), |v| format!("vpc {v}")),
+                        if r.propagated { "propagated" } else { "static" }.to_string(),
+                    ]);
+                }
+                t.render(6, o);
             }
-            t.render(4, o);
         }
     }
 

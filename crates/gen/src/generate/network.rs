@@ -266,13 +266,81 @@ impl Builder<'_> {
         let id = "tgw0".to_string();
         let mut attachments = Vec::new();
         for &v in &attached {
-            let inner = self.vpcs[v].inner_subnets();
-            let s = *self.d.pick(&inner);
+            // One attachment subnet per Availability Zone (rule 19), or,
+            // sometimes, one zone only.
+            let mut inner = self.vpcs[v].inner_subnets();
+            self.d.shuffle(&mut inner);
+            let mut subnets: Vec<String> = Vec::new();
+            let mut zones: Vec<Option<String>> = Vec::new();
+            for s in inner {
+                let az = self.spec.subnets[s].az.clone();
+                if !zones.contains(&az) {
+                    zones.push(az);
+                    subnets.push(self.subnet_id(s));
+                }
+            }
+            if self.d.pct(self.k.tgw_one_az) {
+                subnets.truncate(1);
+            }
             attachments.push(TgwAttachmentSpec {
                 vpc: self.vpcs[v].id.clone(),
-                subnets: vec![self.subnet_id(s)],
+                subnets,
+                appliance_mode: self.d.pct(30),
+                ..Default::default()
             });
             self.vpcs[v].tgw_attached = true;
+        }
+        let sg_referencing = self.d.pct(50);
+        if self.d.pct(self.k.tgw_tables) {
+            // Several tables: each attachment associated with one (or, rarely,
+            // none) and propagating to some; static routes and blackholes.
+            let names = ["tgw-rt-a", "tgw-rt-b", "tgw-rt-c"];
+            let n = self.d.range(2, 3);
+            let mut route_tables: Vec<TgwRouteTableSpec> = names[..n]
+                .iter()
+                .map(|t| TgwRouteTableSpec {
+                    id: t.to_string(),
+                    routes: Vec::new(),
+                })
+                .collect();
+            for a in &mut attachments {
+                if !self.d.pct(5) {
+                    a.route_table = Some(names[self.d.below(n)].to_string());
+                }
+                a.propagate = Some(
+                    names[..n]
+                        .iter()
+                        .filter(|_| self.d.pct(60))
+                        .map(|t| t.to_string())
+                        .collect(),
+                );
+            }
+            for t in &mut route_tables {
+                for &v in &attached {
+                    if self.d.pct(20) {
+                        t.routes.push(TgwRouteSpec {
+                            dest: addr::cidr(self.vpcs[v].primary, 16),
+                            vpc: self.d.pct(80).then(|| self.vpcs[v].id.clone()),
+                        });
+                    }
+                }
+                if self.d.pct(30) {
+                    let v = *self.d.pick(&attached);
+                    t.routes.push(TgwRouteSpec {
+                        dest: "0.0.0.0/0".into(),
+                        vpc: Some(self.vpcs[v].id.clone()),
+                    });
+                }
+            }
+            self.spec.transit_gateways.push(TransitGatewaySpec {
+                id: id.clone(),
+                attachments,
+                route_tables,
+                sg_referencing,
+                ..Default::default()
+            });
+            self.tgw = Some(id);
+            return;
         }
         // Half the time the default table with propagation; else static
         // routes, sometimes one short, and a blackhole for on-premises space.
@@ -295,6 +363,8 @@ impl Builder<'_> {
             id: id.clone(),
             attachments,
             routes,
+            sg_referencing,
+            ..Default::default()
         });
         self.tgw = Some(id);
     }

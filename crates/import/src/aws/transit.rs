@@ -268,6 +268,7 @@ pub fn transit_gateways(cx: &mut Ctx) {
             attachments.push(TgwAttachmentSpec {
                 vpc: vpc.clone(),
                 subnets,
+                ..Default::default()
             });
             match assoc.get(aid) {
                 Some(Some(t)) => {
@@ -384,6 +385,7 @@ pub fn transit_gateways(cx: &mut Ctx) {
             id: id.to_string(),
             attachments,
             routes: tgw_routes,
+            ..Default::default()
         });
     }
     cx.read(

@@ -160,7 +160,7 @@ pub fn transit_gateways(cx: &mut Ctx<'_>) {
         cx.spec.transit_gateways.push(TransitGatewaySpec {
             id: id.clone(),
             attachments: Vec::new(),
-            routes: Vec::new(),
+            ..Default::default()
         });
         cx.built(&id, "transit gateway");
     }
@@ -177,7 +177,11 @@ pub fn transit_gateways(cx: &mut Ctx<'_>) {
             (Ok(t), Ok(vpc), Ok(subnets)) => {
                 attachment_vpc.insert(cx.res[r].id.clone(), vpc.clone());
                 if let Some(g) = cx.spec.transit_gateways.iter_mut().find(|g| g.id == t) {
-                    g.attachments.push(TgwAttachmentSpec { vpc, subnets });
+                    g.attachments.push(TgwAttachmentSpec {
+                        vpc,
+                        subnets,
+                        ..Default::default()
+                    });
                 }
             }
             (Err(why), ..) | (_, Err(why), _) | (.., Err(why)) => cx.entry(

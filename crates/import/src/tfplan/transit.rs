@@ -60,7 +60,7 @@ pub(super) fn transit(b: &mut Builder) {
         b.spec.transit_gateways.push(TransitGatewaySpec {
             id,
             attachments: Vec::new(),
-            routes: Vec::new(),
+            ..Default::default()
         });
     }
     // attachment instance → (tgw, vpc)
@@ -78,6 +78,7 @@ pub(super) fn transit(b: &mut Builder) {
             t.attachments.push(TgwAttachmentSpec {
                 vpc: vpc.clone(),
                 subnets,
+                ..Default::default()
             });
         }
         b.used.insert(i);

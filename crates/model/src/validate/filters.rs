@@ -44,9 +44,10 @@ impl Validator<'_> {
                     continue;
                 };
                 let gv = self.out.security_groups[g2.ix()].vpc;
-                // Rules may reference groups in a peered VPC (Amazon VPC peering guide).
+                // Rules may reference groups in a peered VPC (Amazon VPC
+                // peering guide), or across a transit gateway that enables it.
                 let peered = self.out.peerings.iter().any(|p| p.other(vpc) == Some(gv));
-                if gv != vpc && !peered {
+                if gv != vpc && !peered && !self.tgw_sg_referencing(vpc, gv) {
                     self.same_vpc("security group", g, gv, vpc, at, id);
                     continue;
                 }

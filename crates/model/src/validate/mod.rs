@@ -21,6 +21,7 @@ mod hostname;
 mod missing;
 mod network;
 mod routes;
+mod transit;
 mod triggers;
 mod warnings;
 

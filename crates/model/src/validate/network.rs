@@ -605,7 +605,8 @@ impl Validator<'_> {
             self.out.transit_gateways.push(TransitGateway {
                 name: t.id.clone(),
                 attachments: Vec::new(),
-                routes: Vec::new(),
+                route_tables: Vec::new(),
+                sg_referencing: t.sg_referencing,
             });
         }
     }

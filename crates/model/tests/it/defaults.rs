@@ -549,19 +549,29 @@ fn transit_gateway_propagates_attached_cidrs_without_static_routes() {
     )"#,
     )
     .scenario;
+    let routes = |t: usize| -> Vec<(ipnet::IpNet, Option<usize>, bool)> {
+        let tg = &s.transit_gateways[t];
+        assert_eq!(tg.route_tables.len(), 1, "the simple form has one table");
+        assert!(tg.attachments.iter().all(|a| a.route_table == Some(0)));
+        tg.route_tables[0]
+            .routes
+            .iter()
+            .map(|r| (r.dest, r.target, r.propagated))
+            .collect()
+    };
     assert_eq!(
-        s.transit_gateways[0].routes,
+        routes(0),
         [
-            (net("10.0.0.0/16"), Some(VpcId(0))),
-            (net("10.1.0.0/16"), Some(VpcId(0))),
-            (net("10.2.0.0/16"), Some(VpcId(1))),
+            (net("10.0.0.0/16"), Some(0), true),
+            (net("10.1.0.0/16"), Some(0), true),
+            (net("10.2.0.0/16"), Some(1), true),
         ]
     );
     assert_eq!(
-        s.transit_gateways[1].routes,
+        routes(1),
         [
-            (net("10.2.0.0/16"), Some(VpcId(0))),
-            (net("10.99.0.0/16"), None)
+            (net("10.2.0.0/16"), Some(0), false),
+            (net("10.99.0.0/16"), None, false)
         ]
     );
 }

@@ -9,6 +9,7 @@ mod limits;
 mod missing;
 mod probe;
 mod roundtrip;
+mod transit;
 mod warnings;
 
 use awsreach_model::{Checked, LoadError, ScenarioSpec, load, parse};

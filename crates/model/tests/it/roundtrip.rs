@@ -228,9 +228,22 @@ fn everything() -> ScenarioSpec {
         transit_gateways: vec![TransitGatewaySpec {
             id: s("tgw"),
             attachments: vec![TgwAttachmentSpec {
+                id: Some(s("tgw-attach-1")),
                 vpc: s("vpc"),
                 subnets: v(&["sub"]),
+                route_table: Some(s("spokes")),
+                propagate: Some(v(&["spokes"])),
+                appliance_mode: true,
             }],
+            route_tables: vec![TgwRouteTableSpec {
+                id: s("spokes"),
+                routes: vec![TgwRouteSpec {
+                    dest: s("0.0.0.0/0"),
+                    vpc: Some(s("vpc")),
+                }],
+            }],
+            default_route_table: Some(s("spokes")),
+            sg_referencing: true,
             routes: vec![
                 TgwRouteSpec {
                     dest: s("10.0.0.0/16"),

@@ -5,7 +5,6 @@
 use std::net::IpAddr;
 
 use awsreach_model::net::PortRange;
-use awsreach_model::spec::MissingKind;
 use awsreach_model::*;
 use ipnet::IpNet;
 
@@ -374,8 +373,10 @@ impl<'e, S: Sink> Walk<'e, S> {
         }
         let dst_subnet = Self::dst_eni(dst).map(|e| self.sc.enis[e.ix()].subnet);
         let same_subnet = dst_subnet == Some(src.subnet);
-        // Rule 17: NACLs sit at the subnet boundary; traffic within a subnet skips them.
-        if !same_subnet {
+        // Rule 17: NACLs sit at the subnet boundary; traffic within a subnet
+        // skips them. A transit gateway's own interface is not filtered here
+        // (not modelled: see docs/aws-rules.md, rule 18).
+        if !same_subnet && !matches!(src.what, SrcKind::Tgw(..)) {
             self.nacl_step(
                 src.subnet,
                 RuleDirection::Egress,
@@ -443,6 +444,9 @@ impl<'e, S: Sink> Walk<'e, S> {
             )),
             Target::Igw(g) => self.via_igw(src, dst, daddr, g),
             Target::Nat(n) => return self.via_nat(src, dst, daddr, n).map(Next::Forward),
+            Target::Peering(_) | Target::Endpoint(_) if matches!(src.what, SrcKind::Tgw(..)) => {
+                Err(self.not_transitive(src, daddr, route.target))
+            }
             Target::Endpoint(ep) => self.via_gateway_endpoint(ep, daddr),
             Target::Peering(p) => {
                 let other = self.sc.peerings[p.ix()]
@@ -452,71 +456,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     format!("peering {}", "connection")
                 })
             }
-            Target::TransitGateway(t) => {
-                let tg = &self.sc.transit_gateways[t.ix()];
-                if let Some(m) = self.lacks(EntityRef::TransitGateway(t), MissingKind::TgwRoutes) {
-                    return Err(
-                        self.unknown(Code::UnknownTgwRoutes, "transit-gateway", m, |w| {
-                            format!("where the transit gateway sends {}", daddr.show(w.sc))
-                        }),
-                    );
-                }
-                let hit = tg
-                    .routes
-                    .iter()
-                    .filter(|(n, _)| daddr.in_net(n))
-                    .max_by_key(|(n, _)| n.prefix_len());
-                match hit {
-                    Some((n, Some(v))) => {
-                        hop!(
-                            self,
-                            "transit-gateway",
-                            tg.name,
-                            Decision::Pass,
-                            format!(
-                                "{} matches {n} -> attachment {}",
-                                daddr.show(self.sc),
-                                self.vpc_name(*v)
-                            )
-                        );
-                        self.across(seen, dst, daddr, *v, route.target, || {
-                            "transit gateway".into()
-                        })
-                    }
-                    Some((n, None)) => Err(self.block(
-                        Code::BlackholeRoute,
-                        "transit-gateway",
-                        |_| tg.name.clone(),
-                        |_| format!("{n} is a blackhole"),
-                        |w| {
-                            (
-                                format!(
-                                    "transit gateway {} drops {} (blackhole route {n})",
-                                    tg.name,
-                                    daddr.show(w.sc)
-                                ),
-                                Vec::new(),
-                            )
-                        },
-                    )),
-                    None => Err(self.block(
-                        Code::NoRoute,
-                        "transit-gateway",
-                        |_| tg.name.clone(),
-                        |w| format!("no route for {}", daddr.show(w.sc)),
-                        |w| {
-                            (
-                                format!(
-                                    "transit gateway {} has no route for {}",
-                                    tg.name,
-                                    daddr.show(w.sc)
-                                ),
-                                Vec::new(),
-                            )
-                        },
-                    )),
-                }
-            }
+            Target::TransitGateway(t) => return self.via_tgw(src, seen, dst, daddr, t),
             Target::EgressOnlyIgw(g) => {
                 // Rule 8: IPv6 egress only; IPv4 routes to it are rejected at validation.
                 hop!(
@@ -578,6 +518,10 @@ impl<'e, S: Sink> Walk<'e, S> {
                         }));
                     }
                 }
+                // Rule 18: the appliance answers for a transit gateway crossing.
+                if let (SrcKind::Tgw(..), Some(b)) = (src.what, self.tgw_back.take()) {
+                    self.tgw_return(b, n.subnet)?;
+                }
                 let next = self.src_of_eni(appliance);
                 if self.loops_back(next.what) {
                     return Err(self.routing_loop(("eni", next.name, next.what), src, dst, daddr));
@@ -601,6 +545,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 SrcKind::Function(f) => self.sc.functions[f.ix()].name.as_str(),
                 SrcKind::Poller(t) => self.sc.triggers[t.ix()].name.as_str(),
                 SrcKind::Nat(n) => self.sc.nat_gateways[n.ix()].name.as_str(),
+                SrcKind::Tgw(g, _) => self.sc.transit_gateways[g.ix()].name.as_str(),
             })
             .collect();
         names.join(", ")

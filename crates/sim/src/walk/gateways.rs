@@ -37,6 +37,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         let Some(public) = src.public_ip else {
             return Err(self.block(Code::NoPublicIp, "internet-gateway", |_| igw.name.clone(), |_| format!("{} has no public IPv4 address to translate to", src.ip), |w| {
                 let why = match src.what {
+                    SrcKind::Tgw(..) => format!("{} routes traffic from transit gateway attachment {} to {}, but an internet gateway only translates addresses of this VPC's interfaces that have a public IP: the spoke's private source address is dropped (route it through a NAT gateway)", w.subnet_name(src.subnet), src.name, igw.name),
                     SrcKind::Function(_) | SrcKind::Poller(_) => format!("{} sends through {} from subnet {}, but Lambda's ENIs never get a public IP, so the internet gateway drops the packet: a function in a public subnet has no internet access", src.name, igw.name, w.subnet_name(src.subnet)),
                     _ => format!("{} has no public IP, so {} drops its packet (the gateway only translates addresses that have a public IP)", src.name, igw.name),
                 };
@@ -89,6 +90,11 @@ impl<'e, S: Sink> Walk<'e, S> {
             PortRange::single(self.port),
         )?;
         self.push_leg(nat.subnet, RuleDirection::Egress, Addr::V4(src.ip));
+        // Rule 18: the NAT gateway answers for a transit gateway crossing
+        // (centralised egress: its subnet must route the spoke back).
+        if let (SrcKind::Tgw(..), Some(b)) = (src.what, self.tgw_back.take()) {
+            self.tgw_return(b, nat.subnet)?;
+        }
         if self.loops_back(SrcKind::Nat(n)) {
             return Err(self.routing_loop(
                 ("nat-gateway", &nat.name, SrcKind::Nat(n)),
@@ -164,8 +170,8 @@ impl<'e, S: Sink> Walk<'e, S> {
         })
     }
 
-    /// Peering (rule 15) or transit gateway: deliver in the other VPC, which
-    /// must hold the destination (no transitive routing) and route the reply back.
+    /// Peering (rule 15): deliver in the other VPC, which must hold the
+    /// destination (no transitive routing) and route the reply back.
     pub(crate) fn across(
         &mut self,
         seen: Seen<'e>,
@@ -182,7 +188,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         }) {
             let vname = self.vpc_name(other).to_string();
             return Err(self.block(Code::NoRoute, "peering", |w| w.sc.target_name(via), |w| format!("{} is not in {vname}", daddr.show(w.sc)), |w| {
-                (format!("{} does not lead to {}: it ends in {vname}, and peering and transit attachments never use the far VPC's gateways or other peerings", w.sc.target_name(via), daddr.show(w.sc)), Vec::new())
+                (format!("{} does not lead to {}: it ends in {vname}, and a peering connection never uses the far VPC's gateways or other peerings", w.sc.target_name(via), daddr.show(w.sc)), Vec::new())
             }));
         }
         hop!(
@@ -230,8 +236,14 @@ impl<'e, S: Sink> Walk<'e, S> {
             ));
         };
         let n = &self.sc.enis[eni.ix()];
-        // The reply must come back the same way (peering/transit return route).
-        if let Some(via) = via {
+        // Rule 18: a transit gateway's reply is routed by the VPC table and
+        // the transit gateway table of the attachment it enters on.
+        if let Some(Target::TransitGateway(_)) = via
+            && let Some(b) = self.tgw_back.take()
+        {
+            self.tgw_return(b, n.subnet)?;
+        } else if let Some(via) = via {
+            // The reply must come back the same way (peering return route).
             let t = self.routes_of(n.subnet, seen.addr)?;
             let back = self.e.lpm[t.ix()]
                 .lookup(seen.addr)

@@ -93,6 +93,9 @@ pub(crate) enum SrcKind {
     Function(FunctionId),
     Poller(TriggerId),
     Nat(NatId),
+    /// A transit gateway's interface in the subnet of one of its
+    /// attachments (index), handing a packet into that VPC (rule 18).
+    Tgw(TgwId, u32),
 }
 
 /// What a leg of a flow ends in: arrival (or the end of the walk), or a
@@ -198,6 +201,8 @@ pub(crate) struct Walk<'e, S: Sink> {
     /// each appliance and NAT gateway that handed it on (loop detection).
     pub(crate) senders: Stack<SrcKind, 8>,
     pub(crate) dir: Direction,
+    /// The last transit gateway crossing whose reply is still to be checked.
+    pub(crate) tgw_back: Option<transit::TgwBack>,
     /// The probe's source, for fixes that depend on who is calling.
     pub(crate) from: Node,
 }
@@ -226,6 +231,7 @@ mod flow;
 mod gateways;
 mod invoke;
 mod service;
+mod transit;
 mod unknown;
 
 pub(crate) fn ports_str(proto: Protocol, port: u16) -> String {
@@ -267,6 +273,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             legs: Stack::new(),
             senders: Stack::new(),
             dir: Direction::Forward,
+            tgw_back: None,
             from,
         }
     }

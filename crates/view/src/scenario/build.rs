@@ -464,20 +464,32 @@ impl ScenarioDoc {
                 .iter()
                 .map(|t| TgwDoc {
                     id: t.name.clone(),
+                    sg_referencing: t.sg_referencing,
                     attachments: t
                         .attachments
                         .iter()
                         .map(|a| TgwAttachmentDoc {
+                            id: a.name.clone(),
                             vpc: vpc_name(a.vpc),
                             subnets: subnet_names(&a.subnets),
+                            route_table: a.route_table.map(|i| t.route_tables[i].name.clone()),
+                            appliance_mode: a.appliance_mode,
                         })
                         .collect(),
-                    routes: t
-                        .routes
+                    route_tables: t
+                        .route_tables
                         .iter()
-                        .map(|(dest, v)| TgwRouteDoc {
-                            dest: dest.to_string(),
-                            vpc: v.map(vpc_name),
+                        .map(|rt| TgwRouteTableDoc {
+                            id: rt.name.clone(),
+                            routes: rt
+                                .routes
+                                .iter()
+                                .map(|r| TgwRouteDoc {
+                                    dest: r.dest.to_string(),
+                                    vpc: r.target.map(|a| vpc_name(t.attachments[a].vpc)),
+                                    propagated: r.propagated,
+                                })
+                                .collect(),
                         })
                         .collect(),
                 })
