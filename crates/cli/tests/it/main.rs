@@ -214,8 +214,11 @@ fn show_json() {
     assert_eq!((run.code, run.stderr.as_str()), (0, ""));
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
     // A few fields a script would rely on, beyond the snapshot.
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     assert_eq!(doc["vpcs"][0]["subnets"][0]["reach"], "public");
+    let tgw = &doc["transit_gateways"][0];
+    assert_eq!(tgw["attachments"][0]["route_table"], "default");
+    assert_eq!(tgw["route_tables"][0]["routes"][2]["vpc"], serde_json::Value::Null);
     assert_eq!(doc["vpcs"][0]["subnets"][4]["route_table"], "shop-main");
     assert_eq!(doc["functions"][0]["placement"], "lambda-managed");
     insta::assert_snapshot!(run.stdout);

@@ -102,7 +102,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         let route = match self.tgw_lookup(g, table, daddr) {
             None => {
                 return Err(self.block(Code::NoRoute, "transit-gateway", |_| tg.name.clone(), |w| format!("route table {tname}: no route for {}", daddr.show(w.sc)), |w| {
-                    (format!("route table {tname} of transit gateway {} (associated with attachment {}) has no route for {}", tg.name, xa.name, daddr.show(w.sc)), w.tgw_route_fixes(g, table, daddr))
+                    (format!("route table {tname} of transit gateway {} (associated with attachment {}) has no route for {}", tg.name, xa.name, daddr.show(w.sc)), w.tgw_route_fixes(g, table, daddr, None))
                 }));
             }
             Some(r) => *r,
@@ -225,39 +225,64 @@ impl<'e, S: Sink> Walk<'e, S> {
         })
     }
 
-    /// The fixes for a transit gateway table without a route to `addr`:
-    /// propagate the attachment whose VPC holds it, or a static route.
-    fn tgw_route_fixes(&self, g: TgwId, table: usize, addr: Addr) -> Vec<Remedy> {
+    /// The fixes for a transit gateway table that does not route `addr` to
+    /// attachment `want` (else the attachment whose VPC holds `addr`):
+    /// propagate that attachment, when its route would then be the most
+    /// specific, or a static route (replacing a more specific wrong one).
+    fn tgw_route_fixes(
+        &self,
+        g: TgwId,
+        table: usize,
+        addr: Addr,
+        want: Option<usize>,
+    ) -> Vec<Remedy> {
         let tg = &self.sc.transit_gateways[g.ix()];
-        let tname = tg.route_tables[table].name.clone();
-        let Some(a) = tg.attachments.iter().find(|a| {
+        let holds = |a: &TgwAttachment| {
             self.sc.vpcs[a.vpc.ix()]
                 .cidrs
                 .iter()
-                .any(|c| addr.in_net(&ipnet::IpNet::V4(*c)))
-        }) else {
+                .find(|c| addr.in_net(&ipnet::IpNet::V4(**c)))
+                .copied()
+        };
+        let Some(ai) = want.or_else(|| tg.attachments.iter().position(|a| holds(a).is_some()))
+        else {
             return Vec::new();
         };
+        let a = &tg.attachments[ai];
+        let tname = tg.route_tables[table].name.clone();
         let vpc = self.vpc_name(a.vpc).to_string();
-        let cidr = self.sc.vpcs[a.vpc.ix()]
-            .cidrs
-            .iter()
-            .find(|c| addr.in_net(&ipnet::IpNet::V4(**c)))
-            .expect("found above")
-            .to_string();
-        vec![
-            Remedy::one(Fix::PropagateTgwRoutes {
+        let cidr: ipnet::IpNet = match holds(a) {
+            Some(c) => ipnet::IpNet::V4(c),
+            None => match addr.cidr().parse() {
+                Ok(n) => n,
+                Err(_) => return Vec::new(),
+            },
+        };
+        let hit = self.tgw_lookup(g, table, addr);
+        let mut fixes = Vec::new();
+        // Propagation adds `cidr` unless a route to that prefix exists, and
+        // helps only if nothing more specific covers the address.
+        let propagated_only = holds(a).is_some()
+            && !tg.route_tables[table].routes.iter().any(|r| r.dest == cidr)
+            && hit.is_none_or(|h| h.dest.prefix_len() < cidr.prefix_len());
+        if propagated_only {
+            fixes.push(Remedy::one(Fix::PropagateTgwRoutes {
                 tgw: tg.name.clone(),
                 vpc: vpc.clone(),
                 table: tname.clone(),
-            }),
-            Remedy::one(Fix::AddTgwRoute {
-                tgw: tg.name.clone(),
-                table: tname,
-                dest: cidr,
-                vpc,
-            }),
-        ]
+            }));
+        }
+        let dest = match hit {
+            Some(h) if h.dest.prefix_len() >= cidr.prefix_len() => h.dest,
+            _ => cidr,
+        };
+        fixes.push(Remedy::one(Fix::AddTgwRoute {
+            tgw: tg.name.clone(),
+            table: tname,
+            dest: dest.to_string(),
+            vpc,
+        }));
+        fixes
     }
 
     /// Rule 18: the reply of the crossing `b` leaves from `replier` (the
@@ -318,7 +343,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     None => "has no route back to".to_string(),
                     Some(r) => format!("sends the reply to {} ({}) instead of attachment {} for", r.target.map(|a| tg.attachments[a].name.as_str()).unwrap_or("a blackhole"), r.dest, xa.name),
                 };
-                (format!("route table {tname} of transit gateway {} (associated with attachment {}, where the reply enters) {what} {}", tg.name, ya.name, b.addr.show(w.sc)), w.tgw_route_fixes(b.tgw, table, b.addr))
+                (format!("route table {tname} of transit gateway {} (associated with attachment {}, where the reply enters) {what} {}", tg.name, ya.name, b.addr.show(w.sc)), w.tgw_route_fixes(b.tgw, table, b.addr, Some(b.from)))
             }));
         }
         hop!(
