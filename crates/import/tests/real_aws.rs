@@ -266,18 +266,47 @@ fn batfish_peering_with_overlapping_cidrs() {
     ));
 }
 
-/// batfish test-transit-gateway-multi-table: two TGW route tables in use do
-/// not fit the model's one route list (issue 9): missing, never guessed.
+/// batfish test-transit-gateway-multi-table: A is associated with table A
+/// and propagates to table B, B the reverse; both reach the other instance
+/// through the TGW (its group then decides: DENIED_IN for SSH).
 #[test]
-fn batfish_multi_table_transit_gateway_is_missing_its_routes() {
-    let Some((imp, _)) = load("batfish/test-transit-gateway-multi-table") else {
+fn batfish_multi_table_transit_gateway() {
+    let Some((imp, e)) = load("batfish/test-transit-gateway-multi-table") else {
         return;
     };
     assert!(
-        has_missing(&imp, "tgw-044be4464fcc69aff", MissingKind::TgwRoutes),
+        !has_missing(&imp, "tgw-044be4464fcc69aff", MissingKind::TgwRoutes),
         "{:?}",
         imp.spec.missing
     );
+    let t = &imp.spec.transit_gateways[0];
+    assert_eq!(t.route_tables.len(), 2, "{t:?}");
+    let (a, b) = ("i-06ba034d88c84ef07", "i-0b14080af811fda3d");
+    for (from, to) in [(a, b), (b, a)] {
+        let o = outcome(&e, from, to, Some(22));
+        assert!(
+            matches!(o, Outcome::Reachable) || blocked_with(o, "SG_INGRESS_DENIED"),
+            "{from} -> {to}: {o:?}"
+        );
+    }
+}
+
+/// batfish test-transit-gateway, items 2 and 3 (corrected): A2's subnet is
+/// in us-east-2a, where VPC A's attachment has no subnet: A2 cannot reach
+/// the TGW, and B's connection to A2 gets in but its reply cannot leave.
+#[test]
+fn batfish_transit_gateway_attachment_availability_zone() {
+    let Some((_, e)) = load("batfish/test-transit-gateway") else {
+        return;
+    };
+    let (a2, b) = ("i-075e846ed41670385", "i-0b14080af811fda3d");
+    let forward = outcome(&e, a2, b, Some(22));
+    assert!(
+        blocked_with(forward, "TGW_NO_ATTACHMENT_IN_AZ"),
+        "{forward:?}"
+    );
+    let back = outcome(&e, b, a2, Some(22));
+    assert!(blocked_with(back, "TGW_NO_ATTACHMENT_IN_AZ"), "{back:?}");
 }
 
 /// batfish test-transit-gateway, item 1: A reaches B through the TGW (the

@@ -340,17 +340,28 @@ fn state_families_map() {
     assert_eq!(s.peering_connections[0].accepter, "aws_vpc.b");
     let tgw = &s.transit_gateways[0];
     assert_eq!(tgw.attachments.len(), 2);
+    // Terraform's defaults: both attachments associated with and propagating
+    // to the gateway's default table; the plan's own table holds the static
+    // routes and the explicit propagation of attachment a.
+    let default = "aws_ec2_transit_gateway.tgw.default_route_table";
+    let rt = "aws_ec2_transit_gateway_route_table.rt";
+    let names: Vec<&str> = tgw.route_tables.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(names, [default, rt]);
+    let a = &tgw.attachments[0];
+    assert_eq!(a.id.as_deref(), Some("aws_ec2_transit_gateway_vpc_attachment.a"));
+    assert_eq!(a.route_table.as_deref(), Some(default));
+    assert_eq!(a.propagate, Some(vec![default.to_string(), rt.to_string()]));
+    assert_eq!(tgw.attachments[1].propagate, Some(vec![default.to_string()]));
+    let routes = &tgw.route_tables[1].routes;
     assert!(
-        tgw.routes
-            .iter()
-            .any(|r| r.dest == "192.168.0.0/16" && r.vpc.is_none()),
+        routes.iter().any(|r| r.dest == "192.168.0.0/16" && r.vpc.is_none()),
         "blackhole"
     );
     assert!(
-        tgw.routes
+        routes
             .iter()
-            .any(|r| r.dest == "10.0.0.0/16" && r.vpc.as_deref() == Some("aws_vpc.a")),
-        "propagated next to static routes"
+            .any(|r| r.dest == "10.1.0.0/16" && r.vpc.as_deref() == Some("aws_vpc.b")),
+        "static route"
     );
 }
 

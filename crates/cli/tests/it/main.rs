@@ -218,7 +218,10 @@ fn show_json() {
     assert_eq!(doc["vpcs"][0]["subnets"][0]["reach"], "public");
     let tgw = &doc["transit_gateways"][0];
     assert_eq!(tgw["attachments"][0]["route_table"], "default");
-    assert_eq!(tgw["route_tables"][0]["routes"][2]["vpc"], serde_json::Value::Null);
+    assert_eq!(
+        tgw["route_tables"][0]["routes"][2]["vpc"],
+        serde_json::Value::Null
+    );
     assert_eq!(doc["vpcs"][0]["subnets"][4]["route_table"], "shop-main");
     assert_eq!(doc["functions"][0]["placement"], "lambda-managed");
     insta::assert_snapshot!(run.stdout);

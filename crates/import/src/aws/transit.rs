@@ -1,10 +1,12 @@
 //! VPC peering connections and transit gateways.
 //!
-//! The model's transit gateway has one route list (the route-table model
-//! of issue 9 is not built yet): a gateway whose attachments all use one
-//! route table is imported with that table's routes; anything else (several
-//! tables in use, routes to VPN or peering attachments, tables owned by
-//! another account) makes its routes `missing`, never guessed.
+//! A transit gateway is imported with its route tables (the routes
+//! search-transit-gateway-routes returns, or Batfish's static routes and
+//! propagations), each VPC attachment's association, subnets and appliance
+//! mode, and the gateway's security group referencing. What the snapshot
+//! cannot say (a table's routes not collected, an association not listed,
+//! routes to VPN or peering attachments, tables owned by another account)
+//! makes its routes `missing`, never guessed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -86,7 +88,8 @@ pub fn transit_gateways(cx: &mut Ctx) {
         return;
     }
     // Attachments: VPC attachments carry their subnets.
-    let mut vpc_att: HashMap<String, (String, String, Vec<String>)> = HashMap::new(); // id -> (tgw, vpc, subnets)
+    // id -> (tgw, vpc, subnets, appliance mode)
+    let mut vpc_att: HashMap<String, (String, String, Vec<String>, bool)> = HashMap::new();
     for it in cx.dump.list("TransitGatewayVpcAttachments") {
         let st = s(&it.v, "State").unwrap_or("available");
         let (Some(id), Some(tgw), Some(vpc)) = (
@@ -103,7 +106,14 @@ pub fn transit_gateways(cx: &mut Ctx) {
             .into_iter()
             .map(str::to_string)
             .collect();
-        vpc_att.insert(id.to_string(), (tgw.to_string(), vpc.to_string(), subnets));
+        let appliance =
+            it.v.get("Options")
+                .and_then(|o| s(o, "ApplianceModeSupport"))
+                == Some("enable");
+        vpc_att.insert(
+            id.to_string(),
+            (tgw.to_string(), vpc.to_string(), subnets, appliance),
+        );
     }
     // Every attachment (any kind) and its association.
     let mut kind_of: HashMap<String, String> = HashMap::new();
@@ -234,11 +244,16 @@ pub fn transit_gateways(cx: &mut Ctx) {
         if !cx.claim(&it.src, id, "transit gateway") {
             continue;
         }
+        let own: BTreeSet<&String> = tables
+            .iter()
+            .filter(|(_, t)| *t == id)
+            .map(|(r, _)| r)
+            .collect();
+        let mut gaps: Vec<String> = Vec::new();
         let mut attachments = Vec::new();
         let mut att_vpc: HashMap<String, String> = HashMap::new();
         let mut used_tables = BTreeSet::new();
-        let mut unassociated = Vec::new();
-        for (aid, (tgw, vpc, subnets)) in &vpc_att {
+        for (aid, (tgw, vpc, subnets, appliance)) in &vpc_att {
             if tgw != id {
                 continue;
             }
@@ -264,127 +279,132 @@ pub fn transit_gateways(cx: &mut Ctx) {
                 );
                 continue;
             }
+            let route_table = match assoc.get(aid) {
+                Some(Some(t)) if own.contains(t) => {
+                    used_tables.insert(t.clone());
+                    Some(t.clone())
+                }
+                Some(Some(t)) => {
+                    gaps.push(format!(
+                        "attachment {aid} is associated with route table {t}, which is not in the snapshot"
+                    ));
+                    None
+                }
+                // Known to be associated with no table: AWS routes nothing it brings in.
+                Some(None) => None,
+                None => {
+                    gaps.push(format!(
+                        "the association of attachment {aid} is not in the snapshot (describe-transit-gateway-attachments)"
+                    ));
+                    None
+                }
+            };
             att_vpc.insert(aid.clone(), vpc.clone());
             attachments.push(TgwAttachmentSpec {
+                id: Some(aid.clone()),
                 vpc: vpc.clone(),
                 subnets,
-                ..Default::default()
+                route_table,
+                // The tables' routes below are the effective ones, propagated
+                // routes included.
+                propagate: Some(Vec::new()),
+                appliance_mode: *appliance,
             });
-            match assoc.get(aid) {
-                Some(Some(t)) => {
-                    used_tables.insert(t.clone());
-                }
-                Some(None) => unassociated.push(aid.clone()),
-                None => {}
-            }
         }
         attachments.sort_by(|a, b| a.vpc.cmp(&b.vpc));
-        let own: Vec<&String> = tables
-            .iter()
-            .filter(|(_, t)| *t == id)
-            .map(|(r, _)| r)
-            .collect();
-        let mut tgw_routes = Vec::new();
-        let mut gap: Option<String> = None;
-        if !unassociated.is_empty() {
-            gap = Some(format!(
-                "attachments {} are associated with no route table (AWS drops their traffic), which the model cannot say",
-                unassociated.join(", ")
-            ));
+        if own.is_empty() && !attachments.is_empty() {
+            gaps.push(if s(&it.v, "OwnerId").is_some() {
+                "its route tables are not in the snapshot (owned by another account, or not collected)".into()
+            } else {
+                "which route table its attachments use is not in the snapshot".into()
+            });
         }
-        if used_tables.len() > 1 {
-            gap = Some(format!(
-                "its attachments use {} route tables ({}); awsreach models one route list per transit gateway (issue 9)",
-                used_tables.len(),
-                used_tables.iter().cloned().collect::<Vec<_>>().join(", ")
-            ));
-        }
-        let table = used_tables
-            .iter()
-            .next()
-            .cloned()
-            .or_else(|| (own.len() == 1).then(|| own[0].clone()));
-        match (&gap, table) {
-            (Some(_), _) => {}
-            (None, None) => {
-                gap = Some(if own.is_empty() && s(&it.v, "OwnerId").is_some() {
-                    "its route tables are not in the snapshot (owned by another account, or not collected)".into()
-                } else {
-                    "which route table its attachments use is not in the snapshot".into()
-                });
-            }
-            (None, Some(t)) if !routes_read.contains(&t) => {
-                gap = Some(format!(
-                    "the routes of its table {t} are not in the snapshot (search-transit-gateway-routes)"
-                ));
-            }
-            (None, Some(t)) if anonymous.iter().any(|(r, _)| *r == t) => {
+        let mut route_tables = Vec::new();
+        for t in &own {
+            let used = used_tables.contains(*t);
+            let mut table_routes: Vec<TgwRouteSpec> = Vec::new();
+            if !routes_read.contains(*t) {
+                if used {
+                    gaps.push(format!(
+                        "the routes of its table {t} are not in the snapshot (search-transit-gateway-routes)"
+                    ));
+                }
+            } else if used && anonymous.iter().any(|(r, _)| r == *t) {
                 let dests: Vec<&str> = anonymous
                     .iter()
-                    .filter(|(r, _)| *r == t)
+                    .filter(|(r, _)| r == *t)
                     .map(|(_, d)| d.as_str())
                     .collect();
-                gap = Some(format!(
+                gaps.push(format!(
                     "active routes of {t} name no attachment ({}), which AWS never does (a moto quirk): where they lead is unknown",
                     dests.join(", ")
                 ));
             }
-            (None, Some(t)) => {
-                let mut lost = Vec::new();
-                for r in routes.get(&t).map(Vec::as_slice).unwrap_or(&[]) {
-                    match &r.attachment {
-                        None => tgw_routes.push(TgwRouteSpec {
-                            dest: r.dest.clone(),
-                            vpc: None,
-                        }),
-                        Some(a) => match att_vpc.get(a) {
-                            Some(v) => tgw_routes.push(TgwRouteSpec {
-                                dest: r.dest.clone(),
-                                vpc: Some(v.clone()),
-                            }),
-                            None => lost.push(format!(
-                                "{} → {a} ({})",
-                                r.dest,
-                                kind_of
-                                    .get(a)
-                                    .map(String::as_str)
-                                    .unwrap_or("attachment outside the snapshot")
-                            )),
-                        },
-                    }
+            let mut lost = Vec::new();
+            for r in routes.get(*t).map(Vec::as_slice).unwrap_or(&[]) {
+                // The first route to a prefix is the effective one (static
+                // routes are read before propagations).
+                if table_routes.iter().any(|x| x.dest == r.dest) {
+                    continue;
                 }
-                if !lost.is_empty() {
-                    gap = Some(format!(
-                        "routes to attachments awsreach does not model: {}",
-                        lost.join(", ")
-                    ));
-                } else if tgw_routes.is_empty() {
-                    // An empty table routes nothing; the model reads an
-                    // empty list as "propagate every attachment", so say it.
-                    tgw_routes.push(TgwRouteSpec {
-                        dest: "0.0.0.0/0".into(),
+                match &r.attachment {
+                    None => table_routes.push(TgwRouteSpec {
+                        dest: r.dest.clone(),
                         vpc: None,
-                    });
-                    cx.read(
-                        &it.src,
-                        id,
-                        format!("route table {t} is empty: nothing is routed"),
-                    );
+                    }),
+                    Some(a) => match att_vpc.get(a) {
+                        Some(v) => table_routes.push(TgwRouteSpec {
+                            dest: r.dest.clone(),
+                            vpc: Some(v.clone()),
+                        }),
+                        None => lost.push(format!(
+                            "{} → {a} ({})",
+                            r.dest,
+                            kind_of
+                                .get(a)
+                                .map(String::as_str)
+                                .unwrap_or("attachment outside the snapshot")
+                        )),
+                    },
                 }
-                tgw_routes.sort_by(|a, b| a.dest.cmp(&b.dest).then(a.vpc.cmp(&b.vpc)));
-                tgw_routes.dedup();
             }
+            if used && !lost.is_empty() {
+                gaps.push(format!(
+                    "routes of {t} to attachments awsreach does not model: {}",
+                    lost.join(", ")
+                ));
+            }
+            table_routes.sort_by(|a, b| a.dest.cmp(&b.dest).then(a.vpc.cmp(&b.vpc)));
+            route_tables.push(TgwRouteTableSpec {
+                id: (*t).clone(),
+                routes: table_routes,
+            });
         }
+        let gap = (!gaps.is_empty()).then(|| gaps.join("; "));
+        let sg_referencing =
+            it.v.get("Options")
+                .and_then(|o| s(o, "SecurityGroupReferencingSupport"))
+                == Some("enable");
         if let Some(why) = gap {
             cx.missing(&it.src, id, MissingKind::TgwRoutes, why);
             // The imported routes are the part that was readable.
         }
         cx.targets.insert(id.to_string(), "tgw");
         n += 1;
+        if route_tables.is_empty() {
+            // No table to name: the simple form's default table must not
+            // propagate what the snapshot does not say (and `missing` above
+            // makes any use of it unknown).
+            route_tables.push(TgwRouteTableSpec {
+                id: "unknown".into(),
+                routes: Vec::new(),
+            });
+        }
         cx.spec.transit_gateways.push(TransitGatewaySpec {
             id: id.to_string(),
             attachments,
-            routes: tgw_routes,
+            route_tables,
+            sg_referencing,
             ..Default::default()
         });
     }

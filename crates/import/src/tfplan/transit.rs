@@ -1,11 +1,15 @@
-//! VPC peering connections and transit gateways: their attachments,
-//! route tables, static routes, associations and propagations (the model
-//! keeps one route table per transit gateway and says when it merges).
+//! VPC peering connections and transit gateways: their attachments
+//! (subnets, appliance mode), route tables, static and blackhole routes,
+//! associations and propagations, with AWS's default route table where the
+//! gateway and the attachment leave default association and propagation on
+//! (Terraform's defaults: `default_route_table_association`,
+//! `transit_gateway_default_route_table_association`, ...).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use awsreach_model::spec::{
-    MissingKind, PeeringSpec, TgwAttachmentSpec, TgwRouteSpec, TransitGatewaySpec,
+    MissingKind, PeeringSpec, TgwAttachmentSpec, TgwRouteSpec, TgwRouteTableSpec,
+    TransitGatewaySpec,
 };
 
 use super::graph::Target;
@@ -53,13 +57,31 @@ pub(super) fn peering(b: &mut Builder) {
     }
 }
 
+/// The name of a gateway's AWS-created default route table.
+fn default_table(tgw: &str) -> String {
+    format!("{tgw}.default_route_table")
+}
+
 pub(super) fn transit(b: &mut Builder) {
+    // gateway address → (default association on, default propagation on)
+    let mut defaults: HashMap<String, (bool, bool)> = HashMap::new();
+    // gateway instance → its address
+    let mut gateways: HashMap<usize, String> = HashMap::new();
     for i in b.of_type("aws_ec2_transit_gateway") {
         let id = b.sid(i);
         b.define(Some(i), Kind::Tgw, &id);
+        let on = |b: &Builder, attr: &str| b.plan.str(i, &[attr]) != Some("disable");
+        let d = (
+            on(b, "default_route_table_association"),
+            on(b, "default_route_table_propagation"),
+        );
+        defaults.insert(id.clone(), d);
+        gateways.insert(i, id.clone());
+        let sg_referencing =
+            b.plan.str(i, &["security_group_referencing_support"]) == Some("enable");
         b.spec.transit_gateways.push(TransitGatewaySpec {
             id,
-            attachments: Vec::new(),
+            sg_referencing,
             ..Default::default()
         });
     }
@@ -74,39 +96,36 @@ pub(super) fn transit(b: &mut Builder) {
             continue;
         };
         let subnets = b.refer(i, &["subnet_ids"], Kind::Subnet).ids;
+        let (assoc_on, prop_on) = defaults.get(&tgw).copied().unwrap_or((true, true));
+        let flag = |b: &Builder, attr: &str| b.plan.bool(i, &[attr]) != Some(false);
+        let route_table = (assoc_on && flag(b, "transit_gateway_default_route_table_association"))
+            .then(|| default_table(&tgw));
+        let propagate = (prop_on && flag(b, "transit_gateway_default_route_table_propagation"))
+            .then(|| default_table(&tgw))
+            .into_iter()
+            .collect();
+        let appliance_mode = b.plan.str(i, &["appliance_mode_support"]) == Some("enable");
         if let Some(t) = b.spec.transit_gateways.iter_mut().find(|t| t.id == tgw) {
             t.attachments.push(TgwAttachmentSpec {
+                id: Some(b.plan.instances[i].address.to_string()),
                 vpc: vpc.clone(),
                 subnets,
-                ..Default::default()
+                route_table,
+                propagate: Some(propagate),
+                appliance_mode,
             });
         }
         b.used.insert(i);
         attached.insert(i, (tgw, vpc));
     }
-    // Route table instance → its transit gateway.
-    let mut tables: HashMap<usize, String> = HashMap::new();
+    // Route table instance → (its transit gateway, its table name).
+    let mut tables: HashMap<usize, (String, String)> = HashMap::new();
     for i in b.of_type("aws_ec2_transit_gateway_route_table") {
         if let Some(tgw) = b.refer_one(i, &["transit_gateway_id"], Kind::Tgw) {
-            tables.insert(i, tgw);
+            let name = b.plan.instances[i].address.to_string();
+            tables.insert(i, (tgw, name));
             b.used.insert(i);
         }
-    }
-    let mut statics: HashSet<String> = HashSet::new();
-    let mut per_tgw: HashMap<String, usize> = HashMap::new();
-    for t in tables.values() {
-        *per_tgw.entry(t.clone()).or_default() += 1;
-    }
-    for (t, n) in per_tgw.iter().filter(|(_, n)| **n > 1) {
-        let src = b.file.to_string();
-        b.report.push(
-            EntryKind::Warning,
-            src,
-            t.clone(),
-            format!(
-                "{n} route tables: awsreach models one per transit gateway and merges their routes"
-            ),
-        );
     }
     let one = |b: &Builder, i: usize, attr: &str| -> Option<usize> {
         match b.plan.resolve(i, &[attr]).targets.as_slice() {
@@ -114,6 +133,16 @@ pub(super) fn transit(b: &mut Builder) {
             _ => None,
         }
     };
+    // A table reference: a table of the plan, or a gateway's default table
+    // (`aws_ec2_transit_gateway.x.association_default_route_table_id`).
+    let table_of = |b: &Builder, i: usize| -> Option<(String, String)> {
+        let j = one(b, i, "transit_gateway_route_table_id")?;
+        tables
+            .get(&j)
+            .cloned()
+            .or_else(|| gateways.get(&j).map(|g| (g.clone(), default_table(g))))
+    };
+    let mut routes: Vec<(String, String, TgwRouteSpec)> = Vec::new(); // (tgw, table, route)
     for i in b.of_type("aws_ec2_transit_gateway_route") {
         let Some(dest) = b
             .plan
@@ -126,8 +155,7 @@ pub(super) fn transit(b: &mut Builder) {
             );
             continue;
         };
-        let table = one(b, i, "transit_gateway_route_table_id");
-        let Some(tgw) = table.and_then(|t| tables.get(&t).cloned()) else {
+        let Some((tgw, table)) = table_of(b, i) else {
             b.warn(
                 i,
                 "its transit gateway route table is not in the plan: left out",
@@ -151,56 +179,85 @@ pub(super) fn transit(b: &mut Builder) {
                 }
             }
         };
-        if let Some(t) = b.spec.transit_gateways.iter_mut().find(|t| t.id == tgw) {
-            t.routes.push(TgwRouteSpec { dest, vpc });
-            b.used.insert(i);
-            statics.insert(tgw);
-        }
+        routes.push((tgw, table, TgwRouteSpec { dest, vpc }));
+        b.used.insert(i);
     }
+    // Explicit associations and propagations.
     for i in b
         .of_type("aws_ec2_transit_gateway_route_table_association")
         .into_iter()
         .chain(b.of_type("aws_ec2_transit_gateway_route_table_propagation"))
     {
-        b.used.insert(i);
         let propagation = b.plan.instances[i].rtype.ends_with("propagation");
-        if !propagation {
-            continue;
-        }
-        // With static routes the model stops propagating: add the
-        // propagated VPC's CIDRs as routes of the table.
-        let (Some(a), Some(t)) = (
-            one(b, i, "transit_gateway_attachment_id"),
-            one(b, i, "transit_gateway_route_table_id"),
-        ) else {
-            continue;
-        };
-        let (Some((_, vpc)), Some(tgw)) = (attached.get(&a).cloned(), tables.get(&t).cloned())
+        let (Some(a), Some((tgw, table))) =
+            (one(b, i, "transit_gateway_attachment_id"), table_of(b, i))
         else {
+            b.warn(
+                i,
+                "its attachment or route table is not in the plan: left out",
+            );
+            b.skipped.insert(i);
             continue;
         };
-        let cidrs: Vec<String> = b
-            .spec
-            .vpcs
-            .iter()
-            .filter(|v| v.id == vpc)
-            .flat_map(|v| std::iter::once(v.cidr.clone()).chain(v.secondary_cidrs.clone()))
-            .collect();
-        if let Some(tg) = b.spec.transit_gateways.iter_mut().find(|x| x.id == tgw) {
-            for c in cidrs {
-                if !tg.routes.iter().any(|r| r.dest == c) {
-                    tg.routes.push(TgwRouteSpec {
-                        dest: c,
-                        vpc: Some(vpc.clone()),
-                    });
-                }
+        let Some((_, vpc)) = attached.get(&a).cloned() else {
+            b.warn(
+                i,
+                "its attachment is not a VPC attachment of the plan: left out",
+            );
+            b.skipped.insert(i);
+            continue;
+        };
+        b.used.insert(i);
+        let Some(t) = b.spec.transit_gateways.iter_mut().find(|t| t.id == tgw) else {
+            continue;
+        };
+        let Some(att) = t.attachments.iter_mut().find(|x| x.vpc == vpc) else {
+            continue;
+        };
+        if propagation {
+            let list = att.propagate.get_or_insert_with(Vec::new);
+            if !list.contains(&table) {
+                list.push(table);
             }
+        } else {
+            att.route_table = Some(table);
         }
     }
-    // Propagated routes only matter next to static ones.
+    // The tables: the plan's, and each gateway's default table when
+    // anything uses it.
     for t in b.spec.transit_gateways.iter_mut() {
-        if !statics.contains(&t.id) {
-            t.routes.clear();
+        let mut names: Vec<String> = tables
+            .values()
+            .filter(|(g, _)| *g == t.id)
+            .map(|(_, n)| n.clone())
+            .collect();
+        names.sort();
+        let default = default_table(&t.id);
+        let uses_default = t.attachments.iter().any(|a| {
+            a.route_table.as_deref() == Some(default.as_str())
+                || a.propagate.iter().flatten().any(|p| *p == default)
+        }) || routes.iter().any(|(g, n, _)| *g == t.id && *n == default);
+        if uses_default {
+            names.insert(0, default);
+        }
+        t.route_tables = names
+            .into_iter()
+            .map(|n| TgwRouteTableSpec {
+                routes: routes
+                    .iter()
+                    .filter(|(g, tn, _)| *g == t.id && *tn == n)
+                    .map(|(_, _, r)| r.clone())
+                    .collect(),
+                id: n,
+            })
+            .collect();
+        if t.route_tables.is_empty() {
+            // No table at all: nothing is routed (and the simple form, which
+            // would propagate everything, must not be implied).
+            t.route_tables.push(TgwRouteTableSpec {
+                id: default_table(&t.id),
+                routes: Vec::new(),
+            });
         }
     }
     for i in b.of_type("aws_ec2_transit_gateway_route") {
