@@ -348,13 +348,21 @@ fn state_families_map() {
     let names: Vec<&str> = tgw.route_tables.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(names, [default, rt]);
     let a = &tgw.attachments[0];
-    assert_eq!(a.id.as_deref(), Some("aws_ec2_transit_gateway_vpc_attachment.a"));
+    assert_eq!(
+        a.id.as_deref(),
+        Some("aws_ec2_transit_gateway_vpc_attachment.a")
+    );
     assert_eq!(a.route_table.as_deref(), Some(default));
     assert_eq!(a.propagate, Some(vec![default.to_string(), rt.to_string()]));
-    assert_eq!(tgw.attachments[1].propagate, Some(vec![default.to_string()]));
+    assert_eq!(
+        tgw.attachments[1].propagate,
+        Some(vec![default.to_string()])
+    );
     let routes = &tgw.route_tables[1].routes;
     assert!(
-        routes.iter().any(|r| r.dest == "192.168.0.0/16" && r.vpc.is_none()),
+        routes
+            .iter()
+            .any(|r| r.dest == "192.168.0.0/16" && r.vpc.is_none()),
         "blackhole"
     );
     assert!(
