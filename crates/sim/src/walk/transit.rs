@@ -1,4 +1,4 @@
-//! Transit gateways (rules 18 and 19 of `shared/spec/aws-rules.md`): the
+//! Transit gateways (rules 18 and 19 of `docs/aws-rules.md`): the
 //! attachment a packet enters by, its Availability Zone, the route table
 //! associated with the attachment, the longest prefix match there, the
 //! way into the far VPC (delivery, or that VPC's attachment subnet route
