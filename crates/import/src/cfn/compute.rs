@@ -2,7 +2,8 @@
 //! RDS databases), and transit gateways with their attachments and routes.
 
 use awsreach_model::spec::{
-    MissingKind, ResourceKind, ResourceSpec, TgwAttachmentSpec, TgwRouteSpec, TransitGatewaySpec,
+    MissingKind, ResourceKind, ResourceSpec, TgwAttachmentSpec, TgwRouteSpec, TgwRouteTableSpec,
+    TransitGatewaySpec,
 };
 
 use super::build::Ctx;
@@ -153,17 +154,38 @@ fn default_port(engine: &str) -> Option<&'static str> {
     })
 }
 
+/// The name of a gateway's AWS-created default route table.
+fn default_table(tgw: &str) -> String {
+    format!("{tgw}.DefaultRouteTable")
+}
+
+/// Transit gateways with their route tables, associations, propagations
+/// and static routes; AWS's default route table where the gateway leaves
+/// default association and propagation on (the CloudFormation defaults).
 pub fn transit_gateways(cx: &mut Ctx<'_>) {
+    // gateway → (default association on, default propagation on)
+    let mut defaults = std::collections::BTreeMap::new();
     for r in cx.of(&["AWS::EC2::TransitGateway"]) {
         cx.handled(r);
         let id = cx.res[r].id.clone();
+        let on = |cx: &Ctx<'_>, key: &str| cx.text(r, key).as_deref() != Some("disable");
+        defaults.insert(
+            id.clone(),
+            (
+                on(cx, "DefaultRouteTableAssociation"),
+                on(cx, "DefaultRouteTablePropagation"),
+            ),
+        );
+        let sg_referencing =
+            cx.text(r, "SecurityGroupReferencingSupport").as_deref() == Some("enable");
         cx.spec.transit_gateways.push(TransitGatewaySpec {
             id: id.clone(),
-            attachments: Vec::new(),
+            sg_referencing,
             ..Default::default()
         });
         cx.built(&id, "transit gateway");
     }
+    // attachment → (gateway, vpc)
     let mut attachment_vpc = std::collections::BTreeMap::new();
     for r in cx.of(&[
         "AWS::EC2::TransitGatewayAttachment",
@@ -175,12 +197,23 @@ pub fn transit_gateways(cx: &mut Ctx<'_>) {
         let subnets = cx.entities(cx.prop(r, "SubnetIds"), "subnet");
         match (tgw, vpc, subnets) {
             (Ok(t), Ok(vpc), Ok(subnets)) => {
-                attachment_vpc.insert(cx.res[r].id.clone(), vpc.clone());
+                let (assoc, prop) = defaults.get(&t).copied().unwrap_or((true, true));
+                let appliance_mode = cx
+                    .prop(r, "Options")
+                    .and_then(|o| o.get("ApplianceModeSupport"))
+                    .and_then(Val::text)
+                    .as_deref()
+                    == Some("enable");
+                let id = cx.res[r].id.clone();
+                attachment_vpc.insert(id.clone(), (t.clone(), vpc.clone()));
                 if let Some(g) = cx.spec.transit_gateways.iter_mut().find(|g| g.id == t) {
                     g.attachments.push(TgwAttachmentSpec {
+                        id: Some(id),
                         vpc,
                         subnets,
-                        ..Default::default()
+                        route_table: assoc.then(|| default_table(&t)),
+                        propagate: Some(prop.then(|| default_table(&t)).into_iter().collect()),
+                        appliance_mode,
                     });
                 }
             }
@@ -191,42 +224,81 @@ pub fn transit_gateways(cx: &mut Ctx<'_>) {
             ),
         }
     }
-    let tables = cx.of(&["AWS::EC2::TransitGatewayRouteTable"]);
-    if tables.len() > 1 {
-        let r = tables[1];
-        cx.entry(
-            EntryKind::Warning,
-            r,
-            "awsreach models one route table per transit gateway; all static routes are merged",
-        );
+    // table → gateway
+    let mut tables = std::collections::BTreeMap::new();
+    for r in cx.of(&["AWS::EC2::TransitGatewayRouteTable"]) {
+        cx.handled(r);
+        if let Some(t) = cx.text(r, "TransitGatewayId") {
+            tables.insert(cx.res[r].id.clone(), t);
+        }
     }
-    for r in tables.iter().copied().chain(cx.of(&[
+    for r in cx.of(&[
         "AWS::EC2::TransitGatewayRouteTableAssociation",
         "AWS::EC2::TransitGatewayRouteTablePropagation",
-    ])) {
+    ]) {
         cx.handled(r);
+        let propagation = cx.res[r].ty.ends_with("Propagation");
+        let table = cx.text(r, "TransitGatewayRouteTableId").unwrap_or_default();
+        let att = cx.text(r, "TransitGatewayAttachmentId").unwrap_or_default();
+        let (Some(tgw), Some((_, vpc))) = (tables.get(&table), attachment_vpc.get(&att)) else {
+            let what = if propagation {
+                "propagation"
+            } else {
+                "association"
+            };
+            cx.entry(
+                EntryKind::Missing,
+                r,
+                format!(
+                    "{what} not imported: its route table or VPC attachment is not in the template"
+                ),
+            );
+            if let Some(t) = tables.get(&table).cloned() {
+                cx.missing(
+                    r,
+                    &t,
+                    MissingKind::TgwRoutes,
+                    format!("the attachment of a route table {what} is unknown"),
+                );
+            }
+            continue;
+        };
+        let Some(a) = cx
+            .spec
+            .transit_gateways
+            .iter_mut()
+            .find(|g| &g.id == tgw)
+            .and_then(|g| g.attachments.iter_mut().find(|a| &a.vpc == vpc))
+        else {
+            continue;
+        };
+        if propagation {
+            let list = a.propagate.get_or_insert_with(Vec::new);
+            if !list.contains(&table) {
+                list.push(table);
+            }
+        } else {
+            a.route_table = Some(table);
+        }
     }
+    // table → its routes
+    let mut routes: std::collections::BTreeMap<String, Vec<TgwRouteSpec>> = Default::default();
     for r in cx.of(&["AWS::EC2::TransitGatewayRoute"]) {
         cx.handled(r);
         let table = cx.text(r, "TransitGatewayRouteTableId").unwrap_or_default();
-        let tgw = cx
-            .by_id
-            .get(&table)
-            .and_then(|&t| cx.text(t, "TransitGatewayId"));
+        let tgw = tables.get(&table).cloned();
         let dest = cx.prop(r, "DestinationCidrBlock").cloned();
         let dest = cidr(cx, r, dest.as_ref(), "DestinationCidrBlock");
         let blackhole = cx.prop(r, "Blackhole").and_then(Val::truthy) == Some(true);
         let vpc = cx
             .text(r, "TransitGatewayAttachmentId")
-            .and_then(|a| attachment_vpc.get(&a).cloned());
+            .and_then(|a| attachment_vpc.get(&a).map(|(_, v)| v.clone()));
         match (tgw, dest) {
-            (Some(t), Ok(dest)) if blackhole || vpc.is_some() => {
-                if let Some(g) = cx.spec.transit_gateways.iter_mut().find(|g| g.id == t) {
-                    g.routes.push(TgwRouteSpec {
-                        dest,
-                        vpc: if blackhole { None } else { vpc },
-                    });
-                }
+            (Some(_), Ok(dest)) if blackhole || vpc.is_some() => {
+                routes.entry(table).or_default().push(TgwRouteSpec {
+                    dest,
+                    vpc: if blackhole { None } else { vpc },
+                });
             }
             (Some(t), _) => cx.missing(
                 r,
@@ -240,5 +312,27 @@ pub fn transit_gateways(cx: &mut Ctx<'_>) {
                 "route not imported: its route table is unknown",
             ),
         }
+    }
+    for g in cx.spec.transit_gateways.iter_mut() {
+        let default = default_table(&g.id);
+        let uses_default = g.attachments.iter().any(|a| {
+            a.route_table.as_deref() == Some(default.as_str())
+                || a.propagate.iter().flatten().any(|p| *p == default)
+        });
+        let mut names: Vec<String> = tables
+            .iter()
+            .filter(|(_, t)| **t == g.id)
+            .map(|(n, _)| n.clone())
+            .collect();
+        if uses_default || names.is_empty() {
+            names.insert(0, default);
+        }
+        g.route_tables = names
+            .into_iter()
+            .map(|n| TgwRouteTableSpec {
+                routes: routes.get(&n).cloned().unwrap_or_default(),
+                id: n,
+            })
+            .collect();
     }
 }

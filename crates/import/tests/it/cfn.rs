@@ -369,9 +369,16 @@ fn network_resources() {
         "inline egress plus the standalone rule"
     );
     assert_eq!(s.peering_connections[0].accepter, "Other");
+    // The template's table holds the static route; the attachment keeps
+    // CloudFormation's default association and propagation (AWS's default
+    // route table).
+    let tgw = &s.transit_gateways[0];
+    let tables: Vec<&str> = tgw.route_tables.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(tables, ["Tgw.DefaultRouteTable", "TgwTable"]);
+    assert_eq!(tgw.route_tables[1].routes[0].vpc.as_deref(), Some("Other"));
     assert_eq!(
-        s.transit_gateways[0].routes[0].vpc.as_deref(),
-        Some("Other")
+        tgw.attachments[0].route_table.as_deref(),
+        Some("Tgw.DefaultRouteTable")
     );
     assert_eq!(s.egress_only_internet_gateways[0].vpc, "Vpc");
     assert!(
