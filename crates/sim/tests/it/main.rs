@@ -7,6 +7,7 @@ mod rules;
 mod scenarios;
 mod seed;
 mod snapshots;
+mod transit;
 
 use std::path::{Path, PathBuf};
 
