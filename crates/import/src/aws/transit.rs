@@ -329,7 +329,9 @@ pub fn transit_gateways(cx: &mut Ctx) {
                         "the routes of its table {t} are not in the snapshot (search-transit-gateway-routes)"
                     ));
                 }
-            } else if used && anonymous.iter().any(|(r, _)| r == *t) {
+            } else if anonymous.iter().any(|(r, _)| r == *t) {
+                // Reported whether or not an association is known: where
+                // such a route leads is unknown either way.
                 let dests: Vec<&str> = anonymous
                     .iter()
                     .filter(|(r, _)| r == *t)
