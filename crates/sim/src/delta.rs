@@ -14,7 +14,6 @@
 //! test (`crates/gen/tests/it/diff.rs`) checks it against the full diff.
 
 use std::collections::HashSet;
-use std::fmt::{Debug, Write};
 use std::net::IpAddr;
 
 use awsreach_model::*;
@@ -47,32 +46,18 @@ struct Changed {
     any_eni: bool,
 }
 
-/// The entities that differ, one flag per element; `None` when the two
-/// lists do not hold the same entities in the same order.
-/// Entities are compared by their `Debug` text: every field, references
-/// as indices (the same on both sides once the names line up).
-fn differ<T: Debug>(a: &[T], b: &[T], name: impl Fn(&T) -> &str) -> Option<Vec<bool>> {
+/// The entities that differ, one flag per element (references compare as
+/// indices, the same on both sides once the names line up); `None` when
+/// the two lists do not hold the same entities in the same order.
+fn differ<T: PartialEq>(a: &[T], b: &[T], name: impl Fn(&T) -> &str) -> Option<Vec<bool>> {
     if a.len() != b.len() || a.iter().zip(b).any(|(x, y)| name(x) != name(y)) {
         return None;
     }
-    let (mut bx, mut by) = (String::new(), String::new());
-    Some(
-        a.iter()
-            .zip(b)
-            .map(|(x, y)| {
-                bx.clear();
-                by.clear();
-                // Writing to a String cannot fail.
-                let _ = write!(bx, "{x:?}");
-                let _ = write!(by, "{y:?}");
-                bx != by
-            })
-            .collect(),
-    )
+    Some(a.iter().zip(b).map(|(x, y)| x != y).collect())
 }
 
 /// True when the two lists are the same entities with the same content.
-fn same<T: Debug>(a: &[T], b: &[T], name: impl Fn(&T) -> &str) -> bool {
+fn same<T: PartialEq>(a: &[T], b: &[T], name: impl Fn(&T) -> &str) -> bool {
     differ(a, b, name).is_some_and(|d| !d.iter().any(|x| *x))
 }
 
