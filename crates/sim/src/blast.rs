@@ -256,6 +256,10 @@ fn sort_effects(a: &mut Assessment, d: &ReachDiff, from: &Key, to: &Key) {
             ChangeKind::NewlyReachable => a.opens.push(e),
             ChangeKind::NewlyBlocked => a.breaks.push(e),
             ChangeKind::CodeChanged => a.recoded.push(e),
+            // A call that was reachable and now depends on missing data is
+            // no longer known to work: ranked as a break.
+            ChangeKind::Unknown if c.before == Outcome::Reachable => a.breaks.push(e),
+            ChangeKind::Unknown => a.recoded.push(e),
         }
     }
 }

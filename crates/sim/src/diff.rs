@@ -11,7 +11,7 @@
 //! walked ([`crate::delta`]): a one-rule change costs its few rows and
 //! columns, not the whole matrix twice.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -68,15 +68,20 @@ pub enum ChangeKind {
     NewlyBlocked,
     /// Blocked before, reachable after.
     NewlyReachable,
-    /// Blocked before and after, by a different reason.
+    /// Blocked before and after, by a different reason (or unknown before
+    /// and after, for different missing data).
     CodeChanged,
+    /// Known on one side (reachable or blocked) and unknown on the other:
+    /// the answer depends, or stopped depending, on missing data.
+    Unknown,
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 3] = [
+    pub const ALL: [ChangeKind; 4] = [
         ChangeKind::NewlyBlocked,
         ChangeKind::NewlyReachable,
         ChangeKind::CodeChanged,
+        ChangeKind::Unknown,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,6 +89,7 @@ impl ChangeKind {
             ChangeKind::NewlyBlocked => "newly-blocked",
             ChangeKind::NewlyReachable => "newly-reachable",
             ChangeKind::CodeChanged => "code-changed",
+            ChangeKind::Unknown => "unknown",
         }
     }
 
@@ -91,9 +97,40 @@ impl ChangeKind {
     pub fn of(before: Outcome, after: Outcome) -> Option<ChangeKind> {
         match (before, after) {
             (a, b) if a == b => None,
+            (Outcome::Unknown(_), Outcome::Unknown(_)) => Some(ChangeKind::CodeChanged),
+            (Outcome::Unknown(_), _) | (_, Outcome::Unknown(_)) => Some(ChangeKind::Unknown),
             (Outcome::Reachable, Outcome::Blocked(_)) => Some(ChangeKind::NewlyBlocked),
             (Outcome::Blocked(_), Outcome::Reachable) => Some(ChangeKind::NewlyReachable),
             _ => Some(ChangeKind::CodeChanged),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Code;
+
+    #[test]
+    fn kinds_of_outcome_pairs() {
+        let (r, b, c) = (
+            Outcome::Reachable,
+            Outcome::Blocked(Code::NoRoute),
+            Outcome::Blocked(Code::SgEgressDenied),
+        );
+        let (u, v) = (
+            Outcome::Unknown(Code::UnknownRoutes),
+            Outcome::Unknown(Code::UnknownRules),
+        );
+        assert_eq!(ChangeKind::of(r, r), None);
+        assert_eq!(ChangeKind::of(u, u), None);
+        assert_eq!(ChangeKind::of(r, b), Some(ChangeKind::NewlyBlocked));
+        assert_eq!(ChangeKind::of(b, r), Some(ChangeKind::NewlyReachable));
+        assert_eq!(ChangeKind::of(b, c), Some(ChangeKind::CodeChanged));
+        assert_eq!(ChangeKind::of(u, v), Some(ChangeKind::CodeChanged));
+        for known in [r, b] {
+            assert_eq!(ChangeKind::of(known, u), Some(ChangeKind::Unknown));
+            assert_eq!(ChangeKind::of(u, known), Some(ChangeKind::Unknown));
         }
     }
 }
@@ -149,9 +186,7 @@ pub struct ReachDiff {
     /// Sources or destinations only after / only before, sorted.
     pub added: Vec<Key>,
     pub removed: Vec<Key>,
-    /// Pairs compared: every shared source × shared destination but a
-    /// node with itself (pairs no probe fits, a service to a database say,
-    /// included).
+    /// Meaningful cells compared (both sides have a probe for the pair).
     pub compared: u64,
 }
 
@@ -251,6 +286,47 @@ struct Grid {
 }
 
 impl Grid {
+    /// The cells both sides have a probe for (the cells a full comparison
+    /// compares), counted without walking: whether a probe fits depends
+    /// only on the source's kind (and a trigger's function) and on the
+    /// destination, and a node is never probed against itself.
+    fn meaningful(&self, (ea, eb): (&Engine, &Engine), opts: &ProbeOptions) -> u64 {
+        let fits = |i: usize, j: usize| {
+            ea.probe_with(self.rows_a[i], self.cols_a[j], opts, None)
+                .is_ok()
+                && eb
+                    .probe_with(self.rows_b[i], self.cols_b[j], opts, None)
+                    .is_ok()
+        };
+        let col_at: HashMap<Node, usize> = self
+            .cols_a
+            .iter()
+            .enumerate()
+            .map(|(j, n)| (*n, j))
+            .collect();
+        // Rows by kind: the first row of a kind stands for the others.
+        let mut per_kind: HashMap<&'static str, (usize, u64, Vec<bool>)> = HashMap::new();
+        let mut total = 0u64;
+        for (i, r) in self.rows_a.iter().enumerate() {
+            if let Node::Trigger(t) = r {
+                // A trigger has a probe only to its own function.
+                let f = Node::Function(ea.sc.triggers[t.ix()].function);
+                total += col_at.get(&f).is_some_and(|j| fits(i, *j)) as u64;
+                continue;
+            }
+            let entry = per_kind.entry(node_kind(*r)).or_insert_with(|| {
+                let ok: Vec<bool> = (0..self.cols_a.len()).map(|j| fits(i, j)).collect();
+                (i, ok.iter().filter(|x| **x).count() as u64, ok)
+            });
+            total += entry.1;
+            // Never against itself.
+            if let Some(j) = col_at.get(r) {
+                total -= entry.2[*j] as u64;
+            }
+        }
+        total
+    }
+
     /// Appends the changed cells among `rows × cols` (positions in the
     /// grid), computed `block_cells` at a time, both sides in parallel.
     fn compare(
@@ -319,11 +395,7 @@ fn run(
         cols_a: cols.iter().map(|s| s.before).collect(),
         cols_b: cols.iter().map(|s| s.after).collect(),
     };
-    // Every pair of the grid but a node with itself.
-    let col_keys: HashSet<&Key> = cols.iter().map(|c| &c.key).collect();
-    let selfs = rows.iter().filter(|r| col_keys.contains(&r.key)).count();
-    let compared = (rows.len() as u64 * cols.len() as u64) - selfs as u64;
-
+    let compared = grid.meaningful((ea, eb), opts);
     let all = |n: usize| -> Vec<usize> { (0..n).collect() };
     let mut changes = Vec::new();
     // The incremental diff needs the same nodes at the same positions.

@@ -22,7 +22,10 @@ destination both have, matched by id (never by position), probed the way `matrix
 Changes are grouped by kind:
   newly-blocked    reachable before, blocked after (with the new blocking hop, code, why)
   newly-reachable  blocked before, reachable after (with the path it now takes)
-  code-changed     blocked before and after, for a different reason
+  code-changed     blocked before and after, for a different reason (or unknown both
+                   times, for different missing data)
+  unknown          known on one side (reachable or blocked), unknown on the other: the
+                   answer depends, or stopped depending, on data the input lacks
   added, removed   sources or destinations only in AFTER / only in BEFORE
 
 Examples (pattern 7 is pattern 6 with a NAT gateway):
@@ -85,6 +88,8 @@ pub enum FailOn {
     #[value(alias = "newly-reachable")]
     NewlyOpen,
     CodeChanged,
+    /// Reachable or blocked on one side, unknown on the other.
+    Unknown,
     Added,
     Removed,
     /// Any change at all.
@@ -113,17 +118,20 @@ struct BlockAt {
     why: String,
 }
 
+/// The hop that blocks, or that would consult the missing data (unknown).
 fn block_at(t: &Trace) -> Option<BlockAt> {
-    let Verdict::Blocked(b) = &t.verdict else {
-        return None;
+    let (hop, why) = match &t.verdict {
+        Verdict::Blocked(b) => (b.hop, b.why.clone()),
+        Verdict::Unknown(u) => (u.hop, u.what.clone()),
+        Verdict::Reachable => return None,
     };
-    let h = t.hops.get(b.hop)?;
+    let h = t.hops.get(hop)?;
     Some(BlockAt {
-        step: b.hop + 1,
+        step: hop + 1,
         kind: h.kind,
         component: h.component.clone(),
         detail: h.detail.clone(),
-        why: b.why.clone(),
+        why,
     })
 }
 
@@ -208,6 +216,11 @@ pub fn run(args: Args) -> Result<Exit> {
                     tb.as_ref().and_then(block_at),
                     ta.as_ref().map(path_of).unwrap_or_default(),
                 ),
+                // No longer unknown and now reachable: what was missing, and the path.
+                ChangeKind::Unknown if c.after == Outcome::Reachable => (
+                    tb.as_ref().and_then(block_at),
+                    ta.as_ref().map(path_of).unwrap_or_default(),
+                ),
                 _ => (ta.as_ref().and_then(block_at), Vec::new()),
             };
             Shown {
@@ -247,6 +260,7 @@ fn fails(d: &ReachDiff, fail_on: &[FailOn]) -> bool {
         FailOn::NewlyBlocked => d.count(ChangeKind::NewlyBlocked) > 0,
         FailOn::NewlyOpen => d.count(ChangeKind::NewlyReachable) > 0,
         FailOn::CodeChanged => d.count(ChangeKind::CodeChanged) > 0,
+        FailOn::Unknown => d.count(ChangeKind::Unknown) > 0,
         FailOn::Added => !d.added.is_empty(),
         FailOn::Removed => !d.removed.is_empty(),
         FailOn::Any => !d.is_empty(),
@@ -258,6 +272,7 @@ fn title(k: ChangeKind) -> &'static str {
         ChangeKind::NewlyBlocked => "newly blocked",
         ChangeKind::NewlyReachable => "newly reachable",
         ChangeKind::CodeChanged => "code changed",
+        ChangeKind::Unknown => "unknown",
     }
 }
 
@@ -298,13 +313,21 @@ fn text(d: &ReachDiff, shown: &[Shown], (b, a): &(String, String), limit: usize)
         for s in of_kind.iter().take(cap) {
             let head = format!("  {} -> {} ({})", s.from, s.to, s.call);
             match k {
-                ChangeKind::NewlyBlocked | ChangeKind::CodeChanged => {
-                    let was = if k == ChangeKind::CodeChanged {
+                ChangeKind::NewlyBlocked | ChangeKind::CodeChanged | ChangeKind::Unknown => {
+                    let was = if k != ChangeKind::NewlyBlocked {
                         format!("{} -> ", outcome_str(s.before))
                     } else {
                         String::new()
                     };
-                    let _ = writeln!(out, "{head}: {was}{}", paint(RED, outcome_str(s.after)));
+                    let now = match s.after {
+                        Outcome::Reachable => paint(GREEN, "reachable"),
+                        Outcome::Unknown(c) => paint(YELLOW, c.as_str()),
+                        Outcome::Blocked(c) => paint(RED, c.as_str()),
+                    };
+                    let _ = writeln!(out, "{head}: {was}{now}");
+                    if !s.path.is_empty() {
+                        let _ = writeln!(out, "      via {}", s.path.join(" → "));
+                    }
                     if let Some(bl) = &s.block {
                         let _ = writeln!(
                             out,
@@ -382,7 +405,7 @@ fn markdown(d: &ReachDiff, shown: &[Shown], (b, a): &(String, String), limit: us
                     "| from | to | call | blocked by | at | why |\n|---|---|---|---|---|---|"
                 );
             }
-            ChangeKind::CodeChanged => {
+            ChangeKind::CodeChanged | ChangeKind::Unknown => {
                 let _ = writeln!(
                     out,
                     "| from | to | call | before | after | at | why |\n|---|---|---|---|---|---|---|"
@@ -410,7 +433,7 @@ fn markdown(d: &ReachDiff, shown: &[Shown], (b, a): &(String, String), limit: us
                     "| `{f}` | `{t}` | {c} | `{}` | {at} | {why} |",
                     outcome_str(s.after)
                 ),
-                ChangeKind::CodeChanged => writeln!(
+                ChangeKind::CodeChanged | ChangeKind::Unknown => writeln!(
                     out,
                     "| `{f}` | `{t}` | {c} | `{}` | `{}` | {at} | {why} |",
                     outcome_str(s.before),
@@ -477,7 +500,7 @@ fn json_doc(d: &ReachDiff, shown: &[Shown], (b, a): &(String, String)) -> Value 
                     json!({"step": bl.step, "kind": bl.kind, "component": bl.component, "detail": bl.detail, "why": bl.why}),
                 );
             }
-            if s.kind == ChangeKind::NewlyReachable {
+            if s.kind == ChangeKind::NewlyReachable || !s.path.is_empty() {
                 o.insert("path".into(), json!(s.path));
             }
             v

@@ -85,6 +85,18 @@ fn each_fixture_pair_gives_its_expected_diff() {
                 "removed orders function",
             ],
         ),
+        // The database's group lost its rule and its rules are missing:
+        // known on one side, unknown on the other, both ways.
+        (
+            "base.ron",
+            "db-rules-unknown.ron",
+            &["unknown orders db reachable UNKNOWN_RULES"],
+        ),
+        (
+            "db-rules-unknown.ron",
+            "sg-closed.ron",
+            &["unknown orders db UNKNOWN_RULES SG_INGRESS_DENIED"],
+        ),
         ("base.ron", "base.ron", &[]),
     ];
     for (before, after, expected) in cases {
@@ -120,6 +132,9 @@ fn fail_on_matches_only_the_kinds_asked_for() {
         ("renamed.ron", "added", 1),
         ("renamed.ron", "removed", 1),
         ("renamed.ron", "newly-blocked", 0),
+        ("db-rules-unknown.ron", "unknown", 1),
+        ("db-rules-unknown.ron", "newly-blocked,code-changed", 0),
+        ("sg-closed.ron", "unknown", 0),
     ];
     for (after, fail_on, code) in cases {
         let run = diff(&["base.ron", after, "--fail-on", fail_on]);
@@ -139,6 +154,46 @@ fn fail_on_matches_only_the_kinds_asked_for() {
     assert_eq!(run.code, 1, "{}", run.transcript());
     let run = diff(&["sg-closed.ron", "base.ron"]);
     assert_eq!(run.code, 0, "no --fail-on: 0 whatever changed");
+}
+
+/// An unknown change in every format: what is missing, at which hop.
+#[test]
+fn unknown_changes_show_what_is_missing_in_every_format() {
+    let run = diff(&["base.ron", "db-rules-unknown.ron"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains("1 unknown"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("orders -> db (flow tcp/5432): reachable -> UNKNOWN_RULES"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("lacks the rules of security group db-sg"),
+        "{}",
+        run.stdout
+    );
+    let run = diff(&["db-rules-unknown.ron", "base.ron", "--format", "markdown"]);
+    assert!(run.stdout.contains("#### Unknown (1)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("| `orders` | `db` | flow tcp/5432 | `UNKNOWN_RULES` | `reachable` |"),
+        "{}",
+        run.stdout
+    );
+    let run = diff(&["db-rules-unknown.ron", "base.ron", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["summary"]["unknown"], 1);
+    let c = &v["changes"][0];
+    assert_eq!(c["change"], "unknown");
+    assert_eq!(c["before"]["verdict"], "unknown");
+    assert_eq!(c["after"]["verdict"], "reachable");
+    assert_eq!(c["blocking_hop"]["component"], "db-sg");
+    assert_eq!(
+        c["path"].as_array().map(|p| p.last().cloned()),
+        Some(Some("db".into()))
+    );
 }
 
 #[test]
