@@ -85,6 +85,8 @@ pub enum Command {
     Diff(cmd::diff::Args),
     /// Draw the topology as Graphviz DOT
     Graph(cmd::graph::Args),
+    /// One HTML page: the matrix as a heat map, each cell linked to its trace drawn on the network
+    Report(cmd::report::Args),
     /// Turn an AWS account snapshot (or a plan, a template) into a scenario, with a report
     Import(cmd::import::Args),
     /// Write the benchmark topology of a given size, to time your own machine
@@ -116,6 +118,7 @@ impl Command {
             Command::Fuzz(a) => cmd::fuzz::run(a),
             Command::Diff(a) => cmd::diff::run(a),
             Command::Graph(a) => cmd::graph::run(a),
+            Command::Report(a) => cmd::report::run(a),
             Command::Import(a) => cmd::import::run(a),
             Command::BenchScenario(a) => cmd::bench_scenario::run(a),
             Command::Completions(a) => cmd::completions::run(a),

@@ -4,6 +4,7 @@
 //! rendering. The CLI picks a format and writes; the documents are made here.
 
 pub mod dot;
+pub mod html;
 pub mod mermaid;
 pub mod scenario;
 pub mod topology;

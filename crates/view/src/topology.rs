@@ -153,6 +153,14 @@ impl<'s> Topology<'s> {
         self.g.add_edge(a, b, l);
     }
 
+    /// The parts linked to `p` (one ring of neighbours).
+    pub(crate) fn neighbours(&self, p: Part) -> Vec<Part> {
+        match self.at.get(&p) {
+            Some(&i) => self.g.neighbors(i).map(|n| self.g[n]).collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// The scenario this topology draws.
     pub(crate) fn scenario(&self) -> &'s Scenario {
         self.sc

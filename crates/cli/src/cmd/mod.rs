@@ -11,6 +11,7 @@ pub mod r#gen;
 pub mod graph;
 pub mod import;
 pub mod matrix;
+pub mod report;
 pub mod services;
 pub mod show;
 pub mod trace;

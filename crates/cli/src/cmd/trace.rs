@@ -80,6 +80,8 @@ pub enum TraceFormat {
     Json,
     /// A Mermaid flowchart, the path highlighted (GitHub renders it)
     Mermaid,
+    /// One self-contained HTML page: the path drawn on the network (use -o FILE)
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -177,6 +179,12 @@ pub fn run(args: Args) -> Result<Exit> {
         TraceFormat::Mermaid => awsreach_view::mermaid::trace_doc(&awsreach_view::TraceDoc::new(
             &engine, &trace, &assessed,
         )),
+        TraceFormat::Html => crate::cmd::report::trace_html(
+            &engine,
+            &awsreach_view::TraceDoc::new(&engine, &trace, &assessed),
+            &opts,
+            &args.file,
+        ),
     };
     match &args.output {
         Some(path) => crate::cmd::graph::write_file(path, &text)?,

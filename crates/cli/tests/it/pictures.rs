@@ -339,3 +339,57 @@ fn graph_mermaid_marks_the_path() {
         "{m}"
     );
 }
+
+#[test]
+fn trace_html_writes_one_page_with_the_blocking_hop() {
+    let dir = std::env::temp_dir().join(format!("awsreach-html-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("trace.html");
+    let run = awsreach(
+        &workspace(),
+        &[
+            "trace",
+            "scenarios/rules/multi-subnet-function.ron",
+            "--from",
+            "fn-flaky",
+            "--to",
+            "sqs",
+            "--format",
+            "html",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("class=\"hop block\""), "{html}");
+    // The function has two ENIs: each one's own trace follows, and only
+    // the one in private-c is blocked.
+    assert!(html.contains("each ENI of fn-flaky"));
+    assert!(
+        html.contains("fn-flaky@private-a → sqs <span class=\"badge reachable\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("fn-flaky@private-c → sqs <span class=\"badge blocked\">"),
+        "{html}"
+    );
+    // Remedies carry their blast radius.
+    assert!(html.contains("blast radius:"), "{html}");
+
+    let report = dir.join("report.html");
+    let run = awsreach(
+        &workspace(),
+        &[
+            "report",
+            "scenarios/seed/p6-private-no-nat-calls-out.ron",
+            "-o",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("<table class=\"matrix\">") && html.contains("href=\"#t0\""));
+    std::fs::remove_dir_all(&dir).ok();
+}

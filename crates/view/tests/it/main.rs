@@ -5,6 +5,7 @@ use awsreach_model::{Checked, ScenarioSpec, load, parse};
 use awsreach_view::ScenarioDoc;
 use awsreach_view::scenario::{VERSION, WarningDoc};
 
+mod html;
 mod trace;
 
 fn example() -> (ScenarioSpec, Checked) {
