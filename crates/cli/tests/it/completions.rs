@@ -67,9 +67,9 @@ fn every_shell_gets_a_script_with_every_subcommand() {
             "{sh} script completes no scenario ids"
         );
     }
-    // Every `--from`/`--to` of trace and matrix is pointed at the id helper in zsh.
+    // Every `--from`/`--to` of trace, matrix and report is pointed at the id helper in zsh.
     let zsh = script("zsh");
-    assert_eq!(zsh.matches(":_awsreach_scenario_ids'").count(), 4, "{zsh}");
+    assert_eq!(zsh.matches(":_awsreach_scenario_ids'").count(), 6, "{zsh}");
     assert!(!zsh.contains(":ID:_default"));
     let bad = awsreach(&workspace(), &["completions", "tcsh"]);
     assert_eq!(bad.code, 2, "{}", bad.transcript());
