@@ -265,6 +265,7 @@ mod tests {
 
     fn function(id: &str) -> FunctionSpec {
         FunctionSpec {
+            name: None,
             id: id.into(),
             vpc: None,
             policy: None,
@@ -281,6 +282,7 @@ mod tests {
             spec.functions.push(function(&format!("fn-{i}")));
         }
         spec.resources.push(ResourceSpec {
+            name: None,
             id: "db".into(),
             kind: Default::default(),
             subnet: "nowhere".into(),

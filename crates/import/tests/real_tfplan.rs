@@ -352,6 +352,7 @@ fn compliance_158_nat_routes_resolve_through_count_index() {
         ("module.vpc.aws_subnet.public[0]", false),
     ] {
         imp.spec.functions = vec![awsreach_model::spec::FunctionSpec {
+            name: None,
             id: "probe-fn".into(),
             vpc: Some(awsreach_model::spec::FunctionVpcSpec {
                 subnets: vec![subnet.into()],
@@ -423,6 +424,7 @@ fn compliance_330_subnet_without_table_has_no_route_out() {
     let subnet = "aws_subnet.test";
     assert!(imp.spec.subnets.iter().any(|s| s.id == subnet));
     imp.spec.resources.push(awsreach_model::spec::ResourceSpec {
+        name: None,
         id: "probe".into(),
         kind: awsreach_model::spec::ResourceKind::Ec2,
         subnet: subnet.into(),

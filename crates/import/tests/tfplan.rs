@@ -97,6 +97,7 @@ fn imported_plan_traces() {
     let mut imp = fixture("raw-count-index.json");
     for k in 0..2 {
         imp.spec.resources.push(awsreach_model::spec::ResourceSpec {
+            name: None,
             id: format!("probe{k}"),
             kind: awsreach_model::spec::ResourceKind::Ec2,
             subnet: format!("aws_subnet.private[{k}]"),

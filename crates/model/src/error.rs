@@ -38,6 +38,8 @@ pub enum Problem {
     IdTooLong { id: String, len: usize, max: usize },
     #[error("duplicate id `{id}` (already used by {other})")]
     DuplicateId { id: String, other: String },
+    #[error("name `{name}` is already taken by {other}")]
+    NameTaken { name: String, other: String },
     #[error("invalid {what} `{text}`: {reason}")]
     Invalid {
         what: &'static str,
@@ -226,6 +228,9 @@ impl Problem {
                 format!("name {applies} in `entity`, or pick the kind of data that is missing")
             }
             Problem::DuplicateMissing { .. } => "list each missing piece once".into(),
+            Problem::NameTaken { .. } => {
+                "a name is another id for probes: it must differ from every id, address, hostname and other name; rename it or drop `name`".into()
+            }
             Problem::IdTooLong { .. } => {
                 "AWS names and ids are at most 255 characters; use a shorter id".into()
             }

@@ -142,10 +142,30 @@ pub fn resolve(sc: &Scenario, id: &str) -> Option<Node> {
     if id == "internet" {
         return Some(Node::Internet);
     }
+    if let Some(n) = by_alias(sc, id) {
+        return Some(n);
+    }
     if let Some(n) = function_eni(sc, id) {
         return Some(n);
     }
     by_hostname(sc, id).or_else(|| id.parse::<IpAddr>().ok().map(Node::Ip))
+}
+
+/// The resource or function whose `name` (a `Name` tag, a function name) is
+/// `name`: validation keeps names apart from ids, addresses, DNS names and
+/// each other, so at most one entity has it.
+pub fn by_alias(sc: &Scenario, name: &str) -> Option<Node> {
+    if let Some(i) = sc
+        .resources
+        .iter()
+        .position(|r| r.alias.as_deref() == Some(name))
+    {
+        return Some(Node::Resource(ResourceId(i as u32)));
+    }
+    sc.functions
+        .iter()
+        .position(|f| f.alias.as_deref() == Some(name))
+        .map(|i| Node::Function(FunctionId(i as u32)))
 }
 
 /// `function@subnet`: the ENI a VPC function has in that subnet (one per

@@ -321,6 +321,8 @@ pub struct Eni {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Resource {
     pub name: String,
+    /// The scenario's `name` for it (a `Name` tag): another id for probes.
+    pub alias: Option<String>,
     pub kind: ResourceKind,
     pub eni: EniId,
     pub listen: Vec<Listener>,
@@ -330,6 +332,8 @@ pub struct Resource {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Function {
     pub name: String,
+    /// The scenario's `name` for it: another id for probes.
+    pub alias: Option<String>,
     pub vpc: Option<FunctionVpc>,
     /// Principals allowed by the resource-based policy; None = not modelled.
     pub policy: Option<Vec<String>>,

@@ -346,6 +346,10 @@ pub enum ResourceKind {
 #[serde(deny_unknown_fields)]
 pub struct ResourceSpec {
     pub id: String,
+    /// A second name (an AWS `Name` tag) that probes and `expect` entries
+    /// may use wherever the id goes; it shares the ids' namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     #[serde(default)]
     pub kind: ResourceKind,
     pub subnet: String,
@@ -372,6 +376,11 @@ pub struct ResourceSpec {
 #[serde(deny_unknown_fields)]
 pub struct FunctionSpec {
     pub id: String,
+    /// A second name (the function's name when the id is a resource address
+    /// or an ARN) that probes and `expect` entries may use wherever the id
+    /// goes; it shares the ids' namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Absent: the function runs in the Lambda-managed network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<FunctionVpcSpec>,

@@ -488,6 +488,9 @@ impl Engine {
         if id == "internet" {
             return Some(Node::Internet);
         }
+        if let Some(n) = awsreach_model::probe::by_alias(&self.sc, id) {
+            return Some(n);
+        }
         if let Some(n) = awsreach_model::probe::function_eni(&self.sc, id) {
             return Some(n);
         }

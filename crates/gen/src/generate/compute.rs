@@ -69,6 +69,7 @@ impl Builder<'_> {
                 })
             };
             self.spec.functions.push(FunctionSpec {
+                name: None,
                 id: format!("fn{f}"),
                 vpc,
                 policy: None,
@@ -316,6 +317,7 @@ impl Builder<'_> {
             self.explicit_ips.push((self.spec.resources.len(), s, slot));
         }
         self.spec.resources.push(ResourceSpec {
+            name: None,
             id,
             kind: rkind,
             subnet: self.subnet_id(s),

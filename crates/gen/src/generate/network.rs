@@ -184,6 +184,7 @@ impl Builder<'_> {
                 let sg = format!("sg{v}-fw");
                 self.subnets[subnet].enis += 1;
                 self.spec.resources.push(ResourceSpec {
+                    name: None,
                     id: id.clone(),
                     kind: ResourceKind::Ec2,
                     subnet: self.subnet_id(subnet),

@@ -266,6 +266,7 @@ pub fn build(dump: &Dump, region: Option<&str>, label: &str) -> (ScenarioSpec, R
     super::routing::network_acls(&mut cx);
     super::compute::functions(&mut cx);
     super::compute::triggers(&mut cx);
+    super::names::settle(&mut cx);
     super::routing::dns_attributes(&mut cx);
     (cx.spec, cx.report)
 }

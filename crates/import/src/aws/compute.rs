@@ -120,6 +120,7 @@ pub fn instances(cx: &mut Ctx) {
         cx.targets.insert(id.to_string(), "eni");
         n += 1;
         cx.spec.resources.push(ResourceSpec {
+            name: super::names::name_tag(v, "Tags"),
             id: id.to_string(),
             kind: ResourceKind::Ec2,
             subnet: subnet.to_string(),
@@ -240,6 +241,7 @@ pub fn interfaces(cx: &mut Ctx) {
             .entry("standalone (imported as resources)")
             .or_default() += 1;
         cx.spec.resources.push(ResourceSpec {
+            name: super::names::name_tag(&it.v, "TagSet"),
             id: id.to_string(),
             kind: ResourceKind::Resource,
             subnet: subnet.to_string(),
@@ -362,6 +364,7 @@ pub fn databases(cx: &mut Ctx) {
         cx.warn(&it.src, id, "the database's address is not in describe-db-instances; awsreach assigns one in its subnet");
         n += 1;
         cx.spec.resources.push(ResourceSpec {
+            name: None,
             id: id.to_string(),
             kind: ResourceKind::Rds,
             subnet: subnet.to_string(),
@@ -401,6 +404,7 @@ pub fn functions(cx: &mut Ctx) {
         let vpc = function_vpc(cx, &it.src, name, it.v.get("VpcConfig"));
         n += 1;
         cx.spec.functions.push(FunctionSpec {
+            name: None,
             id: name.to_string(),
             vpc,
             policy: None,

@@ -16,6 +16,7 @@
 mod build;
 mod compute;
 mod dump;
+mod names;
 mod network;
 mod routing;
 pub mod synth;

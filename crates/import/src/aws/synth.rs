@@ -366,6 +366,9 @@ pub fn snapshot(spec: &ScenarioSpec) -> Vec<InputFile> {
             if let Some(ip) = &r.ipv6_ip {
                 o["Ipv6Address"] = ip.as_str().into();
             }
+            if let Some(n) = &r.name {
+                o["Tags"] = json!([{"Key": "Name", "Value": n}]);
+            }
             o
         })
         .collect();

@@ -56,6 +56,7 @@ pub fn instances(cx: &mut Ctx<'_>) {
             "listening ports are not in a template: add `listen` to the scenario to probe it",
         );
         cx.spec.resources.push(ResourceSpec {
+            name: None,
             id: id.clone(),
             kind: if ec2 {
                 ResourceKind::Ec2
@@ -122,6 +123,7 @@ pub fn databases(cx: &mut Ctx<'_>) {
             .text(r, "Port")
             .or_else(|| default_port(&engine).map(str::to_string));
         cx.spec.resources.push(ResourceSpec {
+            name: None,
             id: id.clone(),
             kind: ResourceKind::Rds,
             subnet,

@@ -109,6 +109,7 @@ fn functions(cx: &mut Ctx<'_>) {
             );
         }
         cx.spec.functions.push(FunctionSpec {
+            name: None,
             id: id.clone(),
             vpc,
             policy: None,

@@ -196,6 +196,7 @@ fn instances(b: &mut Builder, listen_note: &mut bool) {
         *listen_note = true;
         b.define(Some(i), Kind::Resource, &id);
         b.spec.resources.push(ResourceSpec {
+            name: None,
             id,
             kind: ResourceKind::Ec2,
             subnet,
@@ -226,6 +227,7 @@ fn interfaces(b: &mut Builder, listen_note: &mut bool) {
         *listen_note = true;
         b.define(Some(i), Kind::Resource, &id);
         b.spec.resources.push(ResourceSpec {
+            name: None,
             id,
             kind: ResourceKind::Resource,
             subnet: subnets[0].clone(),
@@ -388,6 +390,7 @@ fn databases(b: &mut Builder) {
         };
         b.define(Some(i), Kind::Resource, &id);
         b.spec.resources.push(ResourceSpec {
+            name: None,
             id,
             kind: ResourceKind::Rds,
             subnet: subnets[0].clone(),
@@ -449,6 +452,7 @@ fn functions(b: &mut Builder) {
         }
         b.define(Some(i), Kind::Function, &id);
         b.spec.functions.push(FunctionSpec {
+            name: None,
             id,
             vpc,
             policy: None,

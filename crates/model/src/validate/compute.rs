@@ -437,6 +437,7 @@ impl Validator<'_> {
             self.resource.insert(&r.id, id);
             self.out.resources.push(Resource {
                 name: r.id.clone(),
+                alias: None,
                 kind: r.kind,
                 eni,
                 listen,
@@ -539,6 +540,7 @@ impl Validator<'_> {
             self.function.insert(&f.id, id);
             self.out.functions.push(Function {
                 name: f.id.clone(),
+                alias: None,
                 vpc: vpc_cfg,
                 policy: f.policy.as_ref().map(|p| p.allow.clone()),
             });

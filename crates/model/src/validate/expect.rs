@@ -35,6 +35,7 @@ impl Validator<'_> {
                     || id == "internet"
                     || id.parse::<IpAddr>().is_ok()
                     || crate::probe::function_eni(&self.out, id).is_some()
+                    || crate::probe::by_alias(&self.out, id).is_some()
                     || self.names_a_host(id);
                 if !known {
                     if self.diags.full() {

@@ -14,6 +14,7 @@ use crate::net::PortRange;
 use crate::scenario::*;
 use crate::spec::*;
 
+mod aliases;
 mod compute;
 mod expect;
 mod filters;
@@ -534,9 +535,10 @@ impl<'a> Validator<'a> {
         self.security_group_rules();
         self.nacl_rules();
         self.transit_gateways();
-        // triggers.rs, hostname.rs, expect.rs, missing.rs.
+        // triggers.rs, hostname.rs, aliases.rs, expect.rs, missing.rs.
         self.triggers();
         self.external_hosts();
+        self.aliases();
         self.expectations(spec);
         self.missing();
         // warnings.rs: only on a scenario without errors.

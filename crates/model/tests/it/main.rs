@@ -7,6 +7,7 @@ mod errors;
 mod glob;
 mod limits;
 mod missing;
+mod names;
 mod probe;
 mod roundtrip;
 mod transit;

@@ -177,6 +177,7 @@ fn everything() -> ScenarioSpec {
             }],
         }],
         resources: vec![ResourceSpec {
+            name: Some("web-1".into()),
             id: s("box"),
             kind: ResourceKind::ElastiCache,
             subnet: s("sub"),
@@ -188,6 +189,7 @@ fn everything() -> ScenarioSpec {
             forwarding: true,
         }],
         functions: vec![FunctionSpec {
+            name: Some("orders".into()),
             id: s("fn"),
             vpc: Some(FunctionVpcSpec {
                 subnets: v(&["sub"]),
