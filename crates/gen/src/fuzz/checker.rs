@@ -275,7 +275,12 @@ impl Checker<'_, '_> {
                     .map(|i| format!("reachable, yet hop {i} blocks")),
             };
             let problem = problem.or_else(|| {
-                (trace.from != p.from || trace.to != p.to)
+                // A probe may name an endpoint by a second name (`name`):
+                // the trace then names it by id, the same node.
+                let same = |shown: &str, asked: &str| {
+                    shown == asked || engine.node(shown).ok() == engine.node(asked).ok()
+                };
+                (!same(&trace.from, &p.from) || !same(&trace.to, &p.to))
                     .then(|| format!("the trace names {} -> {}", trace.from, trace.to))
             });
             if let Some(d) = problem {
