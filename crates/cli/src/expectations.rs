@@ -100,13 +100,16 @@ impl Row {
             };
             engine.probe(&e.from, &e.to, &opts).ok().and_then(|p| {
                 let t = engine.trace(&p);
-                match t.verdict {
-                    Verdict::Blocked(b) => t.hops.get(b.hop).map(|h| BlockingHop {
-                        step: b.hop + 1,
-                        kind: h.kind.to_string(),
-                        component: h.component.clone(),
-                        detail: h.detail.clone(),
-                        why: b.why,
+                match &t.verdict {
+                    Verdict::Blocked(b) => t.hops.get(b.hop).map(|h| {
+                        let shown = t.show(h, engine.scenario());
+                        BlockingHop {
+                            step: b.hop + 1,
+                            kind: h.kind.to_string(),
+                            component: shown.component().to_string(),
+                            detail: shown.detail().to_string(),
+                            why: b.why.clone(),
+                        }
                     }),
                     _ => None,
                 }

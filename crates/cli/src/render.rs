@@ -29,13 +29,14 @@ fn proto_port(t: &Trace) -> String {
 }
 
 /// The text view: one numbered line per hop, then the verdict.
-pub fn trace_text(t: &Trace) -> String {
-    trace_text_assessed(t, &[])
+pub fn trace_text(engine: &Engine, t: &Trace) -> String {
+    trace_text_assessed(engine, t, &[])
 }
 
 /// [`trace_text`] with the blast radius of each fix under it (`assessed`
 /// in the order of the trace's fixes; empty: none shown).
-pub fn trace_text_assessed(t: &Trace, assessed: &[Assessment]) -> String {
+pub fn trace_text_assessed(engine: &Engine, t: &Trace, assessed: &[Assessment]) -> String {
+    let sc = engine.scenario();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -46,16 +47,33 @@ pub fn trace_text_assessed(t: &Trace, assessed: &[Assessment]) -> String {
         kind_str(t.kind),
         proto_port(t)
     );
-    let comp_w = t
+    // Each hop's text, made once here (hops are data until shown).
+    let shown: Vec<(String, String, Option<String>)> = t
         .hops
         .iter()
-        .map(|h| h.component.chars().count())
+        .map(|h| {
+            let s = t.show(h, sc);
+            (
+                s.component().to_string(),
+                s.detail().to_string(),
+                s.rule().map(|r| r.to_string()),
+            )
+        })
+        .collect();
+    let comp_w = shown
+        .iter()
+        .map(|(c, _, _)| c.chars().count())
         .max()
         .unwrap_or(0)
         .min(28);
-    let kind_w = t.hops.iter().map(|h| h.kind.len()).max().unwrap_or(0);
+    let kind_w = t
+        .hops
+        .iter()
+        .map(|h| h.kind.as_str().len())
+        .max()
+        .unwrap_or(0);
     let mut in_return = false;
-    for (i, h) in t.hops.iter().enumerate() {
+    for (i, (h, (component, detail, rule))) in t.hops.iter().zip(&shown).enumerate() {
         if h.direction == Direction::Return && !in_return {
             in_return = true;
             let _ = writeln!(
@@ -70,8 +88,7 @@ pub fn trace_text_assessed(t: &Trace, assessed: &[Assessment]) -> String {
             Decision::Info => paint(DIM, "·"),
             Decision::Unknown => paint(YELLOW, "?"),
         };
-        let rule = h
-            .rule
+        let rule = rule
             .as_ref()
             .map(|r| paint(DIM, format!("  [{r}]")))
             .unwrap_or_default();
@@ -79,9 +96,9 @@ pub fn trace_text_assessed(t: &Trace, assessed: &[Assessment]) -> String {
             out,
             "{:>4} {mark} {:<kind_w$}  {:<comp_w$}  {}{rule}",
             i + 1,
-            h.kind,
-            h.component,
-            h.detail
+            h.kind.as_str(),
+            component,
+            detail
         );
     }
     match &t.verdict {

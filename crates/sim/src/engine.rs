@@ -17,7 +17,7 @@ use crate::trace::CallKind;
 /// else's public ranges, so only a `/0` CIDR (or the service's prefix list)
 /// matches them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Addr {
+pub enum Addr {
     V4(Ipv4Addr),
     V6(Ipv6Addr),
     Svc(ServiceId),
@@ -57,7 +57,7 @@ impl Addr {
 
     /// The address for people. Written straight into the caller's
     /// `format!` (no string of its own): traces show addresses on most hops.
-    pub(crate) fn show(self, sc: &Scenario) -> ShowAddr<'_> {
+    pub fn show(self, sc: &Scenario) -> ShowAddr<'_> {
         ShowAddr(self, sc)
     }
 }
@@ -106,7 +106,7 @@ impl std::ops::Deref for Dotted {
 
 /// [`Addr::show`]: an address as hop details and sentences name it.
 #[derive(Clone, Copy)]
-pub(crate) struct ShowAddr<'s>(Addr, &'s Scenario);
+pub struct ShowAddr<'s>(Addr, &'s Scenario);
 
 impl std::fmt::Display for ShowAddr<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

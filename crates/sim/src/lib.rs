@@ -12,6 +12,7 @@ mod delta;
 pub mod diff;
 mod engine;
 mod fix;
+pub mod hop;
 mod matrix;
 mod names;
 mod remedy;
@@ -19,8 +20,9 @@ mod trace;
 mod walk;
 
 pub use code::Code;
-pub use engine::{Engine, Node, Probe, ProbeError, ProbeOptions};
+pub use engine::{Addr, Engine, Node, Probe, ProbeError, ProbeOptions, ShowAddr};
 pub use fix::{Fix, Peer, Remedy, RuleDirection};
+pub use hop::{At, HopKind, ShowHop};
 pub use matrix::{FILTER_KINDS, Matrix};
 pub use trace::{Blocked, CallKind, Decision, Direction, Hop, Outcome, Trace, Unknown, Verdict};
 
@@ -58,6 +60,7 @@ impl Engine {
             kind: probe.kind,
             protocol: probe.protocol,
             port: probe.port,
+            probe: probe.clone(),
             hops: w.sink,
             verdict,
         }

@@ -19,24 +19,7 @@ pub enum Decision {
     Unknown,
 }
 
-/// One step of the packet's path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Hop {
-    /// The scenario id of the component (`"rt-private"`, `"nat-a"`) or an
-    /// AWS-managed segment (`"lambda-service"`, `"internet"`).
-    pub component: String,
-    /// What kind of component: `eni`, `security-group`, `network-acl`,
-    /// `route-table`, `internet-gateway`, `nat-gateway`, `vpc-endpoint`, `dns`, ...
-    pub kind: &'static str,
-    pub decision: Decision,
-    /// What was checked, in a sentence fragment.
-    pub detail: String,
-    /// The rule or route that decided, when one did.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
-    /// Forward path or reply.
-    pub direction: Direction,
-}
+pub use crate::hop::Hop;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -146,11 +129,23 @@ pub struct Trace {
     pub kind: CallKind,
     pub protocol: awsreach_model::net::Protocol,
     pub port: u16,
+    /// The probe traced (its nodes and its IAM action, which hops name).
+    pub probe: crate::engine::Probe,
     pub hops: Vec<Hop>,
     pub verdict: Verdict,
 }
 
 impl Trace {
+    /// A hop of this trace in words (with the probe's own IAM action,
+    /// which endpoint-policy hops name).
+    pub fn show<'a>(
+        &'a self,
+        hop: &'a Hop,
+        sc: &'a awsreach_model::Scenario,
+    ) -> crate::hop::ShowHop<'a> {
+        hop.show(sc).action(self.probe.action())
+    }
+
     pub fn outcome(&self) -> Outcome {
         match &self.verdict {
             Verdict::Reachable => Outcome::Reachable,

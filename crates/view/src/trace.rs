@@ -185,16 +185,18 @@ impl TraceDoc {
             .iter()
             .enumerate()
             .map(|(i, h)| {
-                let (entity, ids) = resolve(sc, h.kind, &h.component);
+                let shown = t.show(h, sc);
+                let component = shown.component().to_string();
+                let (entity, ids) = resolve(sc, h.kind.as_str(), &component);
                 HopDoc {
                     step: i + 1,
-                    kind: h.kind,
-                    component: h.component.clone(),
+                    kind: h.kind.as_str(),
+                    component,
                     entity,
                     ids,
                     decision: h.decision,
-                    detail: h.detail.clone(),
-                    rule: h.rule.clone(),
+                    detail: shown.detail().to_string(),
+                    rule: shown.rule().map(|r| r.to_string()),
                     direction: h.direction,
                 }
             })

@@ -119,27 +119,29 @@ struct BlockAt {
 }
 
 /// The hop that blocks, or that would consult the missing data (unknown).
-fn block_at(t: &Trace) -> Option<BlockAt> {
+fn block_at(e: &Engine, t: &Trace) -> Option<BlockAt> {
     let (hop, why) = match &t.verdict {
         Verdict::Blocked(b) => (b.hop, b.why.clone()),
         Verdict::Unknown(u) => (u.hop, u.what.clone()),
         Verdict::Reachable => return None,
     };
     let h = t.hops.get(hop)?;
+    let shown = t.show(h, e.scenario());
     Some(BlockAt {
         step: hop + 1,
-        kind: h.kind,
-        component: h.component.clone(),
-        detail: h.detail.clone(),
+        kind: h.kind.as_str(),
+        component: shown.component().to_string(),
+        detail: shown.detail().to_string(),
         why,
     })
 }
 
-fn path_of(t: &Trace) -> Vec<String> {
+fn path_of(e: &Engine, t: &Trace) -> Vec<String> {
     let mut path: Vec<String> = Vec::new();
     for h in t.hops.iter().filter(|h| h.direction == Direction::Forward) {
-        if path.last() != Some(&h.component) {
-            path.push(h.component.clone());
+        let component = h.show(e.scenario()).component().to_string();
+        if path.last() != Some(&component) {
+            path.push(component);
         }
     }
     path
@@ -213,15 +215,15 @@ pub fn run(args: Args) -> Result<Exit> {
             let kind = c.kind();
             let (block, path) = match kind {
                 ChangeKind::NewlyReachable => (
-                    tb.as_ref().and_then(block_at),
-                    ta.as_ref().map(path_of).unwrap_or_default(),
+                    tb.as_ref().and_then(|t| block_at(&ea, t)),
+                    ta.as_ref().map(|t| path_of(&eb, t)).unwrap_or_default(),
                 ),
                 // No longer unknown and now reachable: what was missing, and the path.
                 ChangeKind::Unknown if c.after == Outcome::Reachable => (
-                    tb.as_ref().and_then(block_at),
-                    ta.as_ref().map(path_of).unwrap_or_default(),
+                    tb.as_ref().and_then(|t| block_at(&ea, t)),
+                    ta.as_ref().map(|t| path_of(&eb, t)).unwrap_or_default(),
                 ),
-                _ => (ta.as_ref().and_then(block_at), Vec::new()),
+                _ => (ta.as_ref().and_then(|t| block_at(&eb, t)), Vec::new()),
             };
             Shown {
                 kind,

@@ -171,7 +171,7 @@ pub fn run(args: Args) -> Result<Exit> {
         return apply_fix(&args, &loaded.spec, &trace, n);
     }
     let text = match args.format {
-        TraceFormat::Text => render::trace_text_assessed(&trace, &assessed),
+        TraceFormat::Text => render::trace_text_assessed(&engine, &trace, &assessed),
         TraceFormat::Json => {
             serde_json::to_string_pretty(&render::trace_json_assessed(&engine, &trace, &assessed))?
                 + "\n"

@@ -255,8 +255,9 @@ impl Checker<'_, '_> {
                         trace.hops.len()
                     )),
                     Some(h) if h.decision != Decision::Block => Some(format!(
-                        "blocking hop {} ({} {}) does not block",
-                        b.hop, h.kind, h.component
+                        "blocking hop {} ({}) does not block",
+                        b.hop,
+                        trace.show(h, engine.scenario())
                     )),
                     Some(_) if b.why.is_empty() => Some("a block without a why".to_string()),
                     Some(_) => None,

@@ -311,23 +311,25 @@ impl Checker<'_, '_> {
     /// generated scenario can have many independent problems.
     pub(super) fn fix_chain(&mut self, engine: &Engine, p: &ProbeSpec) -> Option<String> {
         type State = (awsreach_sim::Code, Option<(String, String)>, String);
-        let state = |t: &awsreach_sim::Trace| -> Option<(State, Vec<awsreach_sim::Remedy>)> {
-            match &t.verdict {
-                Verdict::Reachable | Verdict::Unknown(_) => None,
-                Verdict::Blocked(b) => Some((
-                    (
-                        b.code,
-                        t.hops
-                            .get(b.hop)
-                            .map(|h| (h.component.clone(), h.detail.clone())),
-                        b.why.clone(),
-                    ),
-                    b.fixes.clone(),
-                )),
-            }
-        };
+        let state =
+            |e: &Engine, t: &awsreach_sim::Trace| -> Option<(State, Vec<awsreach_sim::Remedy>)> {
+                match &t.verdict {
+                    Verdict::Reachable | Verdict::Unknown(_) => None,
+                    Verdict::Blocked(b) => Some((
+                        (
+                            b.code,
+                            t.hops.get(b.hop).map(|h| {
+                                let s = t.show(h, e.scenario());
+                                (s.component().to_string(), s.detail().to_string())
+                            }),
+                            b.why.clone(),
+                        ),
+                        b.fixes.clone(),
+                    )),
+                }
+            };
         let probe = engine.probe(&p.from, &p.to, &opts(p)).ok()?;
-        let (mut now, mut fixes) = state(&engine.trace(&probe))?;
+        let (mut now, mut fixes) = state(engine, &engine.trace(&probe))?;
         let mut visited: Vec<ScenarioSpec> = vec![self.spec.clone()];
         let mut applied: Vec<String> = Vec::new();
         for round in 0..FIX_ROUNDS {
@@ -363,7 +365,7 @@ impl Checker<'_, '_> {
                     ));
                 }
             };
-            let (next, next_fixes) = state(&e2.trace(&q))?;
+            let (next, next_fixes) = state(&e2, &e2.trace(&q))?;
             if round == 0 && next == now {
                 return Some(format!(
                     "after the fix `{remedy}` the probe is still blocked with {} at the same hop ({})",

@@ -9,6 +9,7 @@ use super::*;
 use crate::code::Code;
 use crate::engine::Addr;
 use crate::fix::{Fix, Remedy, RuleDirection};
+use crate::hop::{At, HopKind};
 use crate::remedy::free_rule_number;
 use crate::trace::{Decision, Direction};
 
@@ -54,31 +55,6 @@ impl<'e, S: Sink> Walk<'e, S> {
             .join(", ")
     }
 
-    pub(crate) fn sg_rule_text(&self, g: SgId, dir: RuleDirection, i: usize) -> String {
-        let sg = &self.sc.security_groups[g.ix()];
-        let r = if dir == RuleDirection::Ingress {
-            sg.ingress[i]
-        } else {
-            sg.egress[i]
-        };
-        let peer = match r.peer {
-            SgPeer::Cidr(n) => n.to_string(),
-            SgPeer::Sg(x) => self.name_of_sg(x).to_string(),
-            SgPeer::PrefixList(s) => format!("pl:{}", self.sc.services[s.ix()].id),
-        };
-        let ports = if r.protocol.has_ports() {
-            format!("/{}", r.ports)
-        } else {
-            String::new()
-        };
-        let d = if dir == RuleDirection::Ingress {
-            "from"
-        } else {
-            "to"
-        };
-        format!("{}{ports} {d} {peer}", r.protocol)
-    }
-
     pub(crate) fn push_leg(&mut self, subnet: SubnetId, dir: RuleDirection, remote: Addr) {
         self.legs.push(Leg {
             subnet,
@@ -108,26 +84,17 @@ impl<'e, S: Sink> Walk<'e, S> {
             Ok(rule) => {
                 hop!(
                     self,
-                    "network-acl",
-                    acl.name,
+                    HopKind::NetworkAcl,
                     Decision::Pass,
-                    format!(
-                        "{} {} {} {} allowed at subnet {}",
-                        if dir == RuleDirection::Ingress {
-                            "inbound"
-                        } else {
-                            "outbound"
-                        },
-                        ports_str_range(self.proto, ports),
-                        if dir == RuleDirection::Ingress {
-                            "from"
-                        } else {
-                            "to"
-                        },
-                        remote.show(self.sc),
-                        self.subnet_name(subnet)
-                    ),
-                    Some(format!("rule {rule} allow"))
+                    At::Nacl {
+                        acl: acl_id,
+                        subnet,
+                        dir,
+                        proto: self.proto,
+                        ports,
+                        remote,
+                        rule: Some(rule),
+                    }
                 );
                 Ok(())
             }
@@ -137,7 +104,16 @@ impl<'e, S: Sink> Walk<'e, S> {
                     (_, RuleDirection::Ingress) => Code::NaclInboundDenied,
                     (_, RuleDirection::Egress) => Code::NaclOutboundDenied,
                 };
-                Err(self.block(code, "network-acl", |_| acl.name.clone(), |w| format!("{} {} {} {} denied at subnet {} by {}", if dir == RuleDirection::Ingress { "inbound" } else { "outbound" }, ports_str_range(w.proto, ports), if dir == RuleDirection::Ingress { "from" } else { "to" }, remote.show(w.sc), w.subnet_name(subnet), rule.map(|r| format!("rule {r}")).unwrap_or_else(|| "the implicit deny (*)".into())), |w| {
+                let at = At::Nacl {
+                    acl: acl_id,
+                    subnet,
+                    dir,
+                    proto: self.proto,
+                    ports,
+                    remote,
+                    rule,
+                };
+                Err(self.block(code, HopKind::NetworkAcl, at, |w| {
                     let what = if w.dir == Direction::Return { "the reply" } else { "the packet" };
                     let number = free_rule_number(rules, rule);
                     let why = format!("network acl {} of subnet {} denies {what} {} {} {} ({}){}", acl.name, w.subnet_name(subnet), ports_str_range(w.proto, ports), if dir == RuleDirection::Ingress { "from" } else { "to" }, remote.show(w.sc), rule.map(|r| format!("rule {r}")).unwrap_or_else(|| "no rule matches: implicit deny".into()), if w.dir == Direction::Return { "; network ACLs are stateless, so replies to ephemeral ports need their own rule" } else { "" });

@@ -12,6 +12,7 @@ use super::*;
 use crate::code::Code;
 use crate::engine::{Addr, Node};
 use crate::fix::{Fix, Remedy, RuleDirection};
+use crate::hop::{At, HopKind};
 use crate::trace::Decision;
 
 impl<'e, S: Sink> Walk<'e, S> {
@@ -42,18 +43,17 @@ impl<'e, S: Sink> Walk<'e, S> {
                 let dst = self.dst_for(None, to);
                 hop!(
                     self,
-                    "lambda-network",
-                    "lambda-managed-network",
+                    HopKind::LambdaNetwork,
                     Decision::Pass,
-                    format!(
-                        "{} runs outside any VPC, in the Lambda-managed network: internet access, no route into private addresses",
-                        self.sc.functions[f.ix()].name
-                    )
+                    At::OutsideVpc {
+                        function: f,
+                        flow: true
+                    }
                 );
                 if self.dst_addr(dst).is_v6() {
                     // Rule 8: non-VPC functions have no outbound IPv6.
                     let name: &'e str = &self.sc.functions[f.ix()].name;
-                    return Err(self.block(Code::NoIpv6, "lambda-network", |_| "lambda-managed-network".into(), |_| "no outbound IPv6 outside a VPC".into(), |w| {
+                    return Err(self.block(Code::NoIpv6, HopKind::LambdaNetwork, At::OutsideVpcNoIpv6, |w| {
                         (format!("{name} runs outside any VPC, where functions have no outbound IPv6"), w.ipv6_attach_fix(name))
                     }));
                 }
@@ -63,22 +63,15 @@ impl<'e, S: Sink> Walk<'e, S> {
                 let host = &self.sc.external_hosts[h.ix()];
                 hop!(
                     self,
-                    "host",
-                    host.name,
+                    HopKind::Host,
                     Decision::Info,
-                    format!("{} on the internet", host.ip)
+                    At::HostOnInternet { host: h }
                 );
                 let dst = self.dst_for(None, to);
                 self.internet(Addr::from_ip(host.ip), dst)
             }
             Node::Internet => {
-                hop!(
-                    self,
-                    "internet",
-                    "internet",
-                    Decision::Info,
-                    "a client on the internet".to_string()
-                );
+                hop!(self, HopKind::Internet, Decision::Info, At::InternetClient);
                 let dst = self.dst_for(None, to);
                 self.internet(Addr::Internet, dst)
             }
@@ -98,13 +91,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             let src = self.src_of_eni(eni);
             return self.flow(&src, dst, true);
         }
-        hop!(
-            self,
-            "host",
-            ip,
-            Decision::Info,
-            format!("{ip} on the internet")
-        );
+        hop!(self, HopKind::Host, Decision::Info, At::IpOnInternet { ip });
         self.internet(Addr::from_ip(ip), dst)
     }
 
@@ -231,7 +218,7 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// sender whose route closes the loop.
     pub(crate) fn routing_loop(
         &mut self,
-        (kind, name, again): (&'static str, &'e str, SrcKind),
+        (kind, name, again): (HopKind, &'e str, SrcKind),
         src: &Src<'e>,
         dst: Dst,
         daddr: Addr,
@@ -239,8 +226,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         self.block(
             Code::RoutingLoop,
             kind,
-            |_| name.to_string(),
-            |_| "the packet comes back here: routing loop".into(),
+            At::Loop { sender: again },
             |w| {
                 (
                     format!(
@@ -259,9 +245,8 @@ impl<'e, S: Sink> Walk<'e, S> {
         if daddr.is_v6() && src.ipv6.is_none() {
             return Err(self.block(
                 Code::NoIpv6,
-                "eni",
-                |_| src.name.to_string(),
-                |_| "no IPv6 address for an IPv6 destination".into(),
+                HopKind::Eni,
+                At::NoIpv6 { sender: src.what },
                 |w| {
                     let fixes = match src.what {
                         // Dual stack gives an IPv6 address only in subnets that
@@ -329,30 +314,29 @@ impl<'e, S: Sink> Walk<'e, S> {
                 Some((g, i)) => {
                     hop!(
                         self,
-                        "security-group",
-                        self.name_of_sg(g),
+                        HopKind::SecurityGroup,
                         Decision::Pass,
-                        format!(
-                            "outbound {} to {} allowed",
-                            ports_str(self.proto, self.port),
-                            daddr.show(self.sc)
-                        ),
-                        Some(self.sg_rule_text(g, RuleDirection::Egress, i))
+                        At::SgOut {
+                            sg: g,
+                            rule: i as u32,
+                            proto: self.proto,
+                            port: self.port,
+                            to: daddr,
+                        }
                     );
                 }
                 None => {
                     self.sg_known(sgs)?;
+                    let at = At::SgOutDenied {
+                        groups: src.groups.expect("a sender with groups names them"),
+                        proto: self.proto,
+                        port: self.port,
+                        to: daddr,
+                    };
                     return Err(self.block(
                         Code::SgEgressDenied,
-                        "security-group",
-                        |w| w.sg_names(sgs),
-                        |w| {
-                            format!(
-                                "no outbound rule allows {} to {}",
-                                ports_str(w.proto, w.port),
-                                daddr.show(w.sc)
-                            )
-                        },
+                        HopKind::SecurityGroup,
+                        at,
                         |w| {
                             let g = sgs[0];
                             let peer = w.peer_for(daddr, dst_sgs, g);
@@ -399,20 +383,13 @@ impl<'e, S: Sink> Walk<'e, S> {
         let route = self.sc.route_tables[table.ix()].routes[ri as usize];
         hop!(
             self,
-            "route-table",
-            self.sc.route_tables[table.ix()].name,
+            HopKind::RouteTable,
             Decision::Pass,
-            format!(
-                "{} matches {} -> {}",
-                daddr.show(self.sc),
-                self.sc.dest_name(route.dest),
-                self.sc.target_name(route.target)
-            ),
-            Some(format!(
-                "{} -> {}",
-                self.sc.dest_name(route.dest),
-                self.sc.target_name(route.target)
-            ))
+            At::Route {
+                table,
+                route: ri,
+                to: daddr
+            }
         );
         let vpc = self.sc.subnet_vpc(src.subnet);
         let seen = Seen {
@@ -425,9 +402,8 @@ impl<'e, S: Sink> Walk<'e, S> {
             Target::Local => self.deliver(vpc, seen, dst, same_subnet, None),
             Target::Blackhole => Err(self.block(
                 Code::BlackholeRoute,
-                "route-table",
-                |w| w.sc.route_tables[table.ix()].name.clone(),
-                |_| "blackhole route".into(),
+                HopKind::RouteTable,
+                At::Blackhole { table },
                 |w| {
                     let t = &w.sc.route_tables[table.ix()];
                     (
@@ -461,10 +437,9 @@ impl<'e, S: Sink> Walk<'e, S> {
                 // Rule 8: IPv6 egress only; IPv4 routes to it are rejected at validation.
                 hop!(
                     self,
-                    "egress-only-igw",
-                    self.sc.egress_only_igws[g.ix()].name,
+                    HopKind::EgressOnlyIgw,
                     Decision::Pass,
-                    "IPv6 egress".to_string()
+                    At::EgressOnlyIgw { eigw: g }
                 );
                 let me = Addr::V6(src.ipv6.expect("checked above"));
                 self.internet(me, dst)
@@ -475,7 +450,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     matches!(owner, EniOwner::Resource(r) if self.sc.resources[r.ix()].forwarding);
                 let name: &'e str = self.sc.eni_owner_name(appliance);
                 if !forwarding {
-                    return Err(self.block(Code::EniNotForwarding, "eni", |_| name.to_string(), |_| "source/destination check drops forwarded traffic".into(), |_| {
+                    return Err(self.block(Code::EniNotForwarding, HopKind::Eni, At::NotForwarding { eni: appliance }, |_| {
                         (format!("the route sends the packet to {name}, whose source/destination check is on, so it drops traffic not addressed to it"), vec![Remedy::one(Fix::SetForwarding { resource: name.to_string() })])
                     }));
                 }
@@ -498,20 +473,28 @@ impl<'e, S: Sink> Walk<'e, S> {
                     Some((g, i)) => {
                         hop!(
                             self,
-                            "security-group",
-                            self.name_of_sg(g),
+                            HopKind::SecurityGroup,
                             Decision::Pass,
-                            format!(
-                                "inbound {} from {} allowed on the appliance",
-                                ports_str(self.proto, self.port),
-                                seen.addr.show(self.sc)
-                            ),
-                            Some(self.sg_rule_text(g, RuleDirection::Ingress, i))
+                            At::SgIn {
+                                sg: g,
+                                rule: i as u32,
+                                proto: self.proto,
+                                port: self.port,
+                                from: seen.addr,
+                                appliance: true,
+                            }
                         );
                     }
                     None => {
                         self.sg_known(sgs)?;
-                        return Err(self.block(Code::SgIngressDenied, "security-group", |w| w.sg_names(sgs), |w| format!("no inbound rule admits {} from {} on the appliance", ports_str(w.proto, w.port), seen.addr.show(w.sc)), |w| {
+                        let at = At::SgInDenied {
+                            eni: appliance,
+                            proto: self.proto,
+                            port: self.port,
+                            from: seen.addr,
+                            appliance: true,
+                        };
+                        return Err(self.block(Code::SgIngressDenied, HopKind::SecurityGroup, at, |w| {
                             let g = sgs[0];
                             let peer = w.ingress_peer(seen, g);
                             (format!("the route sends the packet through {name}, whose security groups ({}) do not admit {} from {}", w.sg_names(sgs), ports_str(w.proto, w.port), seen.name), vec![Remedy::one(w.sg_fix(g, RuleDirection::Ingress, peer))])
@@ -524,9 +507,19 @@ impl<'e, S: Sink> Walk<'e, S> {
                 }
                 let next = self.src_of_eni(appliance);
                 if self.loops_back(next.what) {
-                    return Err(self.routing_loop(("eni", next.name, next.what), src, dst, daddr));
+                    return Err(self.routing_loop(
+                        (HopKind::Eni, next.name, next.what),
+                        src,
+                        dst,
+                        daddr,
+                    ));
                 }
-                hop!(self, "eni", name, Decision::Pass, "appliance forwards the packet (as a NAT instance: the source becomes the appliance)".to_string());
+                hop!(
+                    self,
+                    HopKind::Eni,
+                    Decision::Pass,
+                    At::Forwards { eni: appliance }
+                );
                 return Ok(Next::Forward(next));
             }
         };
@@ -566,9 +559,8 @@ impl<'e, S: Sink> Walk<'e, S> {
         }
         self.block(
             Code::NoRoute,
-            "route-table",
-            |w| w.sc.route_tables[table.ix()].name.clone(),
-            |w| format!("no route matches {}", daddr.show(w.sc)),
+            HopKind::RouteTable,
+            At::NoRoute { table, to: daddr },
             |w| {
                 let t = &w.sc.route_tables[table.ix()];
                 (

@@ -12,6 +12,7 @@ use super::*;
 use crate::code::Code;
 use crate::engine::Addr;
 use crate::fix::{Fix, Remedy, RuleDirection};
+use crate::hop::{At, HopKind, Listening, Via};
 use crate::trace::Decision;
 
 impl<'e, S: Sink> Walk<'e, S> {
@@ -21,10 +22,9 @@ impl<'e, S: Sink> Walk<'e, S> {
         if daddr.is_v6() {
             hop!(
                 self,
-                "internet-gateway",
-                igw.name,
+                HopKind::InternetGateway,
                 Decision::Pass,
-                "IPv6: no translation".to_string()
+                At::IgwV6 { igw: g }
             );
             return self.internet(Addr::V6(src.ipv6.expect("checked")), dst);
         }
@@ -35,7 +35,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             return Err(self.nat_no_internet(n, daddr));
         }
         let Some(public) = src.public_ip else {
-            return Err(self.block(Code::NoPublicIp, "internet-gateway", |_| igw.name.clone(), |_| format!("{} has no public IPv4 address to translate to", src.ip), |w| {
+            return Err(self.block(Code::NoPublicIp, HopKind::InternetGateway, At::NoPublicIp { igw: g, ip: src.ip }, |w| {
                 let why = match src.what {
                     SrcKind::Tgw(..) => format!("{} routes traffic from transit gateway attachment {} to {}, but an internet gateway only translates addresses of this VPC's interfaces that have a public IP: the spoke's private source address is dropped (route it through a NAT gateway)", w.subnet_name(src.subnet), src.name, igw.name),
                     SrcKind::Function(_) | SrcKind::Poller(_) => format!("{} sends through {} from subnet {}, but Lambda's ENIs never get a public IP, so the internet gateway drops the packet: a function in a public subnet has no internet access", src.name, igw.name, w.subnet_name(src.subnet)),
@@ -46,10 +46,13 @@ impl<'e, S: Sink> Walk<'e, S> {
         };
         hop!(
             self,
-            "internet-gateway",
-            igw.name,
+            HopKind::InternetGateway,
             Decision::Pass,
-            format!("1:1 NAT {} -> {public}", src.ip)
+            At::IgwNat {
+                igw: g,
+                from: src.ip,
+                to: public
+            }
         );
         self.internet(Addr::V4(public), dst)
     }
@@ -73,7 +76,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             return Err(self.nat_no_internet(m, daddr));
         }
         if nat.subnet == src.subnet {
-            return Err(self.block(Code::NatInSourceSubnet, "nat-gateway", |_| nat.name.clone(), |_| "the source is in the NAT gateway's own subnet".into(), |w| {
+            return Err(self.block(Code::NatInSourceSubnet, HopKind::NatGateway, At::NatOwnSubnet { nat: n }, |w| {
                 // Replace the route that matched (it may be narrower than 0.0.0.0/0).
                 let table = w.table_of(src.subnet);
                 let dest = w.e.lpm[table.ix()]
@@ -97,7 +100,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         }
         if self.loops_back(SrcKind::Nat(n)) {
             return Err(self.routing_loop(
-                ("nat-gateway", &nat.name, SrcKind::Nat(n)),
+                (HopKind::NatGateway, &nat.name, SrcKind::Nat(n)),
                 src,
                 dst,
                 daddr,
@@ -106,15 +109,12 @@ impl<'e, S: Sink> Walk<'e, S> {
         let eni = &self.sc.enis[nat.eni.ix()];
         hop!(
             self,
-            "nat-gateway",
-            nat.name,
+            HopKind::NatGateway,
             Decision::Pass,
-            format!(
-                "translates source {} -> {} in subnet {}",
-                src.ip,
-                eni.private_ip,
-                self.subnet_name(nat.subnet)
-            )
+            At::NatTranslates {
+                nat: n,
+                from: src.ip
+            }
         );
         let me = Src {
             name: &nat.name,
@@ -123,6 +123,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             ipv6: None,
             public_ip: nat.elastic_ip,
             sgs: None,
+            groups: None,
             what: SrcKind::Nat(n),
         };
         Ok(me)
@@ -134,19 +135,18 @@ impl<'e, S: Sink> Walk<'e, S> {
         // A NAT gateway already in a public subnet whose table sends this
         // destination elsewhere through a more specific route (rule 9).
         let table = self.table_of(nat.subnet);
-        let narrower = if nat.public && self.sc.is_public_subnet(nat.subnet) {
-            self.e.lpm[table.ix()]
-                .lookup(daddr)
-                .map(|ri| self.sc.route_tables[table.ix()].routes[ri as usize])
-                .filter(|r| !matches!(r.target, Target::Igw(_)))
+        let narrower_at = if nat.public && self.sc.is_public_subnet(nat.subnet) {
+            self.e.lpm[table.ix()].lookup(daddr).filter(|ri| {
+                !matches!(
+                    self.sc.route_tables[table.ix()].routes[*ri as usize].target,
+                    Target::Igw(_)
+                )
+            })
         } else {
             None
         };
-        self.block(Code::NatWithoutInternetRoute, "nat-gateway", |_| nat.name.clone(), |w| match (nat.public, narrower) {
-            (false, _) => "a private NAT gateway cannot use an internet gateway".into(),
-            (true, Some(r)) => format!("subnet {} sends {} to {} instead of the internet gateway", w.subnet_name(nat.subnet), w.sc.dest_name(r.dest), w.sc.target_name(r.target)),
-            (true, None) => format!("subnet {} has no 0.0.0.0/0 route to an internet gateway", w.subnet_name(nat.subnet)),
-        }, |w| {
+        let narrower = narrower_at.map(|ri| self.sc.route_tables[table.ix()].routes[ri as usize]);
+        self.block(Code::NatWithoutInternetRoute, HopKind::NatGateway, At::NatNoInternet { nat: n, narrower: narrower_at }, |w| {
             let vpc = w.sc.subnet_vpc(nat.subnet);
             let public = w.sc.vpcs[vpc.ix()].subnets.iter().copied().find(|s| w.sc.is_public_subnet(*s));
             let move_to_public = |w: &Self| match public {
@@ -187,16 +187,15 @@ impl<'e, S: Sink> Walk<'e, S> {
             _ => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         }) {
             let vname = self.vpc_name(other).to_string();
-            return Err(self.block(Code::NoRoute, "peering", |w| w.sc.target_name(via), |w| format!("{} is not in {vname}", daddr.show(w.sc)), |w| {
+            return Err(self.block(Code::NoRoute, HopKind::Peering, At::NotInVpc { via, vpc: other, to: daddr }, |w| {
                 (format!("{} does not lead to {}: it ends in {vname}, and a peering connection never uses the far VPC's gateways or other peerings", w.sc.target_name(via), daddr.show(w.sc)), Vec::new())
             }));
         }
         hop!(
             self,
-            "peering",
-            self.sc.target_name(via),
+            HopKind::Peering,
             Decision::Pass,
-            format!("into {}", self.vpc_name(other))
+            At::Across { via, vpc: other }
         );
         self.deliver(other, seen, dst, false, Some(via))
     }
@@ -220,9 +219,8 @@ impl<'e, S: Sink> Walk<'e, S> {
         else {
             return Err(self.block(
                 Code::DestinationUnknown,
-                "vpc",
-                |w| w.vpc_name(vpc).to_string(),
-                |w| format!("no interface holds {}", daddr.show(w.sc)),
+                HopKind::Vpc,
+                At::NoInterface { vpc, to: daddr },
                 |w| {
                     (
                         format!(
@@ -251,14 +249,11 @@ impl<'e, S: Sink> Walk<'e, S> {
             if back != Some(via) {
                 return Err(self.block(
                     Code::NoReturnRoute,
-                    "route-table",
-                    |w| w.sc.route_tables[t.ix()].name.clone(),
-                    |w| {
-                        format!(
-                            "no route back to {} via {}",
-                            seen.addr.show(w.sc),
-                            w.sc.target_name(via)
-                        )
+                    HopKind::RouteTable,
+                    At::NoReturnVia {
+                        table: t,
+                        to: seen.addr,
+                        via,
                     },
                     |w| {
                         let table = &w.sc.route_tables[t.ix()];
@@ -337,15 +332,16 @@ impl<'e, S: Sink> Walk<'e, S> {
             Some((g, i)) => {
                 hop!(
                     self,
-                    "security-group",
-                    self.name_of_sg(g),
+                    HopKind::SecurityGroup,
                     Decision::Pass,
-                    format!(
-                        "inbound {} from {} allowed",
-                        ports_str(self.proto, self.port),
-                        seen.addr.show(self.sc)
-                    ),
-                    Some(self.sg_rule_text(g, RuleDirection::Ingress, i))
+                    At::SgIn {
+                        sg: g,
+                        rule: i as u32,
+                        proto: self.proto,
+                        port: self.port,
+                        from: seen.addr,
+                        appliance: false,
+                    }
                 );
             }
             None if nat => {}
@@ -357,7 +353,14 @@ impl<'e, S: Sink> Walk<'e, S> {
                     Code::SgIngressDenied
                 };
                 let sgs: &[SgId] = &n.security_groups;
-                return Err(self.block(code, "security-group", |w| w.sg_names(sgs), |w| format!("no inbound rule admits {} from {}", ports_str(w.proto, w.port), seen.addr.show(w.sc)), |w| {
+                let at = At::SgInDenied {
+                    eni,
+                    proto: self.proto,
+                    port: self.port,
+                    from: seen.addr,
+                    appliance: false,
+                };
+                return Err(self.block(code, HopKind::SecurityGroup, at, |w| {
                     let g = sgs[0];
                     let peer = w.ingress_peer(seen, g);
                     let owner = w.sc.eni_owner_name(eni).to_string();
@@ -373,22 +376,19 @@ impl<'e, S: Sink> Walk<'e, S> {
             EniOwner::Endpoint(ep) => {
                 self.endpoint_policy(ep)?;
                 let s = self.sc.endpoints[ep.ix()].service;
-                self.service_reached(s, "through the interface endpoint")
+                self.service_reached(s, Via::InterfaceEndpoint)
             }
             EniOwner::Resource(r) => {
                 let res = &self.sc.resources[r.ix()];
                 // `reached` only runs when a listener matched.
-                self.must_listen("resource", &res.name, &res.listen, false, |l| {
-                    l.map(|l| format!("listening on {l}")).unwrap_or_default()
-                })
+                self.must_listen(Listening::Resource(r), &res.name, &res.listen, false)
             }
             EniOwner::Function(_) | EniOwner::Nat(_) => {
                 let who: &'e str = self.sc.eni_owner_name(eni);
                 Err(self.block(
                     Code::NotListening,
-                    "eni",
-                    |_| who.to_string(),
-                    |_| "accepts no inbound connections".into(),
+                    HopKind::Eni,
+                    At::NoInbound { eni },
                     |_| {
                         (
                             format!(
@@ -406,22 +406,25 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// and port (a host with no declared listener accepts anything).
     pub(crate) fn must_listen(
         &mut self,
-        kind: &'static str,
+        at: Listening,
         name: &'e str,
         listen: &'e [awsreach_model::net::Listener],
         open_if_none: bool,
-        reached: impl FnOnce(Option<&awsreach_model::net::Listener>) -> String,
     ) -> Step {
-        let hit = listen.iter().find(|l| l.accepts(self.proto, self.port));
+        let kind = match at {
+            Listening::Resource(_) => HopKind::Resource,
+            Listening::Host(_) => HopKind::Host,
+        };
+        let (proto, port) = (self.proto, self.port);
+        let hit = listen.iter().find(|l| l.accepts(proto, port));
         if hit.is_some() || (open_if_none && listen.is_empty()) {
-            hop!(self, kind, name, Decision::Pass, reached(hit));
+            hop!(self, kind, Decision::Pass, At::Listens { at, proto, port });
             return self.check_return();
         }
         Err(self.block(
             Code::NotListening,
             kind,
-            |_| name.to_string(),
-            |w| format!("nothing listens on {}", ports_str(w.proto, w.port)),
+            At::NotListening { at, proto, port },
             |w| {
                 let want = ports_str(w.proto, w.port);
                 (
@@ -440,50 +443,39 @@ impl<'e, S: Sink> Walk<'e, S> {
     pub(crate) fn internet(&mut self, from: Addr, dst: Dst) -> Step {
         hop!(
             self,
-            "internet",
-            "internet",
+            HopKind::Internet,
             Decision::Info,
-            format!(
-                "from {} to {}",
-                from.show(self.sc),
-                self.dst_addr(dst).show(self.sc)
-            )
+            At::Internet {
+                from,
+                to: self.dst_addr(dst)
+            }
         );
         match dst {
-            Dst::Svc(s) => self.service_reached(s, "at its public endpoint"),
+            Dst::Svc(s) => self.service_reached(s, Via::PublicEndpoint),
             Dst::Internet => {
-                hop!(
-                    self,
-                    "internet",
-                    "internet",
-                    Decision::Pass,
-                    "internet address reached".to_string()
-                );
+                hop!(self, HopKind::Internet, Decision::Pass, At::InternetReached);
                 self.check_return()
             }
             Dst::Host(h) => {
                 let host = &self.sc.external_hosts[h.ix()];
                 // A host that declares no listener accepts anything.
-                self.must_listen("host", &host.name, &host.listen, true, |_| {
-                    format!("{} reached", host.ip)
-                })
+                self.must_listen(Listening::Host(h), &host.name, &host.listen, true)
             }
             Dst::PublicIp(eni) => {
                 let n = &self.sc.enis[eni.ix()];
                 let vpc = self.sc.subnet_vpc(n.subnet);
                 let Some(g) = self.sc.vpcs[vpc.ix()].internet_gateway else {
-                    return Err(self.block(Code::NoRoute, "vpc", |w| w.vpc_name(vpc).to_string(), |_| "no internet gateway attached".into(), |w| (format!("{} has no internet gateway, so nothing reaches {} from the internet", w.vpc_name(vpc), w.sc.eni_owner_name(eni)), Vec::new())));
+                    return Err(self.block(Code::NoRoute, HopKind::Vpc, At::NoIgw { vpc }, |w| (format!("{} has no internet gateway, so nothing reaches {} from the internet", w.vpc_name(vpc), w.sc.eni_owner_name(eni)), Vec::new())));
                 };
                 hop!(
                     self,
-                    "internet-gateway",
-                    self.sc.internet_gateways[g.ix()].name,
+                    HopKind::InternetGateway,
                     Decision::Pass,
-                    format!(
-                        "1:1 NAT {} -> {}",
-                        n.public_ip.expect("public"),
-                        n.private_ip
-                    )
+                    At::IgwNat {
+                        igw: g,
+                        from: n.public_ip.expect("public"),
+                        to: n.private_ip
+                    }
                 );
                 // The reply leaves through the subnet's own table, which must send it to the IGW.
                 let t = self.routes_of(n.subnet, from)?;
@@ -492,7 +484,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     .map(|ri| self.sc.route_tables[t.ix()].routes[ri as usize].target);
                 if !matches!(back, Some(Target::Igw(_))) {
                     let name: &'e str = self.sc.eni_owner_name(eni);
-                    return Err(self.block(Code::NoReturnRoute, "route-table", |w| w.sc.route_tables[t.ix()].name.clone(), |_| "no route back to the internet gateway".into(), |w| {
+                    return Err(self.block(Code::NoReturnRoute, HopKind::RouteTable, At::NoReturnIgw { table: t }, |w| {
                         let table = &w.sc.route_tables[t.ix()];
                         (format!("{name} has a public ip but its subnet {} routes the reply elsewhere (no 0.0.0.0/0 -> internet gateway in {})", w.subnet_name(n.subnet), table.name),
                          // A more specific route that diverts the reply (rule 9) is
@@ -519,7 +511,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             Dst::Eni(eni) => {
                 let name: &'e str = self.sc.eni_owner_name(eni);
                 let ip = self.sc.enis[eni.ix()].private_ip;
-                Err(self.block(Code::PrivateAddressFromInternet, "internet", |_| "internet".into(), |_| format!("{ip} is a private address"), |w| {
+                Err(self.block(Code::PrivateAddressFromInternet, HopKind::Internet, At::PrivateAddress { ip: IpAddr::V4(ip) }, |w| {
                     (format!("{name} has only the private address {ip}; nothing routes from the internet into a private subnet"), w.private_from_internet_fixes(eni))
                 }))
             }
@@ -529,14 +521,13 @@ impl<'e, S: Sink> Walk<'e, S> {
                     IpAddr::V6(_) => false,
                 };
                 if private {
-                    return Err(self.block(Code::PrivateAddressFromInternet, "internet", |_| "internet".into(), |_| format!("{ip} is a private address"), |_| (format!("{ip} is a private address; nothing routes to it from the internet"), Vec::new())));
+                    return Err(self.block(Code::PrivateAddressFromInternet, HopKind::Internet, At::PrivateAddress { ip }, |_| (format!("{ip} is a private address; nothing routes to it from the internet"), Vec::new())));
                 }
                 hop!(
                     self,
-                    "internet",
-                    "internet",
+                    HopKind::Internet,
                     Decision::Pass,
-                    format!("{ip} reached")
+                    At::IpReached { ip }
                 );
                 self.check_return()
             }

@@ -13,6 +13,7 @@ use super::*;
 use crate::code::Code;
 use crate::engine::{Addr, Node};
 use crate::fix::{Fix, Peer, Remedy, RuleDirection};
+use crate::hop::{At, Groups, HopKind, Principal, principal_name};
 use crate::remedy::source_for_service;
 use crate::trace::Decision;
 
@@ -24,9 +25,9 @@ impl<'e, S: Sink> Walk<'e, S> {
         let lambda = self.e.lambda;
         self.call_from(from, lambda)?;
         let principal = match from {
-            Node::Resource(r) => self.sc.resources[r.ix()].name.as_str(),
-            Node::Function(g) | Node::FunctionEni(g, _) => self.sc.functions[g.ix()].name.as_str(),
-            _ => "*",
+            Node::Resource(r) => Principal::Resource(r),
+            Node::Function(g) | Node::FunctionEni(g, _) => Principal::Function(g),
+            _ => Principal::Any,
         };
         self.lambda_delivers(f, Some(principal))
     }
@@ -34,55 +35,44 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// The Lambda service invokes `f`; `principal` is checked against the
     /// resource-based policy (None: an event source mapping, which uses the
     /// function's execution role instead, rule 4).
-    pub(crate) fn lambda_delivers(&mut self, f: FunctionId, principal: Option<&'e str>) -> Step {
+    pub(crate) fn lambda_delivers(&mut self, f: FunctionId, who: Option<Principal>) -> Step {
         let func = &self.sc.functions[f.ix()];
+        let principal = who.map(|p| principal_name(self.sc, p));
         if principal.is_some()
             && let Some(m) = self.lacks(EntityRef::Function(f), MissingKind::Policy)
         {
-            return Err(self.unknown(Code::UnknownPolicy, "lambda-service", m, |_| {
-                "whether the caller may invoke it".to_string()
-            }));
+            return Err(
+                self.unknown(Code::UnknownPolicy, HopKind::LambdaService, m, |_| {
+                    "whether the caller may invoke it".to_string()
+                }),
+            );
         }
-        if let (Some(p), Some(policy)) = (principal, &func.policy) {
+        if let (Some(p), Some(who), Some(policy)) = (principal, who, &func.policy) {
             let allowed = policy.iter().any(|a| a == "*" || a == p);
+            let at = At::InvokePolicy {
+                function: f,
+                principal: who,
+            };
             if !allowed {
-                return Err(self.block(Code::InvokeNotPermitted, "lambda-service", |_| "lambda-service".into(), |w| format!("resource-based policy of {} does not allow {p}", w.sc.functions[f.ix()].name), |w| {
+                return Err(self.block(Code::InvokeNotPermitted, HopKind::LambdaService, at, |w| {
                     let name = w.sc.functions[f.ix()].name.clone();
                     (format!("the resource-based policy of {name} does not allow {p} to call lambda:InvokeFunction"), vec![Remedy::one(Fix::AllowInvoke { function: name, principal: p.to_string() })])
                 }));
             }
-            hop!(
-                self,
-                "lambda-service",
-                "lambda-service",
-                Decision::Pass,
-                format!("resource-based policy of {} allows {p}", func.name)
-            );
+            hop!(self, HopKind::LambdaService, Decision::Pass, at);
         } else {
             hop!(
                 self,
-                "lambda-service",
-                "lambda-service",
+                HopKind::LambdaService,
                 Decision::Info,
-                match principal {
-                    None => "invokes with the function's execution role (event source mapping)"
-                        .to_string(),
-                    Some(p) => format!("accepts lambda:InvokeFunction from {p}"),
-                }
+                At::LambdaInvokes { principal: who }
             );
         }
         hop!(
             self,
-            "function",
-            func.name,
+            HopKind::Function,
             Decision::Pass,
-            match &func.vpc {
-                None => "invoked in the Lambda-managed network".to_string(),
-                Some(v) => format!(
-                    "invoked; its VPC attachment ({}) does not affect who can invoke it",
-                    self.vpc_name(v.vpc)
-                ),
-            }
+            At::Invoked { function: f }
         );
         Ok(())
     }
@@ -110,7 +100,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 }))
         };
         let Some(first) = candidates().next() else {
-            return Err(self.block(Code::NoTrigger, "service", |w| w.e.node_name(from), |w| format!("no trigger from {} to {} is declared", w.e.node_name(from), w.sc.functions[f.ix()].name), |w| {
+            return Err(self.block(Code::NoTrigger, HopKind::Service, At::NoTrigger { from, function: f }, |w| {
                 let src = w.e.node_name(from);
                 let fname = w.sc.functions[f.ix()].name.clone();
                 let source = match from {
@@ -151,19 +141,14 @@ impl<'e, S: Sink> Walk<'e, S> {
 
     pub(crate) fn one_trigger(&mut self, t: TriggerId) -> Step {
         let tr = &self.sc.triggers[t.ix()];
-        let svc = &self.sc.services[tr.service.ix()];
         let f = tr.function;
         if tr.source.polls_in_vpc() {
             // Rule 5: pollers with ENIs in the event source's subnets.
             hop!(
                 self,
-                "poller",
-                tr.name,
+                HopKind::Poller,
                 Decision::Info,
-                format!(
-                    "{:?} event source mapping: Lambda places poller ENIs in the source's subnets with its security groups",
-                    tr.source
-                )
+                At::PollerInVpc { trigger: t }
             );
             for &sub in &tr.subnets {
                 self.poller_in_subnet(t, sub)?;
@@ -174,29 +159,22 @@ impl<'e, S: Sink> Walk<'e, S> {
             // Rule 4: SQS / Kinesis / DynamoDB Streams pollers run in the Lambda service.
             hop!(
                 self,
-                "poller",
-                tr.name,
+                HopKind::Poller,
                 Decision::Info,
-                format!(
-                    "Lambda-managed poller reads {} inside the Lambda service; no VPC path is used",
-                    svc.name
-                )
+                At::PollerInAws { trigger: t }
             );
             return self.lambda_delivers(f, None);
         }
         // Rule 6: push sources call Invoke through the Lambda service.
         hop!(
             self,
-            "service",
-            svc.id,
+            HopKind::Service,
             Decision::Info,
-            format!(
-                "{} invokes through the Lambda service as {}; no VPC path is used",
-                svc.name, svc.principal
-            )
+            At::PushSource {
+                service: tr.service
+            }
         );
-        let principal = svc.principal.as_str();
-        self.lambda_delivers(f, Some(principal))
+        self.lambda_delivers(f, Some(Principal::Service(tr.service)))
     }
 
     pub(crate) fn poller_in_subnet(&mut self, t: TriggerId, sub: SubnetId) -> Step {
@@ -211,6 +189,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             ipv6: None,
             public_ip: None,
             sgs: Some(&tr.security_groups),
+            groups: Some(Groups::Trigger(t)),
             what: SrcKind::Poller(t),
         };
         self.src_hop(&src);
@@ -238,7 +217,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             } else {
                 RuleDirection::Ingress
             };
-            return Err(self.block(Code::PollerSgDenied, "security-group", |w| w.sg_names(&tr.security_groups), |_| format!("broker port tcp/{port} not admitted between the source's own security groups"), |w| {
+            return Err(self.block(Code::PollerSgDenied, HopKind::SecurityGroup, At::PollerSgDenied { trigger: t, port }, |w| {
                 let sg = tr.security_groups[0];
                 let g = w.name_of_sg(sg).to_string();
                 (format!("the poller ENIs of {} use the source's security groups ({}), which do not allow tcp/{port} {} themselves", tr.name, w.sg_names(&tr.security_groups), if dir == RuleDirection::Egress { "out to" } else { "in from" }),
@@ -247,18 +226,16 @@ impl<'e, S: Sink> Walk<'e, S> {
         }
         hop!(
             self,
-            "security-group",
-            self.sg_names(&tr.security_groups),
+            HopKind::SecurityGroup,
             Decision::Pass,
-            format!("tcp/{port} to the brokers allowed within the source's groups")
+            At::PollerSgAllowed { trigger: t, port }
         );
         if tr.mode == PollerMode::Provisioned {
             hop!(
                 self,
-                "poller",
-                tr.name,
+                HopKind::Poller,
                 Decision::Info,
-                "provisioned mode: pollers need no NAT gateway or endpoints".to_string()
+                At::PollerProvisioned { trigger: t }
             );
             return Ok(());
         }

@@ -1,6 +1,6 @@
 //! The packet walk: one pass over the compiled scenario that both decides
-//! and (when asked) records readable hops. Every AWS rule applied here cites
-//! its number in `docs/aws-rules.md`.
+//! and (when asked) records hops as data ([`crate::hop`]). Every AWS rule
+//! applied here cites its number in `docs/aws-rules.md`.
 //!
 //! The walk is generic over a [`Sink`]: with [`NoHops`] no string is ever
 //! built, which is the verdict-only fast path. One `impl Walk` is spread
@@ -18,7 +18,8 @@ use awsreach_model::*;
 use crate::code::Code;
 use crate::engine::{Addr, Engine, Node, Probe};
 use crate::fix::{Remedy, RuleDirection};
-use crate::trace::{CallKind, Decision, Direction, Hop};
+use crate::hop::{At, Groups, Hop, HopKind};
+use crate::trace::{CallKind, Decision, Direction};
 
 /// Receives hop records; `ON == false` compiles the records away.
 pub(crate) trait Sink {
@@ -84,19 +85,13 @@ pub(crate) struct Src<'e> {
     pub(crate) public_ip: Option<Ipv4Addr>,
     /// None: no security group applies (a NAT gateway).
     pub(crate) sgs: Option<&'e [SgId]>,
+    /// Where `sgs` come from, for the hop that names them.
+    pub(crate) groups: Option<Groups>,
     pub(crate) what: SrcKind,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SrcKind {
-    Resource(ResourceId),
-    Function(FunctionId),
-    Poller(TriggerId),
-    Nat(NatId),
-    /// A transit gateway's interface in the subnet of one of its
-    /// attachments (index), handing a packet into that VPC (rule 18).
-    Tgw(TgwId, u32),
-}
+/// Who sends: a resource, function, poller, NAT gateway or transit gateway.
+pub(crate) use crate::hop::Sender as SrcKind;
 
 /// What a leg of a flow ends in: arrival (or the end of the walk), or a
 /// forwarder that sends the packet on as a new source.
@@ -207,19 +202,16 @@ pub(crate) struct Walk<'e, S: Sink> {
     pub(crate) from: Node,
 }
 
+/// Records a hop (`kind`, `decision`, what it concerns); nothing on the
+/// verdict-only path.
 macro_rules! hop {
-    ($w:expr, $kind:expr, $comp:expr, $dec:expr, $detail:expr) => {
-        hop!($w, $kind, $comp, $dec, $detail, None)
-    };
-    ($w:expr, $kind:expr, $comp:expr, $dec:expr, $detail:expr, $rule:expr) => {
+    ($w:expr, $kind:expr, $dec:expr, $at:expr) => {
         if S::ON {
             let dir = $w.dir;
             $w.sink.push(Hop {
-                component: $comp.to_string(),
                 kind: $kind,
+                at: $at,
                 decision: $dec,
-                detail: $detail,
-                rule: $rule,
                 direction: dir,
             });
         }
@@ -287,20 +279,16 @@ impl<'e, S: Sink> Walk<'e, S> {
     pub(crate) fn block(
         &mut self,
         code: Code,
-        kind: &'static str,
-        comp: impl FnOnce(&Self) -> String,
-        detail: impl FnOnce(&Self) -> String,
+        kind: HopKind,
+        at: At,
         why_fix: impl FnOnce(&Self) -> (String, Vec<Remedy>),
     ) -> Block {
         if S::ON {
-            let (c, d) = (comp(self), detail(self));
             let dir = self.dir;
             self.sink.push(Hop {
-                component: c,
                 kind,
+                at,
                 decision: Decision::Block,
-                detail: d,
-                rule: None,
                 direction: dir,
             });
             let (why, fixes) = why_fix(self);
@@ -409,32 +397,23 @@ impl<'e, S: Sink> Walk<'e, S> {
             ipv6: n.ipv6,
             public_ip: n.public_ip,
             sgs: Some(&n.security_groups),
+            groups: Some(Groups::Eni(eni)),
             what,
         }
     }
 
     pub(crate) fn src_hop(&mut self, src: &Src<'e>) {
-        hop!(self, "eni", src.name, Decision::Info, {
-            let public = match (src.what, src.public_ip) {
-                (SrcKind::Function(_) | SrcKind::Poller(_), _) => {
-                    ", no public ip (Lambda Hyperplane ENI)".to_string()
-                }
-                (_, Some(p)) => format!(", public ip {p}"),
-                (_, None) => ", no public ip".to_string(),
-            };
-            let who = match src.what {
-                SrcKind::Poller(t) => {
-                    format!("event poller ENI of {} ", self.sc.triggers[t.ix()].name)
-                }
-                _ => String::new(),
-            };
-            format!(
-                "{who}{} in subnet {} ({}){public}",
-                src.ip,
-                self.subnet_name(src.subnet),
-                self.vpc_name(self.sc.subnet_vpc(src.subnet))
-            )
-        });
+        hop!(
+            self,
+            HopKind::Eni,
+            Decision::Info,
+            At::Sender {
+                sender: src.what,
+                ip: src.ip,
+                subnet: src.subnet,
+                public_ip: src.public_ip,
+            }
+        );
     }
 
     /// A verdict-only copy of this walk's settings, for side questions.

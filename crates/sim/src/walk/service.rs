@@ -9,6 +9,7 @@ use super::*;
 use crate::code::Code;
 use crate::engine::{Addr, Node};
 use crate::fix::{Fix, Remedy};
+use crate::hop::{Action, At, HopKind, Via};
 use crate::trace::Decision;
 
 impl<'e, S: Sink> Walk<'e, S> {
@@ -20,13 +21,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         if matches!(from, Node::Function(_) | Node::FunctionEni(..))
             && self.sc.services[s.ix()].id == "logs"
         {
-            hop!(
-                self,
-                "lambda-service",
-                "lambda-service",
-                Decision::Info,
-                "the function's own logs are delivered by the Lambda service and need no network path; tracing an API call from its code".to_string()
-            );
+            hop!(self, HopKind::LambdaService, Decision::Info, At::OwnLogs);
         }
         match from {
             Node::Resource(r) => {
@@ -46,23 +41,21 @@ impl<'e, S: Sink> Walk<'e, S> {
                 // Rule 2: the Lambda-managed network has internet access.
                 hop!(
                     self,
-                    "lambda-network",
-                    "lambda-managed-network",
+                    HopKind::LambdaNetwork,
                     Decision::Pass,
-                    format!(
-                        "{} runs outside any VPC, in the Lambda-managed network, which has internet access",
-                        self.sc.functions[f.ix()].name
-                    )
+                    At::OutsideVpc {
+                        function: f,
+                        flow: false
+                    }
                 );
                 self.internet(Addr::Internet, Dst::Svc(s))
             }
             Node::Host(h) => {
                 hop!(
                     self,
-                    "host",
-                    self.sc.external_hosts[h.ix()].name,
+                    HopKind::Host,
                     Decision::Info,
-                    format!("{} on the internet", self.sc.external_hosts[h.ix()].ip)
+                    At::HostOnInternet { host: h }
                 );
                 self.internet(
                     Addr::from_ip(self.sc.external_hosts[h.ix()].ip),
@@ -70,13 +63,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 )
             }
             Node::Internet => {
-                hop!(
-                    self,
-                    "internet",
-                    "internet",
-                    Decision::Info,
-                    "a client on the internet".to_string()
-                );
+                hop!(self, HopKind::Internet, Decision::Info, At::InternetClient);
                 self.internet(Addr::Internet, Dst::Svc(s))
             }
             // A NAT gateway's address (an ENI's owner is the source otherwise,
@@ -107,9 +94,8 @@ impl<'e, S: Sink> Walk<'e, S> {
         if !self.sc.vpcs[vpc.ix()].dns_support {
             return Err(self.block(
                 Code::DnsResolutionDisabled,
-                "dns",
-                |w| w.vpc_name(vpc).to_string(),
-                |_| format!("{} does not resolve: dns_support is off", svc.hostname),
+                HopKind::Dns,
+                At::DnsOff { vpc, service: s },
                 |w| {
                     let v = w.vpc_name(vpc).to_string();
                     (
@@ -132,25 +118,22 @@ impl<'e, S: Sink> Walk<'e, S> {
             let eni = self.pick_endpoint_eni(ep, src.subnet);
             hop!(
                 self,
-                "dns",
-                "route53-resolver",
+                HopKind::Dns,
                 Decision::Pass,
-                format!(
-                    "{} resolves to interface endpoint {} ({}) through private DNS",
-                    svc.hostname,
-                    self.sc.endpoints[ep.ix()].name,
-                    self.sc.enis[eni.ix()].private_ip
-                )
+                At::PrivateDns {
+                    service: s,
+                    endpoint: ep,
+                    eni
+                }
             );
             self.flow(src, Dst::Eni(eni), false)?;
             return Ok(());
         }
         hop!(
             self,
-            "dns",
-            "route53-resolver",
+            HopKind::Dns,
             Decision::Info,
-            format!("{} resolves to the public endpoint", svc.hostname)
+            At::PublicDns { service: s }
         );
         match self.flow(src, Dst::Svc(s), false) {
             Ok(()) => Ok(()),
@@ -286,42 +269,37 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// Rule 12: a gateway endpoint carries only its own service, IPv4, and
     /// applies its policy.
     pub(crate) fn via_gateway_endpoint(&mut self, ep: EndpointId, daddr: Addr) -> Step {
-        let e = &self.sc.endpoints[ep.ix()];
         hop!(
             self,
-            "vpc-endpoint",
-            e.name,
+            HopKind::VpcEndpoint,
             Decision::Pass,
-            format!(
-                "gateway endpoint for {}",
-                self.sc.services[e.service.ix()].id
-            )
+            At::GatewayEndpoint { endpoint: ep }
         );
         self.endpoint_policy(ep)?;
         let Addr::Svc(s) = daddr else {
             unreachable!("prefix-list routes match only their service")
         };
-        self.service_reached(s, "through the gateway endpoint")
+        self.service_reached(s, Via::GatewayEndpoint)
     }
 
     pub(crate) fn endpoint_policy(&mut self, ep: EndpointId) -> Step {
         let e = &self.sc.endpoints[ep.ix()];
         if let Some(m) = self.lacks(EntityRef::VpcEndpoint(ep), MissingKind::Policy) {
-            return Err(self.unknown(Code::UnknownPolicy, "vpc-endpoint", m, |w| {
-                format!("whether the endpoint allows {}", w.action)
-            }));
+            return Err(
+                self.unknown(Code::UnknownPolicy, HopKind::VpcEndpoint, m, |w| {
+                    format!("whether the endpoint allows {}", w.action)
+                }),
+            );
         }
         match e.policy.deciding(self.action) {
             Ok(()) => {
                 hop!(
                     self,
-                    "vpc-endpoint",
-                    e.name,
+                    HopKind::VpcEndpoint,
                     Decision::Pass,
-                    if e.policy.is_default() {
-                        format!("default policy allows {}", self.action)
-                    } else {
-                        format!("policy allows {}", self.action)
+                    At::EndpointPolicyAllows {
+                        endpoint: ep,
+                        action: self.action_ref()
                     }
                 );
                 Ok(())
@@ -330,9 +308,11 @@ impl<'e, S: Sink> Walk<'e, S> {
                 let action = self.action;
                 Err(self.block(
                     Code::EndpointPolicyDenied,
-                    "vpc-endpoint",
-                    |_| e.name.clone(),
-                    |_| format!("policy denies {action} ({pattern})"),
+                    HopKind::VpcEndpoint,
+                    At::EndpointPolicyDenies {
+                        endpoint: ep,
+                        action: self.action_ref(),
+                    },
                     |_| {
                         (
                             format!(
@@ -350,15 +330,26 @@ impl<'e, S: Sink> Walk<'e, S> {
         }
     }
 
-    pub(crate) fn service_reached(&mut self, s: ServiceId, how: &str) -> Step {
-        let svc = &self.sc.services[s.ix()];
+    pub(crate) fn service_reached(&mut self, s: ServiceId, via: Via) -> Step {
         hop!(
             self,
-            "service",
-            svc.id,
+            HopKind::Service,
             Decision::Pass,
-            format!("{} API reached {how}", svc.name)
+            At::ServiceReached { service: s, via }
         );
         self.check_return()
+    }
+
+    /// Which action this walk asks endpoint policies about: the Lambda
+    /// API's, a service's usual one, or the probe's own.
+    pub(crate) fn action_ref(&self) -> Action {
+        if self.action == "lambda:InvokeFunction" {
+            return Action::Invoke;
+        }
+        self.sc
+            .services
+            .iter()
+            .position(|s| std::ptr::eq(s.default_action.as_str(), self.action))
+            .map_or(Action::Given, |i| Action::Service(ServiceId(i as u32)))
     }
 }

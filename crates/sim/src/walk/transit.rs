@@ -21,6 +21,7 @@ use super::*;
 use crate::code::Code;
 use crate::engine::Addr;
 use crate::fix::{Fix, Remedy};
+use crate::hop::{At, HopKind};
 use crate::trace::Decision;
 
 /// A crossing of a transit gateway whose reply is still to be checked: the
@@ -39,12 +40,18 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// the static route (listed first) wins over a propagated one.
     pub(crate) fn tgw_lookup(&self, g: TgwId, t: usize, addr: Addr) -> Option<&'e TgwRoute> {
         let routes = &self.sc.transit_gateways[g.ix()].route_tables[t].routes;
-        let mut best: Option<&'e TgwRoute> = None;
-        for r in routes {
+        self.tgw_lookup_ix(g, t, addr).map(|i| &routes[i])
+    }
+
+    /// [`Walk::tgw_lookup`], as the route's index in its table (for hops).
+    pub(crate) fn tgw_lookup_ix(&self, g: TgwId, t: usize, addr: Addr) -> Option<usize> {
+        let routes = &self.sc.transit_gateways[g.ix()].route_tables[t].routes;
+        let mut best: Option<usize> = None;
+        for (i, r) in routes.iter().enumerate() {
             if addr.in_net(&r.dest)
-                && best.is_none_or(|b| r.dest.prefix_len() > b.dest.prefix_len())
+                && best.is_none_or(|b| r.dest.prefix_len() > routes[b].dest.prefix_len())
             {
-                best = Some(r);
+                best = Some(i);
             }
         }
         best
@@ -72,14 +79,14 @@ impl<'e, S: Sink> Walk<'e, S> {
         let tg: &'e TransitGateway = &self.sc.transit_gateways[g.ix()];
         if let Some(m) = self.lacks(EntityRef::TransitGateway(g), MissingKind::TgwRoutes) {
             return Err(
-                self.unknown(Code::UnknownTgwRoutes, "transit-gateway", m, |w| {
+                self.unknown(Code::UnknownTgwRoutes, HopKind::TransitGateway, m, |w| {
                     format!("where the transit gateway sends {}", daddr.show(w.sc))
                 }),
             );
         }
         let vpc = self.sc.subnet_vpc(src.subnet);
         let Some(x) = tg.attachment_of(vpc) else {
-            return Err(self.block(Code::TgwNotAttached, "transit-gateway", |_| tg.name.clone(), |w| format!("{} is not attached", w.vpc_name(vpc)), |w| {
+            return Err(self.block(Code::TgwNotAttached, HopKind::TransitGateway, At::TgwNotAttached { tgw: g, vpc }, |w| {
                 (format!("subnet {} routes {} to transit gateway {}, but {} has no attachment to it, so the transit gateway never receives the packet", w.subnet_name(src.subnet), daddr.show(w.sc), tg.name, w.vpc_name(vpc)), vec![Remedy::one(Fix::AddTgwAttachmentSubnet { tgw: tg.name.clone(), vpc: w.vpc_name(vpc).into(), subnet: w.subnet_name(src.subnet).into() })])
             }));
         };
@@ -89,7 +96,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             return Err(self.no_attachment_in_az(g, x, src.subnet, false));
         }
         let Some(table) = xa.route_table else {
-            return Err(self.block(Code::TgwNotAssociated, "transit-gateway", |_| tg.name.clone(), |_| format!("attachment {} is associated with no route table", xa.name), |w| {
+            return Err(self.block(Code::TgwNotAssociated, HopKind::TransitGateway, At::TgwNotAssociated { tgw: g, attachment: x as u32 }, |w| {
                 // Propose the tables that would route the destination.
                 let fixes = (0..tg.route_tables.len())
                     .filter(|t| w.tgw_lookup(g, *t, daddr).is_some_and(|r| r.target.is_some()))
@@ -99,16 +106,26 @@ impl<'e, S: Sink> Walk<'e, S> {
             }));
         };
         let tname = &tg.route_tables[table].name;
-        let route = match self.tgw_lookup(g, table, daddr) {
+        let (ri, route) = match self.tgw_lookup_ix(g, table, daddr) {
             None => {
-                return Err(self.block(Code::NoRoute, "transit-gateway", |_| tg.name.clone(), |w| format!("route table {tname}: no route for {}", daddr.show(w.sc)), |w| {
+                let at = At::TgwNoRoute {
+                    tgw: g,
+                    table: table as u32,
+                    to: daddr,
+                };
+                return Err(self.block(Code::NoRoute, HopKind::TransitGateway, at, |w| {
                     (format!("route table {tname} of transit gateway {} (associated with attachment {}) has no route for {}", tg.name, xa.name, daddr.show(w.sc)), w.tgw_route_fixes(g, table, daddr, None))
                 }));
             }
-            Some(r) => *r,
+            Some(i) => (i, tg.route_tables[table].routes[i]),
         };
         let Some(y) = route.target else {
-            return Err(self.block(Code::BlackholeRoute, "transit-gateway", |_| tg.name.clone(), |_| format!("route table {tname}: {} is a blackhole", route.dest), |w| {
+            let at = At::TgwBlackhole {
+                tgw: g,
+                table: table as u32,
+                route: ri as u32,
+            };
+            return Err(self.block(Code::BlackholeRoute, HopKind::TransitGateway, at, |w| {
                 // Replace the blackhole by a route to the attachment whose
                 // VPC holds the address (propagation would not help: a
                 // static route wins over a propagated one).
@@ -126,27 +143,15 @@ impl<'e, S: Sink> Walk<'e, S> {
         let far = ya.vpc;
         hop!(
             self,
-            "transit-gateway",
-            tg.name,
+            HopKind::TransitGateway,
             Decision::Pass,
-            format!(
-                "route table {tname} (associated with {}): {} matches {} -> attachment {} ({})",
-                xa.name,
-                daddr.show(self.sc),
-                route.dest,
-                ya.name,
-                self.vpc_name(far)
-            ),
-            Some(format!(
-                "{tname}: {} -> {} ({})",
-                route.dest,
-                ya.name,
-                if route.propagated {
-                    "propagated"
-                } else {
-                    "static"
-                }
-            ))
+            At::TgwRoute {
+                tgw: g,
+                from: x as u32,
+                table: table as u32,
+                route: ri as u32,
+                to: daddr
+            }
         );
         // Security-group references hold across the transit gateway only
         // when it enables them (SecurityGroupReferencingSupport).
@@ -189,7 +194,12 @@ impl<'e, S: Sink> Walk<'e, S> {
         // its NAT gateway, inspection appliances).
         let me = SrcKind::Tgw(g, y as u32);
         if self.loops_back(me) {
-            return Err(self.routing_loop(("transit-gateway", &tg.name, me), src, dst, daddr));
+            return Err(self.routing_loop(
+                (HopKind::TransitGateway, &tg.name, me),
+                src,
+                dst,
+                daddr,
+            ));
         }
         self.tgw_back = Some(back);
         let ip = match seen.addr {
@@ -203,6 +213,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             ipv6: src.ipv6,
             public_ip: None,
             sgs: None,
+            groups: None,
             what: me,
         }))
     }
@@ -213,7 +224,12 @@ impl<'e, S: Sink> Walk<'e, S> {
         let tg: &'e TransitGateway = &self.sc.transit_gateways[g.ix()];
         let att = &tg.attachments[a];
         let az = self.az_of(subnet);
-        self.block(Code::TgwNoAttachmentInAz, "transit-gateway", |_| tg.name.clone(), |_| format!("attachment {} has no subnet in {az}", att.name), |w| {
+        let at = At::TgwNoAttachmentInAz {
+            tgw: g,
+            attachment: a as u32,
+            subnet,
+        };
+        self.block(Code::TgwNoAttachmentInAz, HopKind::TransitGateway, at, |w| {
             let vpc = w.vpc_name(att.vpc);
             let who = if reply { "the reply from subnet" } else { "subnet" };
             let fix = if w.sc.subnet_vpc(subnet) == att.vpc {
@@ -299,7 +315,12 @@ impl<'e, S: Sink> Walk<'e, S> {
             .map(|ri| self.sc.route_tables[t.ix()].routes[ri as usize].target);
         if back != Some(Target::TransitGateway(b.tgw)) {
             let via = Target::TransitGateway(b.tgw);
-            return Err(self.block(Code::NoReturnRoute, "route-table", |w| w.sc.route_tables[t.ix()].name.clone(), |w| format!("no route back to {} via {}", b.addr.show(w.sc), tg.name), |w| {
+            let at = At::NoReturnVia {
+                table: t,
+                to: b.addr,
+                via,
+            };
+            return Err(self.block(Code::NoReturnRoute, HopKind::RouteTable, at, |w| {
                 let table = &w.sc.route_tables[t.ix()];
                 let src_vpc = tg.attachments[b.from].vpc;
                 let dest = w.sc.vpcs[src_vpc.ix()]
@@ -323,7 +344,11 @@ impl<'e, S: Sink> Walk<'e, S> {
             return Err(self.no_attachment_in_az(b.tgw, b.to, replier, true));
         }
         let Some(table) = ya.route_table else {
-            return Err(self.block(Code::NoReturnRoute, "transit-gateway", |_| tg.name.clone(), |_| format!("attachment {} is associated with no route table", ya.name), |w| {
+            let at = At::TgwNotAssociated {
+                tgw: b.tgw,
+                attachment: b.to as u32,
+            };
+            return Err(self.block(Code::NoReturnRoute, HopKind::TransitGateway, at, |w| {
                 let fixes = (0..tg.route_tables.len())
                     .filter(|t| w.tgw_lookup(b.tgw, *t, b.addr).is_some_and(|r| r.target == Some(b.from)))
                     .map(|t| Remedy::one(Fix::AssociateTgwRouteTable { tgw: tg.name.clone(), vpc: w.vpc_name(ya.vpc).into(), table: tg.route_tables[t].name.clone() }))
@@ -332,13 +357,17 @@ impl<'e, S: Sink> Walk<'e, S> {
             }));
         };
         let tname = &tg.route_tables[table].name;
-        let hit = self.tgw_lookup(b.tgw, table, b.addr).copied();
+        let hit_ix = self.tgw_lookup_ix(b.tgw, table, b.addr);
+        let hit = hit_ix.map(|i| tg.route_tables[table].routes[i]);
         if hit.and_then(|r| r.target) != Some(b.from) {
             let xa = &tg.attachments[b.from];
-            return Err(self.block(Code::NoReturnRoute, "transit-gateway", |_| tg.name.clone(), |w| match hit {
-                None => format!("route table {tname}: no route back to {}", b.addr.show(w.sc)),
-                Some(r) => format!("route table {tname}: {} matches {} -> {}", b.addr.show(w.sc), r.dest, r.target.map(|a| tg.attachments[a].name.as_str()).unwrap_or("blackhole")),
-            }, |w| {
+            let at = At::TgwReplyLost {
+                tgw: b.tgw,
+                table: table as u32,
+                route: hit_ix.map(|i| i as u32),
+                to: b.addr,
+            };
+            return Err(self.block(Code::NoReturnRoute, HopKind::TransitGateway, at, |w| {
                 let what = match hit {
                     None => "has no route back to".to_string(),
                     Some(r) => format!("sends the reply to {} ({}) instead of attachment {} for", r.target.map(|a| tg.attachments[a].name.as_str()).unwrap_or("a blackhole"), r.dest, xa.name),
@@ -348,15 +377,15 @@ impl<'e, S: Sink> Walk<'e, S> {
         }
         hop!(
             self,
-            "transit-gateway",
-            tg.name,
+            HopKind::TransitGateway,
             Decision::Pass,
-            format!(
-                "reply: route table {tname} (associated with {}) routes {} back to attachment {}",
-                ya.name,
-                b.addr.show(self.sc),
-                tg.attachments[b.from].name
-            )
+            At::TgwReply {
+                tgw: b.tgw,
+                on: b.to as u32,
+                table: table as u32,
+                back: b.from as u32,
+                to: b.addr
+            }
         );
         Ok(())
     }
@@ -369,7 +398,12 @@ impl<'e, S: Sink> Walk<'e, S> {
             Target::Peering(_) => "a peering connection",
             _ => "a gateway endpoint",
         };
-        self.block(Code::NoRoute, "route-table", |w| w.sc.route_tables[w.table_of(src.subnet).ix()].name.clone(), |w| format!("{} -> {}: not for transit traffic", daddr.show(w.sc), w.sc.target_name(via)), |w| {
+        let at = At::NotTransitive {
+            table: self.table_of(src.subnet),
+            to: daddr,
+            via,
+        };
+        self.block(Code::NoRoute, HopKind::RouteTable, at, |w| {
             (format!("subnet {} sends the traffic transit gateway attachment {} brings in to {} ({what}), which carries only the VPC's own traffic, never traffic from a transit gateway", w.subnet_name(src.subnet), src.name, w.sc.target_name(via)), Vec::new())
         })
     }

@@ -8,6 +8,7 @@ use awsreach_model::*;
 
 use super::*;
 use crate::code::Code;
+use crate::hop::{At, HopKind};
 use crate::trace::Decision;
 
 impl<'e, S: Sink> Walk<'e, S> {
@@ -25,7 +26,7 @@ impl<'e, S: Sink> Walk<'e, S> {
     pub(crate) fn unknown(
         &mut self,
         code: Code,
-        kind: &'static str,
+        kind: HopKind,
         m: &'e Missing,
         needed: impl FnOnce(&Self) -> String,
     ) -> Block {
@@ -40,11 +41,12 @@ impl<'e, S: Sink> Walk<'e, S> {
         let (noun, name) = self.entity_name(m.entity);
         let dir = self.dir;
         self.sink.push(Hop {
-            component: name.to_string(),
             kind,
+            at: At::Missing {
+                entity: m.entity,
+                what: m.what,
+            },
             decision: Decision::Unknown,
-            detail: format!("{} of {noun} {name} missing", m.what.noun()),
-            rule: None,
             direction: dir,
         });
         let note = m
@@ -90,15 +92,17 @@ impl<'e, S: Sink> Walk<'e, S> {
         let table = self.table_of(subnet);
         if let Some(m) = self.lacks(EntityRef::Subnet(subnet), MissingKind::RouteTable) {
             return Err(
-                self.unknown(Code::UnknownRouteTable, "route-table", m, |w| {
+                self.unknown(Code::UnknownRouteTable, HopKind::RouteTable, m, |w| {
                     format!("which route applies to {}", addr.show(w.sc))
                 }),
             );
         }
         if let Some(m) = self.lacks(EntityRef::RouteTable(table), MissingKind::Routes) {
-            return Err(self.unknown(Code::UnknownRoutes, "route-table", m, |w| {
-                format!("which route applies to {}", addr.show(w.sc))
-            }));
+            return Err(
+                self.unknown(Code::UnknownRoutes, HopKind::RouteTable, m, |w| {
+                    format!("which route applies to {}", addr.show(w.sc))
+                }),
+            );
         }
         Ok(table)
     }
@@ -108,16 +112,18 @@ impl<'e, S: Sink> Walk<'e, S> {
     pub(crate) fn nacl_known(&mut self, subnet: SubnetId) -> Step {
         if let Some(m) = self.lacks(EntityRef::Subnet(subnet), MissingKind::NetworkAcl) {
             return Err(
-                self.unknown(Code::UnknownNetworkAcl, "network-acl", m, |_| {
+                self.unknown(Code::UnknownNetworkAcl, HopKind::NetworkAcl, m, |_| {
                     "whether the subnet boundary admits the packet".to_string()
                 }),
             );
         }
         let acl = self.sc.subnets[subnet.ix()].network_acl;
         if let Some(m) = self.lacks(EntityRef::NetworkAcl(acl), MissingKind::Rules) {
-            return Err(self.unknown(Code::UnknownRules, "network-acl", m, |_| {
-                "whether the network acl admits the packet".to_string()
-            }));
+            return Err(
+                self.unknown(Code::UnknownRules, HopKind::NetworkAcl, m, |_| {
+                    "whether the network acl admits the packet".to_string()
+                }),
+            );
         }
         Ok(())
     }
@@ -131,9 +137,11 @@ impl<'e, S: Sink> Walk<'e, S> {
             .iter()
             .find_map(|g| self.lacks(EntityRef::SecurityGroup(*g), MissingKind::Rules));
         match missing {
-            Some(m) => Err(self.unknown(Code::UnknownRules, "security-group", m, |_| {
-                "whether the security groups admit the packet".to_string()
-            })),
+            Some(m) => Err(
+                self.unknown(Code::UnknownRules, HopKind::SecurityGroup, m, |_| {
+                    "whether the security groups admit the packet".to_string()
+                }),
+            ),
             None => Ok(()),
         }
     }
@@ -148,7 +156,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             _ => return Ok(()),
         };
         match self.lacks(entity, MissingKind::Placement) {
-            Some(m) => Err(self.unknown(Code::UnknownPlacement, "eni", m, |_| {
+            Some(m) => Err(self.unknown(Code::UnknownPlacement, HopKind::Eni, m, |_| {
                 "where its packets leave or arrive".to_string()
             })),
             None => Ok(()),

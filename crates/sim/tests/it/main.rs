@@ -101,16 +101,64 @@ impl Loaded {
         fast
     }
 
-    fn trace(&self, from: &str, to: &str) -> Trace {
+    fn trace(&self, from: &str, to: &str) -> Shown {
         self.trace_with(from, to, &ProbeOptions::default())
     }
 
-    fn trace_with(&self, from: &str, to: &str, opts: &ProbeOptions) -> Trace {
+    fn trace_with(&self, from: &str, to: &str, opts: &ProbeOptions) -> Shown {
         let probe = self
             .engine
             .probe(from, to, opts)
             .unwrap_or_else(|e| panic!("probe {from} -> {to}: {e}"));
-        self.engine.trace(&probe)
+        Shown::new(&self.engine, self.engine.trace(&probe))
+    }
+}
+
+/// A hop in words, as a trace shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+struct HopText {
+    kind: &'static str,
+    component: String,
+    detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<String>,
+    decision: awsreach_sim::Decision,
+    direction: awsreach_sim::Direction,
+}
+
+/// A trace with its hops in words (hops are data until shown); the rest
+/// of the trace through `Deref`.
+#[derive(Debug)]
+struct Shown {
+    trace: Trace,
+    hops: Vec<HopText>,
+}
+
+impl Shown {
+    fn new(engine: &Engine, trace: Trace) -> Shown {
+        let hops = trace
+            .hops
+            .iter()
+            .map(|h| {
+                let s = trace.show(h, engine.scenario());
+                HopText {
+                    kind: h.kind.as_str(),
+                    component: s.component().to_string(),
+                    detail: s.detail().to_string(),
+                    rule: s.rule().map(|r| r.to_string()),
+                    decision: h.decision,
+                    direction: h.direction,
+                }
+            })
+            .collect();
+        Shown { trace, hops }
+    }
+}
+
+impl std::ops::Deref for Shown {
+    type Target = Trace;
+    fn deref(&self) -> &Trace {
+        &self.trace
     }
 }
 
@@ -135,7 +183,7 @@ fn blocked(code: &str) -> Outcome {
 }
 
 /// The components of a trace's hops, in order, for path assertions.
-fn components(t: &Trace) -> Vec<&str> {
+fn components(t: &Shown) -> Vec<&str> {
     t.hops.iter().map(|h| h.component.as_str()).collect()
 }
 

@@ -7,7 +7,7 @@ use awsreach_sim::{Decision, Direction, Outcome, Verdict};
 use crate::{blocked, blocked_code, components, invalid, load_spec, scenario};
 
 /// The `rule` text of the route-table hop that decided the forward path.
-fn route_rule(t: &awsreach_sim::Trace) -> Vec<String> {
+fn route_rule(t: &crate::Shown) -> Vec<String> {
     t.hops
         .iter()
         .filter(|h| h.kind == "route-table" && h.decision == Decision::Pass)
@@ -15,7 +15,7 @@ fn route_rule(t: &awsreach_sim::Trace) -> Vec<String> {
         .collect()
 }
 
-fn blocking_hop(t: &awsreach_sim::Trace) -> &awsreach_sim::Hop {
+fn blocking_hop(t: &crate::Shown) -> &crate::HopText {
     match &t.verdict {
         Verdict::Blocked(b) => &t.hops[b.hop],
         other => panic!("expected a blocked trace, got {other:?}"),

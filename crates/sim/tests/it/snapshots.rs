@@ -1,13 +1,11 @@
 //! Snapshots of a handful of traces, rendered one hop per line like a packet
 //! tracer, plus one in JSON. Review changes with `cargo insta review`.
 
-use awsreach_sim::{
-    Blocked, Decision, Direction, ProbeOptions, Trace, Verdict, trace_with_followup,
-};
+use awsreach_sim::{Blocked, Decision, Direction, ProbeOptions, Verdict, trace_with_followup};
 
-use crate::load_file;
+use crate::{Shown, load_file};
 
-fn render(t: &Trace) -> String {
+fn render(t: &Shown) -> String {
     let mut out = format!(
         "trace {} -> {} ({:?}, {}/{})\n",
         t.from, t.to, t.kind, t.protocol, t.port
@@ -66,7 +64,7 @@ fn snap(file: &str, from: &str, to: &str) -> String {
     let l = load_file(&crate::root().join("scenarios").join(file));
     let t = trace_with_followup(&l.spec, &l.engine, from, to, &ProbeOptions::default(), 3)
         .unwrap_or_else(|e| panic!("{file}: {from} -> {to}: {e}"));
-    render(&t)
+    render(&Shown::new(&l.engine, t))
 }
 
 #[test]

@@ -85,9 +85,10 @@ fn every_hop_names_an_entity_of_its_scenario() {
         assert_eq!(doc.hops.len(), t.hops.len());
         for (i, (h, d)) in t.hops.iter().zip(&doc.hops).enumerate() {
             assert_eq!(d.step, i + 1);
+            let shown = t.show(h, sc);
             assert_eq!(
-                (d.kind, d.component.as_str()),
-                (h.kind, h.component.as_str())
+                (d.kind, d.component.clone()),
+                (h.kind.as_str(), shown.component().to_string())
             );
             let known = ids_of(sc, d.entity);
             for id in &d.ids {
@@ -97,7 +98,7 @@ fn every_hop_names_an_entity_of_its_scenario() {
                     d.entity
                 );
             }
-            let want = match h.kind {
+            let want = match h.kind.as_str() {
                 "route-table" => Some(Entity::RouteTable),
                 "network-acl" => Some(Entity::NetworkAcl),
                 "security-group" => Some(Entity::SecurityGroup),
