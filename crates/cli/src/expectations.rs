@@ -108,7 +108,7 @@ impl Row {
                             kind: h.kind.to_string(),
                             component: shown.component().to_string(),
                             detail: shown.detail().to_string(),
-                            why: b.why.clone(),
+                            why: engine.why(&t).unwrap_or_default(),
                         }
                     }),
                     _ => None,

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use anstyle::Style;
 use awsreach_sim::blast::{Assessment, Effect};
-use awsreach_sim::{Blocked, Decision, Direction, Engine, Outcome, Trace, Verdict};
+use awsreach_sim::{Decision, Direction, Engine, Followup, Outcome, Trace, Verdict};
 use awsreach_view::TraceDoc;
 
 use crate::style::{DIM, ERROR as RED, HEADER as BOLD, OK as GREEN, WARNING as YELLOW};
@@ -113,7 +113,15 @@ pub fn trace_text_assessed(engine: &Engine, t: &Trace, assessed: &[Assessment]) 
                 paint(BOLD, b.code),
                 b.hop + 1
             );
-            write_blocked(&mut out, b, "  ", assessed);
+            let ex = engine.explain(t).unwrap_or_default();
+            let top = Followup {
+                code: b.code,
+                hop: b.hop,
+                why: ex.why,
+                fixes: awsreach_sim::blast::fixes_of(engine, t, assessed),
+                after_fix: b.after_fix.clone(),
+            };
+            write_blocked(&mut out, &top, "  ", assessed);
         }
         Verdict::Unknown(u) => {
             let _ = writeln!(
@@ -123,7 +131,7 @@ pub fn trace_text_assessed(engine: &Engine, t: &Trace, assessed: &[Assessment]) 
                 paint(BOLD, u.code),
                 u.hop + 1
             );
-            let _ = writeln!(out, "  missing: {}", u.what);
+            let _ = writeln!(out, "  missing: {}", engine.why(t).unwrap_or_default());
             let _ = writeln!(
                 out,
                 "  {}",
@@ -140,7 +148,9 @@ pub fn trace_text_assessed(engine: &Engine, t: &Trace, assessed: &[Assessment]) 
     out
 }
 
-fn write_blocked(out: &mut String, b: &Blocked, indent: &str, assessed: &[Assessment]) {
+/// A block, explained: the trace's own (its fixes as shown, ranked when
+/// `assessed`) or what still blocks after a fix.
+fn write_blocked(out: &mut String, b: &Followup, indent: &str, assessed: &[Assessment]) {
     let _ = writeln!(out, "{indent}why: {}", b.why);
     if let Some(ra) = b.code.reachability_analyzer() {
         let _ = writeln!(

@@ -160,7 +160,7 @@ fn batfish_gateway_endpoint_wins_over_the_internet_gateway() {
         let t = e.trace(&p);
         assert!(matches!(e.outcome(&p), Outcome::Reachable), "{from} -> s3");
         assert!(
-            format!("{t:?}").contains("vpce-0b7357542bb7b83ec"),
+            shown(&e, &t).contains("vpce-0b7357542bb7b83ec"),
             "{from} -> s3 uses the endpoint"
         );
     }
@@ -332,7 +332,15 @@ fn batfish_transit_gateway_single_table() {
             },
         )
         .unwrap();
-    assert!(format!("{:?}", e.trace(&p)).contains("tgw-044be4464fcc69aff"));
+    assert!(shown(&e, &e.trace(&p)).contains("tgw-044be4464fcc69aff"));
+}
+
+/// A trace's hops in words, one a line.
+fn shown(e: &awsreach_sim::Engine, t: &awsreach_sim::Trace) -> String {
+    t.hops
+        .iter()
+        .map(|h| format!("{}\n", t.show(h, e.scenario())))
+        .collect()
 }
 
 /// pybatfish hybrid cloud: items 1, 6, 7, 9, 10, 11 (*source* / *verified*).

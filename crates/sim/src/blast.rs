@@ -427,7 +427,8 @@ fn dangers(
 /// Traces `from → to`; when blocked, assesses every remedy, puts them in
 /// ranked order (so the recommended fix is the one with the fewest side
 /// effects) and follows the recommended one up to `depth` rounds.
-/// Returns the trace and the assessments, in the order of the trace's fixes.
+/// Returns the trace and the assessments in ranked order: their remedies
+/// are the trace's fixes as shown (see [`fixes_of`]).
 pub fn trace_assessed(
     spec: &ScenarioSpec,
     engine: &Engine,
@@ -439,10 +440,23 @@ pub fn trace_assessed(
     let probe = engine.probe(from, to, opts)?;
     let mut trace = engine.trace(&probe);
     let mut assessed = Vec::new();
-    if let Verdict::Blocked(b) = &mut trace.verdict {
-        assessed = assess(spec, engine, &probe, &b.fixes);
-        b.fixes = assessed.iter().map(|a| a.remedy.clone()).collect();
-        b.after_fix = crate::next_blocker(spec, b, from, to, opts, depth);
+    if matches!(trace.verdict, Verdict::Blocked(_)) {
+        assessed = assess(spec, engine, &probe, &engine.remedies(&trace));
+        let first = assessed.first().map(|a| &a.remedy);
+        let after_fix = crate::next_blocker(spec, first, from, to, opts, depth);
+        if let Verdict::Blocked(b) = &mut trace.verdict {
+            b.after_fix = after_fix;
+        }
     }
     Ok((trace, assessed))
+}
+
+/// The fixes a blocked trace shows: the assessed remedies in ranked order
+/// when there are assessments, else the engine's own order.
+pub fn fixes_of(engine: &Engine, t: &Trace, assessed: &[Assessment]) -> Vec<Remedy> {
+    if assessed.is_empty() {
+        engine.remedies(t)
+    } else {
+        assessed.iter().map(|a| a.remedy.clone()).collect()
+    }
 }

@@ -24,10 +24,13 @@ pub use engine::{Addr, Engine, Node, Probe, ProbeError, ProbeOptions, ShowAddr};
 pub use fix::{Fix, Peer, Remedy, RuleDirection};
 pub use hop::{At, HopKind, ShowHop};
 pub use matrix::{FILTER_KINDS, Matrix};
-pub use trace::{Blocked, CallKind, Decision, Direction, Hop, Outcome, Trace, Unknown, Verdict};
+pub use trace::{
+    Blocked, CallKind, Decision, Direction, Explanation, Followup, Hop, Outcome, Trace, Unknown,
+    Verdict,
+};
 
 use awsreach_model::{Scenario, ScenarioSpec};
-use walk::{NoHops, Walk};
+use walk::{Explain, NoHops, Walk};
 
 impl Engine {
     /// Compiles a validated scenario.
@@ -35,7 +38,8 @@ impl Engine {
         Engine::new(scenario)
     }
 
-    /// The full trace: every hop, the verdict, why and the fix.
+    /// The full trace: every hop (as data) and the verdict. Why and the
+    /// remedies are made on demand by [`Engine::explain`].
     pub fn trace(&self, probe: &Probe) -> Trace {
         let mut w = Walk::new(self, probe, Vec::with_capacity(16));
         let r = w.run(probe);
@@ -44,13 +48,10 @@ impl Engine {
             Err(b) if b.code.is_unknown() => Verdict::Unknown(Unknown {
                 code: b.code,
                 hop: b.hop,
-                what: b.why,
             }),
             Err(b) => Verdict::Blocked(Blocked {
                 code: b.code,
                 hop: b.hop,
-                why: b.why,
-                fixes: b.fixes,
                 after_fix: None,
             }),
         };
@@ -64,6 +65,36 @@ impl Engine {
             hops: w.sink,
             verdict,
         }
+    }
+
+    /// Why a trace of this engine stops and what would fix it (`None` when
+    /// it is reachable): the probe walked again, recording nothing and
+    /// explaining the hop that stops it, so only the traces that are shown
+    /// pay for sentences and remedies.
+    pub fn explain(&self, t: &Trace) -> Option<Explanation> {
+        if t.verdict.is_reachable() {
+            return None;
+        }
+        let mut w = Walk::new(self, &t.probe, Explain);
+        match w.run(&t.probe) {
+            Ok(()) => None,
+            Err(b) => Some(Explanation {
+                why: b.why,
+                fixes: b.fixes,
+            }),
+        }
+    }
+
+    /// [`Engine::explain`]'s sentence: why the trace is blocked, or what it
+    /// lacks when unknown.
+    pub fn why(&self, t: &Trace) -> Option<String> {
+        self.explain(t).map(|e| e.why)
+    }
+
+    /// [`Engine::explain`]'s remedies, the recommended one first (empty
+    /// when reachable or unknown).
+    pub fn remedies(&self, t: &Trace) -> Vec<Remedy> {
+        self.explain(t).map(|e| e.fixes).unwrap_or_default()
     }
 
     /// The verdict alone, without building hop records or sentences.
@@ -89,35 +120,46 @@ pub fn trace_with_followup(
 ) -> Result<Trace, ProbeError> {
     let probe = engine.probe(from, to, opts)?;
     let mut trace = engine.trace(&probe);
-    if let Verdict::Blocked(b) = &mut trace.verdict {
-        b.after_fix = next_blocker(spec, b, from, to, opts, depth);
+    if depth > 0 && matches!(trace.verdict, Verdict::Blocked(_)) {
+        let fixes = engine.remedies(&trace);
+        if let Verdict::Blocked(b) = &mut trace.verdict {
+            b.after_fix = next_blocker(spec, fixes.first(), from, to, opts, depth);
+        }
     }
     Ok(trace)
 }
 
-/// What blocks after applying `b`'s recommended remedy, if anything.
+/// What blocks after applying `remedy` (a blocked trace's recommended
+/// one), if anything, explained.
 pub(crate) fn next_blocker(
     spec: &ScenarioSpec,
-    b: &Blocked,
+    remedy: Option<&Remedy>,
     from: &str,
     to: &str,
     opts: &ProbeOptions,
     depth: usize,
-) -> Option<Box<Blocked>> {
+) -> Option<Box<Followup>> {
     if depth == 0 {
         return None;
     }
-    let remedy = b.fixes.first()?;
     let mut fixed = spec.clone();
-    remedy.apply(&mut fixed);
+    remedy?.apply(&mut fixed);
     let checked = awsreach_model::validate(&fixed).ok()?;
     let engine = Engine::new(checked.scenario);
     let probe = engine.probe(from, to, opts).ok()?;
-    match engine.trace(&probe).verdict {
+    let t = engine.trace(&probe);
+    match &t.verdict {
         Verdict::Reachable | Verdict::Unknown(_) => None,
-        Verdict::Blocked(mut next) => {
-            next.after_fix = next_blocker(&fixed, &next, from, to, opts, depth - 1);
-            Some(Box::new(next))
+        Verdict::Blocked(next) => {
+            let e = engine.explain(&t)?;
+            let after_fix = next_blocker(&fixed, e.fixes.first(), from, to, opts, depth - 1);
+            Some(Box::new(Followup {
+                code: next.code,
+                hop: next.hop,
+                why: e.why,
+                fixes: e.fixes,
+                after_fix,
+            }))
         }
     }
 }

@@ -1,5 +1,6 @@
-//! What a trace is: hops, a verdict, and for a blocked probe the reason code,
-//! the sentence, and the fix. A blocked packet is data, not an error.
+//! What a trace is: hops, a verdict, and for a blocked probe the reason code
+//! and the blocking hop. A blocked packet is data, not an error. The
+//! sentence and the remedies are made on demand ([`crate::Engine::explain`]).
 
 use serde::Serialize;
 
@@ -33,25 +34,47 @@ pub struct Blocked {
     pub code: Code,
     /// Index into `hops` of the blocking hop.
     pub hop: usize,
+    /// What still blocks after the recommended fix is applied, if anything
+    /// (filled by [`crate::trace_with_followup`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_fix: Option<Box<Followup>>,
+}
+
+/// What blocks a probe once a fix is applied, explained (the fixed
+/// scenario's engine is gone by the time it is shown).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Followup {
+    pub code: Code,
+    /// Index into the fixed scenario's trace of the blocking hop.
+    pub hop: usize,
     /// One sentence naming the scenario's own ids.
     pub why: String,
-    /// Remedies, the recommended one first; each is a list of changes applied together.
+    /// Remedies, the recommended one first.
     pub fixes: Vec<Remedy>,
-    /// What still blocks after the recommended fix is applied, if anything.
+    /// What still blocks after the recommended fix of this one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub after_fix: Option<Box<Blocked>>,
+    pub after_fix: Option<Box<Followup>>,
+}
+
+/// Why a probe stops, in words, and what would fix it: made on demand by
+/// [`crate::Engine::explain`], never for a verdict alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// Blocked: one sentence naming the scenario's own ids. Unknown: what
+    /// is missing (with the `missing` entry's note, when it has one).
+    pub why: String,
+    /// Remedies, the recommended one first; each is a list of changes
+    /// applied together. Empty for an unknown verdict.
+    pub fixes: Vec<Remedy>,
 }
 
 /// A verdict that depends on data the scenario lists as missing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Unknown {
     /// An `UNKNOWN_*` code naming the kind of data that is missing.
     pub code: Code,
     /// Index into `hops` of the hop that would consult it.
     pub hop: usize,
-    /// What is missing, in a sentence naming the scenario's ids (and the
-    /// `missing` entry's note, when it has one).
-    pub what: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

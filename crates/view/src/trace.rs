@@ -11,7 +11,9 @@ use awsreach_model::Scenario;
 use awsreach_model::edit::Fix;
 use awsreach_sim::blast::{Assessment, Danger, Effect};
 use awsreach_sim::diff::Key;
-use awsreach_sim::{Blocked, CallKind, Decision, Direction, Engine, Outcome, Trace, Verdict};
+use awsreach_sim::{
+    CallKind, Code, Decision, Direction, Engine, Followup, Outcome, Remedy, Trace, Verdict,
+};
 use serde::Serialize;
 
 /// Version of the JSON document.
@@ -203,18 +205,33 @@ impl TraceDoc {
             .collect();
         let (code, hop, blocked, unknown) = match &t.verdict {
             Verdict::Reachable => (None, None, None, None),
-            Verdict::Blocked(b) => (
-                Some(b.code.as_str()),
-                Some(b.hop + 1),
-                Some(blocked_doc(b, assessed)),
-                None,
-            ),
+            Verdict::Blocked(b) => {
+                let ex = engine.explain(t).unwrap_or_default();
+                // Assessed remedies come ranked; else the engine's order.
+                let fixes = if assessed.is_empty() {
+                    ex.fixes
+                } else {
+                    assessed.iter().map(|a| a.remedy.clone()).collect()
+                };
+                (
+                    Some(b.code.as_str()),
+                    Some(b.hop + 1),
+                    Some(blocked_doc(
+                        b.code,
+                        ex.why,
+                        &fixes,
+                        assessed,
+                        b.after_fix.as_deref(),
+                    )),
+                    None,
+                )
+            }
             Verdict::Unknown(u) => (
                 Some(u.code.as_str()),
                 Some(u.hop + 1),
                 None,
                 Some(UnknownDoc {
-                    missing: u.what.clone(),
+                    missing: engine.why(t).unwrap_or_default(),
                 }),
             ),
         };
@@ -253,13 +270,18 @@ pub fn outcome_word(o: Outcome) -> &'static str {
     }
 }
 
-fn blocked_doc(b: &Blocked, assessed: &[Assessment]) -> BlockedDoc {
+fn blocked_doc(
+    code: Code,
+    why: String,
+    fixes: &[Remedy],
+    assessed: &[Assessment],
+    after_fix: Option<&Followup>,
+) -> BlockedDoc {
     BlockedDoc {
-        reachability_analyzer_code: b.code.reachability_analyzer(),
-        why: b.why.clone(),
-        fix: b.fixes.first().map(|r| r.to_string()),
-        fixes: b
-            .fixes
+        reachability_analyzer_code: code.reachability_analyzer(),
+        why,
+        fix: fixes.first().map(|r| r.to_string()),
+        fixes: fixes
             .iter()
             .enumerate()
             .map(|(i, r)| FixDoc {
@@ -268,11 +290,11 @@ fn blocked_doc(b: &Blocked, assessed: &[Assessment]) -> BlockedDoc {
                 blast_radius: assessed.get(i).map(blast_doc),
             })
             .collect(),
-        after_fix: b.after_fix.as_deref().map(|n| {
+        after_fix: after_fix.map(|n| {
             Box::new(FollowupDoc {
                 code: n.code.as_str(),
                 hop: n.hop + 1,
-                blocked: blocked_doc(n, &[]),
+                blocked: blocked_doc(n.code, n.why.clone(), &n.fixes, &[], n.after_fix.as_deref()),
             })
         }),
     }

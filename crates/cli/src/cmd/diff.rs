@@ -120,9 +120,9 @@ struct BlockAt {
 
 /// The hop that blocks, or that would consult the missing data (unknown).
 fn block_at(e: &Engine, t: &Trace) -> Option<BlockAt> {
-    let (hop, why) = match &t.verdict {
-        Verdict::Blocked(b) => (b.hop, b.why.clone()),
-        Verdict::Unknown(u) => (u.hop, u.what.clone()),
+    let hop = match &t.verdict {
+        Verdict::Blocked(b) => b.hop,
+        Verdict::Unknown(u) => u.hop,
         Verdict::Reachable => return None,
     };
     let h = t.hops.get(hop)?;
@@ -132,7 +132,7 @@ fn block_at(e: &Engine, t: &Trace) -> Option<BlockAt> {
         kind: h.kind.as_str(),
         component: shown.component().to_string(),
         detail: shown.detail().to_string(),
-        why,
+        why: e.why(t).unwrap_or_default(),
     })
 }
 

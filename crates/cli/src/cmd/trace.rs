@@ -6,7 +6,7 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::Exit;
 use awsreach_sim::blast::trace_assessed;
-use awsreach_sim::{CallKind, Engine, ProbeOptions, Trace, Verdict, trace_with_followup};
+use awsreach_sim::{CallKind, Engine, ProbeOptions, trace_with_followup};
 use clap::ValueEnum;
 
 use crate::render;
@@ -168,7 +168,9 @@ pub fn run(args: Args) -> Result<Exit> {
         }
     };
     if let Some(n) = args.apply_fix {
-        return apply_fix(&args, &loaded.spec, &trace, n);
+        // The fixes as numbered in the output (ranked when assessed).
+        let fixes = awsreach_sim::blast::fixes_of(&engine, &trace, &assessed);
+        return apply_fix(&args, &loaded.spec, &fixes, n);
     }
     let text = match args.format {
         TraceFormat::Text => render::trace_text_assessed(&engine, &trace, &assessed),
@@ -201,13 +203,9 @@ pub fn run(args: Args) -> Result<Exit> {
 fn apply_fix(
     args: &Args,
     spec: &awsreach_model::ScenarioSpec,
-    trace: &Trace,
+    fixes: &[awsreach_sim::Remedy],
     n: usize,
 ) -> Result<Exit> {
-    let fixes = match &trace.verdict {
-        Verdict::Blocked(b) => b.fixes.as_slice(),
-        Verdict::Reachable | Verdict::Unknown(_) => &[],
-    };
     let Some(remedy) = n.checked_sub(1).and_then(|i| fixes.get(i)) else {
         let have = if fixes.is_empty() {
             "this trace suggests no fix".to_string()

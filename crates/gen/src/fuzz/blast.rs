@@ -34,10 +34,11 @@ impl Checker<'_, '_> {
             let Ok(probe) = engine.probe(&p.from, &p.to, &opts(&p)) else {
                 continue;
             };
-            let Verdict::Blocked(b) = engine.trace(&probe).verdict else {
+            let t = engine.trace(&probe);
+            if !matches!(t.verdict, Verdict::Blocked(_)) {
                 continue;
-            };
-            for a in assess(self.spec, engine, &probe, &b.fixes) {
+            }
+            for a in assess(self.spec, engine, &probe, &engine.remedies(&t)) {
                 if a.invalid.is_some() || a.side_effects() != 0 {
                     continue;
                 }

@@ -247,6 +247,8 @@ impl Checker<'_, '_> {
             );
         }
         if self.on(Invariant::TraceShape) {
+            // The explanation is a second walk: it must stop too, with words.
+            let why = engine.why(&trace).unwrap_or_default();
             let problem = match &trace.verdict {
                 Verdict::Blocked(b) => match trace.hops.get(b.hop) {
                     None => Some(format!(
@@ -259,11 +261,11 @@ impl Checker<'_, '_> {
                         b.hop,
                         trace.show(h, engine.scenario())
                     )),
-                    Some(_) if b.why.is_empty() => Some("a block without a why".to_string()),
+                    Some(_) if why.is_empty() => Some("a block without a why".to_string()),
                     Some(_) => None,
                 },
                 Verdict::Unknown(u) => match trace.hops.get(u.hop) {
-                    Some(h) if h.decision == Decision::Unknown && !u.what.is_empty() => None,
+                    Some(h) if h.decision == Decision::Unknown && !why.is_empty() => None,
                     _ => Some(format!(
                         "unknown at hop {}, which is not an unknown hop",
                         u.hop
@@ -325,11 +327,10 @@ impl Checker<'_, '_> {
                 _ => false,
             };
             if !agree {
-                let why = match &trace.verdict {
-                    Verdict::Blocked(b) => format!(" ({})", b.why),
-                    Verdict::Unknown(u) => format!(" ({})", u.what),
-                    Verdict::Reachable => String::new(),
-                };
+                let why = engine
+                    .why(&trace)
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default();
                 let said = match r {
                     Ok(a) => a.to_string(),
                     Err(e) => format!("refused ({e})"),

@@ -38,9 +38,9 @@ pub fn exercise(text: &str) -> Stage {
         };
         let t = engine.trace(&q);
         let _ = engine.outcome(&q);
-        if let Verdict::Blocked(b) = &t.verdict
+        if let Verdict::Blocked(_) = &t.verdict
             && !fixed_one
-            && let Some(r) = b.fixes.first()
+            && let Some(r) = engine.remedies(&t).first()
         {
             fixed_one = true;
             if let Ok((_, sc)) = apply_remedy(&spec, r) {

@@ -315,17 +315,20 @@ impl Checker<'_, '_> {
             |e: &Engine, t: &awsreach_sim::Trace| -> Option<(State, Vec<awsreach_sim::Remedy>)> {
                 match &t.verdict {
                     Verdict::Reachable | Verdict::Unknown(_) => None,
-                    Verdict::Blocked(b) => Some((
-                        (
-                            b.code,
-                            t.hops.get(b.hop).map(|h| {
-                                let s = t.show(h, e.scenario());
-                                (s.component().to_string(), s.detail().to_string())
-                            }),
-                            b.why.clone(),
-                        ),
-                        b.fixes.clone(),
-                    )),
+                    Verdict::Blocked(b) => {
+                        let ex = e.explain(t)?;
+                        Some((
+                            (
+                                b.code,
+                                t.hops.get(b.hop).map(|h| {
+                                    let s = t.show(h, e.scenario());
+                                    (s.component().to_string(), s.detail().to_string())
+                                }),
+                                ex.why,
+                            ),
+                            ex.fixes,
+                        ))
+                    }
                 }
             };
         let probe = engine.probe(&p.from, &p.to, &opts(p)).ok()?;

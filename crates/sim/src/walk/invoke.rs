@@ -253,7 +253,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     return Err(inner);
                 }
                 let svc = &self.sc.services[s.ix()].id;
-                let why = if S::ON {
+                let why = if S::EXPLAIN {
                     format!(
                         "the {} poller in {} cannot reach the {svc} API, which on-demand pollers need: {}",
                         tr.name,
@@ -266,7 +266,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 let mut fixes = inner.fixes;
                 // Rule 5: the poller needs every one of these APIs, so an
                 // endpoint remedy creates the missing ones together.
-                if S::ON
+                if S::EXPLAIN
                     && let Some(first) = fixes.first_mut()
                     && first
                         .steps

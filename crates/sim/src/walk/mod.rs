@@ -22,13 +22,30 @@ use crate::hop::{At, Groups, Hop, HopKind};
 use crate::trace::{CallKind, Decision, Direction};
 
 /// Receives hop records; `ON == false` compiles the records away.
+/// `EXPLAIN`: build the sentence and the remedies of the stopping hop
+/// (the walk [`crate::Engine::explain`] makes on demand).
 pub(crate) trait Sink {
     const ON: bool;
+    const EXPLAIN: bool = false;
     fn push(&mut self, hop: Hop);
     fn len(&self) -> usize;
 }
 
 pub(crate) struct NoHops;
+
+/// Records nothing, explains the stop.
+pub(crate) struct Explain;
+
+impl Sink for Explain {
+    const ON: bool = false;
+    const EXPLAIN: bool = true;
+    #[inline]
+    fn push(&mut self, _: Hop) {}
+    #[inline]
+    fn len(&self) -> usize {
+        0
+    }
+}
 
 impl Sink for NoHops {
     const ON: bool = false;
@@ -43,6 +60,7 @@ impl Sink for NoHops {
 /// A sub-walk records into its parent's sink.
 impl<S: Sink> Sink for &mut S {
     const ON: bool = S::ON;
+    const EXPLAIN: bool = S::EXPLAIN;
     #[inline]
     fn push(&mut self, hop: Hop) {
         (**self).push(hop)
@@ -63,7 +81,7 @@ impl Sink for Vec<Hop> {
     }
 }
 
-/// Why the walk stopped. `why` and `fixes` are empty on the fast path.
+/// Why the walk stopped. `why` and `fixes` are empty unless explaining.
 #[derive(Debug)]
 pub(crate) struct Block {
     pub code: Code,
@@ -275,7 +293,8 @@ impl<'e, S: Sink> Walk<'e, S> {
         (self.proto, self.port, self.action)
     }
 
-    /// Records the blocking hop and builds the block (sentences only when recording).
+    /// Records the blocking hop and builds the block (the sentence and
+    /// the remedies only when explaining).
     pub(crate) fn block(
         &mut self,
         code: Code,
@@ -283,6 +302,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         at: At,
         why_fix: impl FnOnce(&Self) -> (String, Vec<Remedy>),
     ) -> Block {
+        let mut hop = 0;
         if S::ON {
             let dir = self.dir;
             self.sink.push(Hop {
@@ -291,20 +311,18 @@ impl<'e, S: Sink> Walk<'e, S> {
                 decision: Decision::Block,
                 direction: dir,
             });
-            let (why, fixes) = why_fix(self);
-            Block {
-                code,
-                hop: self.sink.len() - 1,
-                why,
-                fixes,
-            }
+            hop = self.sink.len() - 1;
+        }
+        let (why, fixes) = if S::EXPLAIN {
+            why_fix(self)
         } else {
-            Block {
-                code,
-                hop: 0,
-                why: String::new(),
-                fixes: Vec::new(),
-            }
+            (String::new(), Vec::new())
+        };
+        Block {
+            code,
+            hop,
+            why,
+            fixes,
         }
     }
 

@@ -187,7 +187,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             .and_then(|l| l.first().copied())
         {
             b.code = Code::EndpointPrivateDnsOff;
-            if S::ON {
+            if S::EXPLAIN {
                 let e = &self.sc.endpoints[ep.ix()];
                 b.why = format!(
                     "interface endpoint {} for {} exists in {} but private DNS is off, so {} resolves to the public endpoint, which {} cannot reach ({})",
@@ -219,7 +219,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 .find(|e| !self.sc.endpoints[e.ix()].route_tables.contains(&table))
         }) {
             b.code = Code::GatewayEndpointNotAssociated;
-            if S::ON {
+            if S::EXPLAIN {
                 let e = &self.sc.endpoints[ep.ix()];
                 let t = self.sc.route_tables[table.ix()].name.clone();
                 b.why = format!(
@@ -250,7 +250,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         );
         if !svc.gateway_endpoint && !svc.interface_endpoint && !broken_way_out {
             b.code = Code::NoEndpointSupport;
-            if S::ON {
+            if S::EXPLAIN {
                 b.why = format!(
                     "{} cannot reach the public endpoint of {} ({}), and {} offers no VPC endpoint, so only a NAT gateway can carry this call",
                     src.name, svc.id, b.why, svc.name

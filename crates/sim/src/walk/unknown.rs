@@ -30,25 +30,29 @@ impl<'e, S: Sink> Walk<'e, S> {
         m: &'e Missing,
         needed: impl FnOnce(&Self) -> String,
     ) -> Block {
-        if !S::ON {
+        let mut hop = 0;
+        if S::ON {
+            let dir = self.dir;
+            self.sink.push(Hop {
+                kind,
+                at: At::Missing {
+                    entity: m.entity,
+                    what: m.what,
+                },
+                decision: Decision::Unknown,
+                direction: dir,
+            });
+            hop = self.sink.len() - 1;
+        }
+        if !S::EXPLAIN {
             return Block {
                 code,
-                hop: 0,
+                hop,
                 why: String::new(),
                 fixes: Vec::new(),
             };
         }
         let (noun, name) = self.entity_name(m.entity);
-        let dir = self.dir;
-        self.sink.push(Hop {
-            kind,
-            at: At::Missing {
-                entity: m.entity,
-                what: m.what,
-            },
-            decision: Decision::Unknown,
-            direction: dir,
-        });
         let note = m
             .note
             .as_deref()
@@ -61,7 +65,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         );
         Block {
             code,
-            hop: self.sink.len() - 1,
+            hop,
             why,
             fixes: Vec::new(),
         }

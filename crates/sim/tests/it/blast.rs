@@ -1,7 +1,7 @@
 //! The blast radius of fixes: what else each remedy opens and breaks, the
 //! flags on dangerous ones, and the ranking (fewest side effects first).
 
-use awsreach_sim::blast::{Assessment, DangerKind, assess, trace_assessed};
+use awsreach_sim::blast::{Assessment, DangerKind, assess, fixes_of, trace_assessed};
 use awsreach_sim::{Fix, Outcome, ProbeOptions, Verdict};
 
 use crate::{Loaded, load_file, root, scenario};
@@ -9,14 +9,21 @@ use crate::{Loaded, load_file, root, scenario};
 fn assessed(l: &Loaded, from: &str, to: &str) -> Vec<Assessment> {
     let (trace, a) = trace_assessed(&l.spec, &l.engine, from, to, &ProbeOptions::default(), 0)
         .expect("probe resolves");
-    let Verdict::Blocked(b) = &trace.verdict else {
+    let Verdict::Blocked(_) = &trace.verdict else {
         panic!("{from} -> {to} is blocked")
     };
-    // The trace's fixes are the assessed remedies, in ranked order.
+    // The fixes shown are the assessed remedies, in ranked order: the
+    // engine's own remedies, reordered.
+    let shown = fixes_of(&l.engine, &trace, &a);
     assert_eq!(
-        b.fixes,
+        shown,
         a.iter().map(|x| x.remedy.clone()).collect::<Vec<_>>()
     );
+    let mut own = l.engine.remedies(&trace);
+    let mut ranked = shown.clone();
+    own.sort_by_key(|r| r.to_string());
+    ranked.sort_by_key(|r| r.to_string());
+    assert_eq!(own, ranked);
     a
 }
 
@@ -170,12 +177,11 @@ fn a_route_added_to_a_shared_main_table_is_flagged_with_the_other_subnets() {
         .unwrap();
     let (trace, _) =
         trace_assessed(&l.spec, &l.engine, "fn", "sns", &ProbeOptions::default(), 0).unwrap();
-    let Verdict::Blocked(b) = trace.verdict else {
-        unreachable!()
-    };
+    assert!(matches!(trace.verdict, Verdict::Blocked(_)));
     // The unnarrowed remedy: the same route, on the main table itself.
-    let wide = b
-        .fixes
+    let wide = l
+        .engine
+        .remedies(&trace)
         .iter()
         .find_map(|r| {
             r.steps.iter().find_map(|s| match s {
@@ -216,12 +222,10 @@ fn an_invalid_patch_is_reported_and_ranked_last() {
         .probe("fn", "sns", &ProbeOptions::default())
         .unwrap();
     let good = {
-        let (t, _) =
+        let (t, a) =
             trace_assessed(&l.spec, &l.engine, "fn", "sns", &ProbeOptions::default(), 0).unwrap();
-        let Verdict::Blocked(b) = t.verdict else {
-            unreachable!()
-        };
-        b.fixes[0].clone()
+        assert!(matches!(t.verdict, Verdict::Blocked(_)));
+        fixes_of(&l.engine, &t, &a)[0].clone()
     };
     let bad = awsreach_sim::Remedy::one(Fix::MoveFunction {
         function: "fn".into(),
@@ -259,17 +263,17 @@ fn a_network_acl_fix_for_a_function_names_its_subnet_not_its_eni_address() {
     );
     let nacl_cidr = |from: &str| -> String {
         let t = l.trace(from, "db");
-        let Verdict::Blocked(b) = &t.verdict else {
+        let Verdict::Blocked(_) = &t.verdict else {
             panic!("{from} -> db blocked")
         };
-        b.fixes
+        t.fixes
             .iter()
             .flat_map(|r| &r.steps)
             .find_map(|s| match s {
                 Fix::AddNaclRule { cidr, .. } => Some(cidr.clone()),
                 _ => None,
             })
-            .unwrap_or_else(|| panic!("a nacl fix for {from}: {:?}", b.fixes))
+            .unwrap_or_else(|| panic!("a nacl fix for {from}: {:?}", t.fixes))
     };
     assert_eq!(nacl_cidr("fn"), "10.0.1.0/24");
     assert!(nacl_cidr("app-ec2").ends_with("/32"));

@@ -132,6 +132,9 @@ struct HopText {
 struct Shown {
     trace: Trace,
     hops: Vec<HopText>,
+    /// The explanation, made on demand (empty when reachable).
+    why: String,
+    fixes: Vec<awsreach_sim::Remedy>,
 }
 
 impl Shown {
@@ -151,7 +154,13 @@ impl Shown {
                 }
             })
             .collect();
-        Shown { trace, hops }
+        let ex = engine.explain(&trace).unwrap_or_default();
+        Shown {
+            trace,
+            hops,
+            why: ex.why,
+            fixes: ex.fixes,
+        }
     }
 }
 

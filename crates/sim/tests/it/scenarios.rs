@@ -193,7 +193,7 @@ fn recommended_fixes_move_or_remove_the_block() {
                     ));
                     break;
                 }
-                if b.fixes.is_empty() {
+                if before.fixes.is_empty() {
                     if !NO_FIX_OK.contains(&b.code) && !b.code.is_unknown() {
                         failures.push(format!(
                             "{at}: {} comes without a fix (after {})",
@@ -203,7 +203,7 @@ fn recommended_fixes_move_or_remove_the_block() {
                     }
                     break;
                 }
-                for (i, remedy) in b.fixes.iter().enumerate() {
+                for (i, remedy) in before.fixes.iter().enumerate() {
                     if let Err(v) = apply_remedy(&l.spec, remedy) {
                         let errs: Vec<String> = v.errors.iter().map(|d| d.to_string()).collect();
                         failures.push(format!(
@@ -212,7 +212,7 @@ fn recommended_fixes_move_or_remove_the_block() {
                         ));
                     }
                 }
-                let remedy = &b.fixes[0];
+                let remedy = &before.fixes[0];
                 let Ok((spec, _)) = apply_remedy(&l.spec, remedy) else {
                     break;
                 };

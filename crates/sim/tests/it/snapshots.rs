@@ -1,7 +1,9 @@
 //! Snapshots of a handful of traces, rendered one hop per line like a packet
 //! tracer, plus one in JSON. Review changes with `cargo insta review`.
 
-use awsreach_sim::{Blocked, Decision, Direction, ProbeOptions, Verdict, trace_with_followup};
+use awsreach_sim::{
+    Blocked, Decision, Direction, Followup, ProbeOptions, Verdict, trace_with_followup,
+};
 
 use crate::{Shown, load_file};
 
@@ -33,15 +35,26 @@ fn render(t: &Shown) -> String {
     }
     match &t.verdict {
         Verdict::Reachable => out.push_str("reachable\n"),
-        Verdict::Blocked(b) => render_block(&mut out, b, 0),
+        Verdict::Blocked(b) => render_block(&mut out, &explained(t, b), 0),
         Verdict::Unknown(u) => {
-            out.push_str(&format!("unknown {} at {}: {}\n", u.code, u.hop, u.what))
+            out.push_str(&format!("unknown {} at {}: {}\n", u.code, u.hop, t.why))
         }
     }
     out
 }
 
-fn render_block(out: &mut String, b: &Blocked, depth: usize) {
+/// The trace's own block with its explanation, shaped like a follow-up.
+fn explained(t: &Shown, b: &Blocked) -> Followup {
+    Followup {
+        code: b.code,
+        hop: b.hop,
+        why: t.why.clone(),
+        fixes: t.fixes.clone(),
+        after_fix: b.after_fix.clone(),
+    }
+}
+
+fn render_block(out: &mut String, b: &Followup, depth: usize) {
     let pad = "  ".repeat(depth);
     if depth == 0 {
         out.push_str(&format!("blocked: {} at hop {}\n", b.code, b.hop));
@@ -125,8 +138,10 @@ fn private_instance_invokes_through_the_nat_gateway_json() {
     let t = l.trace("private-ec2", "fn");
     let verdict = match &t.verdict {
         Verdict::Reachable => serde_json::json!("reachable"),
-        Verdict::Blocked(b) => serde_json::to_value(b).expect("Blocked serialises"),
-        Verdict::Unknown(u) => serde_json::to_value(u).expect("Unknown serialises"),
+        Verdict::Blocked(b) => serde_json::to_value(explained(&t, b)).expect("Blocked serialises"),
+        Verdict::Unknown(u) => {
+            serde_json::json!({"code": u.code, "hop": u.hop, "what": t.why})
+        }
     };
     let doc = serde_json::json!({
         "from": t.from,

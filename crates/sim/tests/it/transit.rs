@@ -55,7 +55,7 @@ fn db() -> ProbeOptions {
 fn transit_gateway_hops_name_the_table_and_route_that_decided() {
     let t = scenario(&two_vpcs(true)).trace_with("app", "db", &db());
     assert_eq!(blocked_code(&t), None, "{t:#?}");
-    let tgw: Vec<&awsreach_sim::Hop> = t
+    let tgw: Vec<&crate::HopText> = t
         .hops
         .iter()
         .filter(|h| h.kind == "transit-gateway")
