@@ -392,10 +392,20 @@ pub(crate) fn svg(sc: &Scenario, hops: &[PathHop], from: &str, to: &str, id: &st
             } else {
                 near(-1).or(near(1))
             };
-            b.and_then(|b| {
-                let r = subnet_rect.get(box_subnet.get(&b)?)?;
-                Some((r.x + r.w, boxes[b].rect.cy(), None))
-            })
+            // The subnet the hop names ("... at subnet public"), else the
+            // subnet of the nearest interface on the path.
+            let named = subnet_rect.iter().find(|(s, _)| {
+                h.detail
+                    .ends_with(&format!("at subnet {}", sc.subnets[s.ix()].name))
+            });
+            if let Some((_, r)) = named {
+                Some((r.x + r.w, r.cy(), None))
+            } else {
+                b.and_then(|b| {
+                    let r = subnet_rect.get(box_subnet.get(&b)?)?;
+                    Some((r.x + r.w, boxes[b].rect.cy(), None))
+                })
+            }
         } else {
             by_name(&h.component).map(|b| {
                 let r = boxes[b].rect;
