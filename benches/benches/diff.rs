@@ -3,7 +3,8 @@
 //! `diff/route/N` and `diff/sg/N`: the whole reachability of the N-ENI
 //! bench topology against a copy that differs by one route (the first
 //! table's first route dropped) or one security-group rule (one more
-//! inbound rule in the first group), both matrices streamed block by block.
+//! inbound rule in the first group): the incremental diff, which walks
+//! again only the rows and columns the change can touch.
 //! `blast/...`: every remedy of one blocked seed trace applied to a copy,
 //! re-validated, compiled and diffed against the whole scenario.
 
