@@ -177,3 +177,45 @@ fn outcome_makes_no_allocation() {
         failures.join("\n")
     );
 }
+
+/// A full trace records hops as data: its allocations are the hop list and
+/// the two names of the probe's ends (`Trace::from`, `Trace::to`; an
+/// address or `function@subnet` is formatted, which may grow its string
+/// once), never one per hop. (Before hops were data, a trace made 6-8 per hop.) Lists
+/// spill to the heap past 16 hops, 16 reply crossings or 8 forwarders, so
+/// only traces within those are held to the bound.
+#[test]
+fn trace_allocates_only_its_hop_list_and_names() {
+    let (mut held, mut total) = (0, 0);
+    let mut failures = Vec::new();
+    for path in &scenario_files() {
+        let src = std::fs::read_to_string(path).expect("readable scenario");
+        let checked = awsreach_model::load(&src)
+            .unwrap_or_else(|e| panic!("{}: does not load: {e:?}", path.display()));
+        let engine = Engine::new(checked.scenario);
+        for p in probes(&engine) {
+            let (t, n) = allocations(|| engine.trace(&p));
+            total += 1;
+            if t.hops.len() > 8 * 2 || p.action().is_some() {
+                continue;
+            }
+            held += 1;
+            if n > 5 {
+                failures.push(format!(
+                    "{}: {} -> {} ({} hops): {n} allocations",
+                    path.file_name().unwrap().to_string_lossy(),
+                    t.from,
+                    t.to,
+                    t.hops.len()
+                ));
+            }
+        }
+    }
+    assert!(held * 10 >= total * 9, "only {held} of {total} traces held");
+    assert!(
+        failures.is_empty(),
+        "{} of {held} traces allocated more than their hop list and names:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
