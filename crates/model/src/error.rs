@@ -117,6 +117,10 @@ pub enum Problem {
     },
     #[error("{source_kind} trigger needs the event source's subnets and security groups")]
     TriggerNeedsVpc { source_kind: String },
+    #[error("{ip} is not a public unicast address ({block})")]
+    NotPublicAddress { ip: String, block: &'static str },
+    #[error("{source_kind} event source mappings have no provisioned poller mode")]
+    ProvisionedModeUnsupported { source_kind: String },
     #[error("{what} cannot be empty")]
     Empty { what: &'static str },
     #[error("peering connects vpc `{vpc}` to itself")]
@@ -223,6 +227,12 @@ impl Problem {
             }
             Problem::TriggerNeedsVpc { .. } => {
                 "add `subnets: [...]` and `security_groups: [...]` of the cluster or broker".into()
+            }
+            Problem::NotPublicAddress { .. } => {
+                "public and Elastic IPs come from AWS's public address pools (e.g. 54.160.0.10); a private address belongs in `private_ip`".into()
+            }
+            Problem::ProvisionedModeUnsupported { .. } => {
+                "provisioned mode exists only for Msk, SelfManagedKafka and Sqs triggers (Lambda \"Provisioned mode\"); remove `mode: Provisioned`".into()
             }
             Problem::MissingNotApplicable { applies, .. } => {
                 format!("name {applies} in `entity`, or pick the kind of data that is missing")

@@ -405,6 +405,17 @@ impl TriggerSource {
         )
     }
 
+    /// Sources whose event source mapping has a provisioned poller mode:
+    /// Amazon MSK, self-managed Kafka and SQS (rule 21, docs/aws-rules.md;
+    /// "Provisioned mode" in
+    /// https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html).
+    pub fn has_provisioned_mode(self) -> bool {
+        matches!(
+            self,
+            TriggerSource::Msk | TriggerSource::SelfManagedKafka | TriggerSource::Sqs
+        )
+    }
+
     /// Lambda-managed pollers in AWS's network (rule 4, docs/aws-rules.md).
     pub fn polls_in_aws(self) -> bool {
         matches!(

@@ -425,7 +425,11 @@ impl Change {
         push(
             spec.triggers
                 .iter()
-                .filter(|t| t.mode == PollerMode::OnDemand && t.source.polls_in_vpc())
+                .filter(|t| {
+                    t.mode == PollerMode::OnDemand
+                        && t.source.polls_in_vpc()
+                        && t.source.has_provisioned_mode()
+                })
                 .filter_map(|t| t.id.clone())
                 .map(|trigger| Change::Provisioned { trigger })
                 .collect(),

@@ -147,7 +147,12 @@ impl Builder<'_> {
                 self.vpcs[v].broker = true;
                 self.vpcs[v].broker_secrets |= spec.secrets_manager;
             }
-            if (source.polls_in_vpc() || source.polls_in_aws()) && self.d.pct(k.provisioned) {
+            // The draw stays where it was (a seed's scenario is unchanged
+            // otherwise); only sources with a provisioned mode take it (rule 21).
+            if (source.polls_in_vpc() || source.polls_in_aws())
+                && self.d.pct(k.provisioned)
+                && source.has_provisioned_mode()
+            {
                 spec.mode = PollerMode::Provisioned;
             }
             if let Some(e) = catalog::lookup(source.service_id()) {

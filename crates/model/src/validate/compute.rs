@@ -191,7 +191,9 @@ impl Validator<'_> {
                     None
                 }
                 (Some(ip), true) => match ip.parse::<Ipv4Addr>() {
-                    Ok(a) => Some(a),
+                    Ok(a) => {
+                        self.public_address(a, path("nat_gateways", &n.id, "elastic_ip"), &n.id)
+                    }
                     Err(_) => {
                         self.invalid(
                             path("nat_gateways", &n.id, "elastic_ip"),
@@ -395,7 +397,7 @@ impl Validator<'_> {
                 .public_ip
                 .as_deref()
                 .and_then(|ip| match ip.parse::<Ipv4Addr>() {
-                    Ok(a) => Some(a),
+                    Ok(a) => self.public_address(a, path("resources", &r.id, "public_ip"), &r.id),
                     Err(_) => {
                         self.invalid(
                             path("resources", &r.id, "public_ip"),

@@ -14,6 +14,7 @@ use crate::net::PortRange;
 use crate::scenario::*;
 use crate::spec::*;
 
+mod address;
 mod aliases;
 mod compute;
 mod expect;

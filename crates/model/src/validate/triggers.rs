@@ -98,6 +98,17 @@ impl Validator<'_> {
                     security_groups = self.sg_list(&t.security_groups, v, "triggers", &name);
                 }
             }
+            // Rule 21: provisioned poller mode exists only for MSK,
+            // self-managed Kafka and SQS; AWS rejects it elsewhere.
+            if t.mode == crate::spec::PollerMode::Provisioned && !t.source.has_provisioned_mode() {
+                self.err(
+                    format!("{list_at}.mode"),
+                    &name,
+                    Problem::ProvisionedModeUnsupported {
+                        source_kind: format!("{:?}", t.source),
+                    },
+                );
+            }
             self.out.triggers.push(Trigger {
                 name,
                 source: t.source,

@@ -10,6 +10,7 @@ mod missing;
 mod names;
 mod probe;
 mod roundtrip;
+mod rules;
 mod transit;
 mod warnings;
 

@@ -707,13 +707,23 @@ fn vpc_pollers_need_nat_or_lambda_and_sts_endpoints() {
             "{what}: the poller ENI is a hop"
         );
 
-        // Provisioned mode needs nothing extra.
-        let s = load_spec(with_trigger(source, PollerMode::Provisioned, false), &what);
-        assert_eq!(
-            s.outcome("t", "fn"),
-            Outcome::Reachable,
-            "{what} provisioned"
-        );
+        // Provisioned mode needs nothing extra; it exists only for MSK and
+        // self-managed Kafka here (and SQS), validation refuses it elsewhere
+        // (rule 21).
+        let provisioned = with_trigger(source, PollerMode::Provisioned, false);
+        if source.has_provisioned_mode() {
+            let s = load_spec(provisioned, &what);
+            assert_eq!(
+                s.outcome("t", "fn"),
+                Outcome::Reachable,
+                "{what} provisioned"
+            );
+        } else {
+            assert!(
+                awsreach_model::validate(&provisioned).is_err(),
+                "{what}: provisioned mode must be refused"
+            );
+        }
 
         // Endpoints for lambda alone are not enough; lambda and sts are.
         let mut spec = with_trigger(source, PollerMode::OnDemand, false);
