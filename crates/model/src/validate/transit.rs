@@ -55,7 +55,9 @@ impl Validator<'_> {
             });
         }
         for rt in &t.route_tables {
-            if table_ix.insert(rt.id.as_str(), tables.len()).is_some() {
+            // A second table of the same name keeps the first one's index
+            // (`insert` would point the name past the end of `tables`).
+            if table_ix.contains_key(rt.id.as_str()) {
                 self.invalid(
                     path("transit_gateways", &t.id, "route_tables"),
                     &t.id,
@@ -65,6 +67,7 @@ impl Validator<'_> {
                 );
                 continue;
             }
+            table_ix.insert(rt.id.as_str(), tables.len());
             tables.push(TgwRouteTable {
                 name: rt.id.clone(),
                 routes: Vec::new(),

@@ -175,3 +175,20 @@ fn adding_a_static_route_keeps_the_simple_form_propagating() {
     assert_eq!(t.attachments.len(), 3, "the shared vpc is attached");
     assert_eq!(t.attachments[2].subnets, ["ss"]);
 }
+
+/// A table listed twice is named once and keeps its first place: the second
+/// listing once pointed the name past the end of the tables, and a
+/// propagation into it panicked (found by `awsreach fuzz` on a mangled
+/// `tgw-centralised-egress.ron`).
+#[test]
+fn a_table_listed_twice_is_an_error_not_a_panic() {
+    let twice = full().replace(
+        "(id: \"shared-rt\", routes: [(dest: \"10.9.0.0/16\", vpc: \"shared\")]),",
+        "(id: \"shared-rt\", routes: [(dest: \"10.9.0.0/16\", vpc: \"shared\")]), (id: \"spokes\"),",
+    );
+    assert_ne!(twice, full());
+    assert_eq!(
+        error(&twice),
+        "transit_gateways[\"tgw\"].route_tables: invalid transit gateway route table `spokes`: listed twice"
+    );
+}

@@ -1,0 +1,754 @@
+//! A hop in words: [`ShowHop`] borrows the scenario and writes a hop's
+//! component, detail and rule (the text a trace printed before hops were
+//! data, word for word). Nothing here runs unless a hop is shown.
+
+use std::fmt::{self, Display, Formatter};
+
+use awsreach_model::net::{PortRange, Protocol};
+use awsreach_model::*;
+
+use super::*;
+use crate::engine::{Addr, Node};
+use crate::fix::RuleDirection;
+use crate::trace::Decision;
+
+/// [`Hop::show`]: a hop with the scenario it names.
+#[derive(Clone, Copy)]
+pub struct ShowHop<'a> {
+    pub(super) hop: &'a Hop,
+    pub(super) sc: &'a Scenario,
+    pub(super) action: Option<&'a str>,
+}
+
+impl<'a> ShowHop<'a> {
+    /// The probe's own IAM action (`--api-action`), for endpoint-policy hops.
+    pub fn action(mut self, action: Option<&'a str>) -> Self {
+        self.action = action;
+        self
+    }
+
+    /// The component's id, or the AWS-managed segment's name.
+    pub fn component(self) -> impl Display + 'a {
+        Part(self, 0)
+    }
+
+    /// What was checked, in a sentence fragment.
+    pub fn detail(self) -> impl Display + 'a {
+        Part(self, 1)
+    }
+
+    /// The rule or route that decided, when one did.
+    pub fn rule(self) -> Option<impl Display + 'a> {
+        matches!(
+            self.hop.at,
+            At::Nacl { rule: Some(_), .. }
+                | At::SgOut { .. }
+                | At::SgIn { .. }
+                | At::Route { .. }
+                | At::TgwRoute { .. }
+        )
+        .then_some(Part(self, 2))
+        .filter(|_| self.hop.decision == Decision::Pass)
+    }
+}
+
+impl Display for ShowHop<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.hop.kind,
+            self.component(),
+            self.detail()
+        )?;
+        if let Some(r) = self.rule() {
+            write!(f, " [{r}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// One column of a shown hop: 0 the component, 1 the detail, 2 the rule.
+struct Part<'a>(ShowHop<'a>, u8);
+
+impl Display for Part<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        match self.1 {
+            0 => component(s.sc, &s.hop.at, f),
+            1 => detail(s.sc, s.hop, s.action, f),
+            _ => rule(s.sc, &s.hop.at, f),
+        }
+    }
+}
+
+pub(crate) fn sender_name(sc: &Scenario, s: Sender) -> &str {
+    match s {
+        Sender::Resource(r) => &sc.resources[r.ix()].name,
+        Sender::Function(x) => &sc.functions[x.ix()].name,
+        Sender::Poller(t) => &sc.triggers[t.ix()].name,
+        Sender::Nat(n) => &sc.nat_gateways[n.ix()].name,
+        Sender::Tgw(g, _) => &sc.transit_gateways[g.ix()].name,
+    }
+}
+
+pub(crate) fn groups_of(sc: &Scenario, g: Groups) -> &[SgId] {
+    match g {
+        Groups::Eni(e) => &sc.enis[e.ix()].security_groups,
+        Groups::Trigger(t) => &sc.triggers[t.ix()].security_groups,
+    }
+}
+
+pub(crate) fn principal_name(sc: &Scenario, p: Principal) -> &str {
+    match p {
+        Principal::Resource(r) => &sc.resources[r.ix()].name,
+        Principal::Function(x) => &sc.functions[x.ix()].name,
+        Principal::Any => "*",
+        Principal::Service(s) => &sc.services[s.ix()].principal,
+    }
+}
+
+pub(crate) fn action_text<'a>(sc: &'a Scenario, a: Action, given: Option<&'a str>) -> &'a str {
+    match a {
+        Action::Invoke => "lambda:InvokeFunction",
+        Action::Service(s) => &sc.services[s.ix()].default_action,
+        Action::Given => given.unwrap_or("the probe's action"),
+    }
+}
+
+fn node_name(sc: &Scenario, n: Node, f: &mut Formatter<'_>) -> fmt::Result {
+    match n {
+        Node::Function(x) => f.write_str(&sc.functions[x.ix()].name),
+        Node::Resource(r) => f.write_str(&sc.resources[r.ix()].name),
+        Node::Service(s) => f.write_str(&sc.services[s.ix()].id),
+        Node::Trigger(t) => f.write_str(&sc.triggers[t.ix()].name),
+        Node::Host(h) => f.write_str(&sc.external_hosts[h.ix()].name),
+        Node::Internet => f.write_str("internet"),
+        Node::Ip(ip) => write!(f, "{ip}"),
+        Node::FunctionEni(x, e) => write!(
+            f,
+            "{}@{}",
+            sc.functions[x.ix()].name,
+            sc.subnets[sc.enis[e.ix()].subnet.ix()].name
+        ),
+    }
+}
+
+/// Security group names joined by `, `.
+fn sg_list(sc: &Scenario, sgs: &[SgId], f: &mut Formatter<'_>) -> fmt::Result {
+    for (i, g) in sgs.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        f.write_str(&sc.security_groups[g.ix()].name)?;
+    }
+    Ok(())
+}
+
+/// `tcp/443`, or `icmp` for a protocol without ports.
+pub(crate) struct Ports(pub Protocol, pub PortRange);
+
+impl Display for Ports {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        if self.0.has_ports() {
+            write!(f, "{}/{}", self.0, self.1)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
+fn port(proto: Protocol, port: u16) -> Ports {
+    Ports(proto, PortRange::single(port))
+}
+
+fn entity_name(sc: &Scenario, e: EntityRef) -> (&'static str, &str) {
+    let noun = match e {
+        EntityRef::Subnet(_) => "subnet",
+        EntityRef::RouteTable(_) => "route table",
+        EntityRef::SecurityGroup(_) => "security group",
+        EntityRef::NetworkAcl(_) => "network acl",
+        EntityRef::Resource(_) => "resource",
+        EntityRef::Function(_) => "function",
+        EntityRef::VpcEndpoint(_) => "vpc endpoint",
+        EntityRef::TransitGateway(_) => "transit gateway",
+    };
+    (noun, sc.entity_name(e))
+}
+
+fn component(sc: &Scenario, at: &At, f: &mut Formatter<'_>) -> fmt::Result {
+    let name: &str = match *at {
+        At::Sender { sender, .. } | At::Loop { sender } | At::NoIpv6 { sender } => {
+            sender_name(sc, sender)
+        }
+        At::Nacl { acl, .. } => &sc.network_acls[acl.ix()].name,
+        At::SgOut { sg, .. } | At::SgIn { sg, .. } => &sc.security_groups[sg.ix()].name,
+        At::SgOutDenied { groups, .. } => return sg_list(sc, groups_of(sc, groups), f),
+        At::SgInDenied { eni, .. } => return sg_list(sc, groups_of(sc, Groups::Eni(eni)), f),
+        At::PollerSgDenied { trigger, .. } | At::PollerSgAllowed { trigger, .. } => {
+            return sg_list(sc, groups_of(sc, Groups::Trigger(trigger)), f);
+        }
+        At::Route { table, .. }
+        | At::Blackhole { table }
+        | At::NoRoute { table, .. }
+        | At::NoReturnVia { table, .. }
+        | At::NoReturnIgw { table }
+        | At::NotTransitive { table, .. } => &sc.route_tables[table.ix()].name,
+        At::TgwRoute { tgw, .. }
+        | At::TgwBlackhole { tgw, .. }
+        | At::TgwNoRoute { tgw, .. }
+        | At::TgwNotAttached { tgw, .. }
+        | At::TgwNoAttachmentInAz { tgw, .. }
+        | At::TgwNotAssociated { tgw, .. }
+        | At::TgwReplyLost { tgw, .. }
+        | At::TgwReply { tgw, .. } => &sc.transit_gateways[tgw.ix()].name,
+        At::EgressOnlyIgw { eigw } => &sc.egress_only_igws[eigw.ix()].name,
+        At::IgwV6 { igw } | At::IgwNat { igw, .. } | At::NoPublicIp { igw, .. } => {
+            &sc.internet_gateways[igw.ix()].name
+        }
+        At::NatTranslates { nat, .. }
+        | At::NatOwnSubnet { nat }
+        | At::NatNoInternet { nat, .. } => &sc.nat_gateways[nat.ix()].name,
+        At::Across { via, .. } | At::NotInVpc { via, .. } => {
+            return f.write_str(&sc.target_name(via));
+        }
+        At::NoInterface { vpc, .. } | At::NoIgw { vpc } | At::DnsOff { vpc, .. } => {
+            &sc.vpcs[vpc.ix()].name
+        }
+        At::NotForwarding { eni } | At::Forwards { eni } | At::NoInbound { eni } => {
+            sc.eni_owner_name(eni)
+        }
+        At::Listens { at, .. } | At::NotListening { at, .. } => match at {
+            Listening::Resource(r) => &sc.resources[r.ix()].name,
+            Listening::Host(h) => &sc.external_hosts[h.ix()].name,
+        },
+        At::OutsideVpc { .. } | At::OutsideVpcNoIpv6 => "lambda-managed-network",
+        At::HostOnInternet { host } => &sc.external_hosts[host.ix()].name,
+        At::IpOnInternet { ip } => return write!(f, "{ip}"),
+        At::InternetClient
+        | At::Internet { .. }
+        | At::InternetReached
+        | At::IpReached { .. }
+        | At::PrivateAddress { .. } => "internet",
+        At::OwnLogs | At::InvokePolicy { .. } | At::LambdaInvokes { .. } => "lambda-service",
+        At::PrivateDns { .. } | At::PublicDns { .. } => "route53-resolver",
+        At::GatewayEndpoint { endpoint }
+        | At::EndpointPolicyAllows { endpoint, .. }
+        | At::EndpointPolicyDenies { endpoint, .. } => &sc.endpoints[endpoint.ix()].name,
+        At::ServiceReached { service, .. } | At::PushSource { service } => {
+            &sc.services[service.ix()].id
+        }
+        At::Invoked { function } => &sc.functions[function.ix()].name,
+        At::NoTrigger { from, .. } => return node_name(sc, from, f),
+        At::PollerInVpc { trigger }
+        | At::PollerInAws { trigger }
+        | At::PollerProvisioned { trigger } => &sc.triggers[trigger.ix()].name,
+        At::Missing { entity, .. } => sc.entity_name(entity),
+    };
+    f.write_str(name)
+}
+
+fn in_out(dir: RuleDirection) -> (&'static str, &'static str) {
+    if dir == RuleDirection::Ingress {
+        ("inbound", "from")
+    } else {
+        ("outbound", "to")
+    }
+}
+
+fn detail(sc: &Scenario, hop: &Hop, given: Option<&str>, f: &mut Formatter<'_>) -> fmt::Result {
+    let subnet = |s: SubnetId| &sc.subnets[s.ix()].name;
+    let vpc = |v: VpcId| &sc.vpcs[v.ix()].name;
+    match hop.at {
+        At::Sender {
+            sender,
+            ip,
+            subnet: s,
+            public_ip,
+        } => {
+            if let Sender::Poller(t) = sender {
+                write!(f, "event poller ENI of {} ", sc.triggers[t.ix()].name)?;
+            }
+            write!(
+                f,
+                "{} in subnet {} ({})",
+                Addr::V4(ip).show(sc),
+                subnet(s),
+                vpc(sc.subnet_vpc(s))
+            )?;
+            match (sender, public_ip) {
+                (Sender::Function(_) | Sender::Poller(_), _) => {
+                    f.write_str(", no public ip (Lambda Hyperplane ENI)")
+                }
+                (_, Some(p)) => write!(f, ", public ip {p}"),
+                (_, None) => f.write_str(", no public ip"),
+            }
+        }
+        At::Nacl {
+            subnet: s,
+            dir,
+            proto,
+            ports,
+            remote,
+            rule,
+            ..
+        } => {
+            let (way, word) = in_out(dir);
+            write!(
+                f,
+                "{way} {} {word} {} ",
+                Ports(proto, ports),
+                remote.show(sc)
+            )?;
+            if hop.decision == Decision::Pass {
+                write!(f, "allowed at subnet {}", subnet(s))
+            } else {
+                write!(f, "denied at subnet {} by ", subnet(s))?;
+                match rule {
+                    Some(r) => write!(f, "rule {r}"),
+                    None => f.write_str("the implicit deny (*)"),
+                }
+            }
+        }
+        At::SgOut {
+            proto, port: p, to, ..
+        } => write!(
+            f,
+            "outbound {} to {} allowed",
+            port(proto, p),
+            to.show(sc)
+        ),
+        At::SgOutDenied {
+            proto, port: p, to, ..
+        } => write!(
+            f,
+            "no outbound rule allows {} to {}",
+            port(proto, p),
+            to.show(sc)
+        ),
+        At::SgIn {
+            proto,
+            port: p,
+            from,
+            appliance,
+            ..
+        } => write!(
+            f,
+            "inbound {} from {} allowed{}",
+            port(proto, p),
+            from.show(sc),
+            if appliance { " on the appliance" } else { "" }
+        ),
+        At::SgInDenied {
+            proto,
+            port: p,
+            from,
+            appliance,
+            ..
+        } => write!(
+            f,
+            "no inbound rule admits {} from {}{}",
+            port(proto, p),
+            from.show(sc),
+            if appliance { " on the appliance" } else { "" }
+        ),
+        At::PollerSgDenied { port: p, .. } => write!(
+            f,
+            "broker port tcp/{p} not admitted between the source's own security groups"
+        ),
+        At::PollerSgAllowed { port: p, .. } => {
+            write!(f, "tcp/{p} to the brokers allowed within the source's groups")
+        }
+        At::Route { table, route, to } => {
+            let r = sc.route_tables[table.ix()].routes[route as usize];
+            write!(
+                f,
+                "{} matches {} -> {}",
+                to.show(sc),
+                sc.dest_name(r.dest),
+                sc.target_name(r.target)
+            )
+        }
+        At::Blackhole { .. } => f.write_str("blackhole route"),
+        At::NoRoute { to, .. } => write!(f, "no route matches {}", to.show(sc)),
+        At::TgwRoute {
+            tgw,
+            from,
+            table,
+            route,
+            to,
+        } => {
+            let tg = &sc.transit_gateways[tgw.ix()];
+            let t = &tg.route_tables[table as usize];
+            let r = t.routes[route as usize];
+            let ya = &tg.attachments[r.target.unwrap_or_default()];
+            write!(
+                f,
+                "route table {} (associated with {}): {} matches {} -> attachment {} ({})",
+                t.name,
+                tg.attachments[from as usize].name,
+                to.show(sc),
+                r.dest,
+                ya.name,
+                vpc(ya.vpc)
+            )
+        }
+        At::TgwBlackhole { tgw, table, route } => {
+            let t = &sc.transit_gateways[tgw.ix()].route_tables[table as usize];
+            write!(
+                f,
+                "route table {}: {} is a blackhole",
+                t.name, t.routes[route as usize].dest
+            )
+        }
+        At::TgwNoRoute { tgw, table, to } => write!(
+            f,
+            "route table {}: no route for {}",
+            sc.transit_gateways[tgw.ix()].route_tables[table as usize].name,
+            to.show(sc)
+        ),
+        At::TgwNotAttached { vpc: v, .. } => write!(f, "{} is not attached", vpc(v)),
+        At::TgwNoAttachmentInAz {
+            tgw,
+            attachment,
+            subnet: s,
+        } => write!(
+            f,
+            "attachment {} has no subnet in {}",
+            sc.transit_gateways[tgw.ix()].attachments[attachment as usize].name,
+            sc.subnets[s.ix()].az
+        ),
+        At::TgwNotAssociated { tgw, attachment } => write!(
+            f,
+            "attachment {} is associated with no route table",
+            sc.transit_gateways[tgw.ix()].attachments[attachment as usize].name
+        ),
+        At::TgwReplyLost {
+            tgw,
+            table,
+            route,
+            to,
+        } => {
+            let tg = &sc.transit_gateways[tgw.ix()];
+            let t = &tg.route_tables[table as usize];
+            match route {
+                None => write!(
+                    f,
+                    "route table {}: no route back to {}",
+                    t.name,
+                    to.show(sc)
+                ),
+                Some(ri) => {
+                    let r = t.routes[ri as usize];
+                    write!(
+                        f,
+                        "route table {}: {} matches {} -> {}",
+                        t.name,
+                        to.show(sc),
+                        r.dest,
+                        r.target
+                            .map(|a| tg.attachments[a].name.as_str())
+                            .unwrap_or("blackhole")
+                    )
+                }
+            }
+        }
+        At::TgwReply {
+            tgw,
+            on,
+            table,
+            back,
+            to,
+        } => {
+            let tg = &sc.transit_gateways[tgw.ix()];
+            write!(
+                f,
+                "reply: route table {} (associated with {}) routes {} back to attachment {}",
+                tg.route_tables[table as usize].name,
+                tg.attachments[on as usize].name,
+                to.show(sc),
+                tg.attachments[back as usize].name
+            )
+        }
+        At::NotTransitive { to, via, .. } => write!(
+            f,
+            "{} -> {}: not for transit traffic",
+            to.show(sc),
+            sc.target_name(via)
+        ),
+        At::EgressOnlyIgw { .. } => f.write_str("IPv6 egress"),
+        At::IgwV6 { .. } => f.write_str("IPv6: no translation"),
+        At::IgwNat { from, to, .. } => write!(f, "1:1 NAT {from} -> {to}"),
+        At::NoPublicIp { ip, .. } => {
+            write!(f, "{ip} has no public IPv4 address to translate to")
+        }
+        At::NatTranslates { nat, from } => {
+            let n = &sc.nat_gateways[nat.ix()];
+            write!(
+                f,
+                "translates source {from} -> {} in subnet {}",
+                sc.enis[n.eni.ix()].private_ip,
+                subnet(n.subnet)
+            )
+        }
+        At::NatOwnSubnet { .. } => f.write_str("the source is in the NAT gateway's own subnet"),
+        At::NatNoInternet { nat, narrower } => {
+            let n = &sc.nat_gateways[nat.ix()];
+            match (n.public, narrower) {
+                (false, _) => f.write_str("a private NAT gateway cannot use an internet gateway"),
+                (true, Some(ri)) => {
+                    let table = sc.subnets[n.subnet.ix()].route_table;
+                    let r = sc.route_tables[table.ix()].routes[ri as usize];
+                    write!(
+                        f,
+                        "subnet {} sends {} to {} instead of the internet gateway",
+                        subnet(n.subnet),
+                        sc.dest_name(r.dest),
+                        sc.target_name(r.target)
+                    )
+                }
+                (true, None) => write!(
+                    f,
+                    "subnet {} has no 0.0.0.0/0 route to an internet gateway",
+                    subnet(n.subnet)
+                ),
+            }
+        }
+        At::Across { vpc: v, .. } => write!(f, "into {}", vpc(v)),
+        At::NotInVpc { vpc: v, to, .. } => write!(f, "{} is not in {}", to.show(sc), vpc(v)),
+        At::NoInterface { to, .. } => write!(f, "no interface holds {}", to.show(sc)),
+        At::NoReturnVia { to, via, .. } => write!(
+            f,
+            "no route back to {} via {}",
+            to.show(sc),
+            sc.target_name(via)
+        ),
+        At::NoReturnIgw { .. } => f.write_str("no route back to the internet gateway"),
+        At::NoIgw { .. } => f.write_str("no internet gateway attached"),
+        At::Loop { .. } => f.write_str("the packet comes back here: routing loop"),
+        At::NoIpv6 { .. } => f.write_str("no IPv6 address for an IPv6 destination"),
+        At::NotForwarding { .. } => {
+            f.write_str("source/destination check drops forwarded traffic")
+        }
+        At::Forwards { .. } => f.write_str(
+            "appliance forwards the packet (as a NAT instance: the source becomes the appliance)",
+        ),
+        At::NoInbound { .. } => f.write_str("accepts no inbound connections"),
+        At::Listens {
+            at,
+            proto,
+            port: p,
+        } => match at {
+            Listening::Resource(r) => {
+                let hit = sc.resources[r.ix()]
+                    .listen
+                    .iter()
+                    .find(|l| l.accepts(proto, p));
+                match hit {
+                    Some(l) => write!(f, "listening on {l}"),
+                    None => Ok(()),
+                }
+            }
+            Listening::Host(h) => write!(f, "{} reached", sc.external_hosts[h.ix()].ip),
+        },
+        At::NotListening { proto, port: p, .. } => {
+            write!(f, "nothing listens on {}", port(proto, p))
+        }
+        At::OutsideVpc { function, flow } => {
+            write!(
+                f,
+                "{} runs outside any VPC, in the Lambda-managed network",
+                sc.functions[function.ix()].name
+            )?;
+            f.write_str(if flow {
+                ": internet access, no route into private addresses"
+            } else {
+                ", which has internet access"
+            })
+        }
+        At::OutsideVpcNoIpv6 => f.write_str("no outbound IPv6 outside a VPC"),
+        At::HostOnInternet { host } => {
+            write!(f, "{} on the internet", sc.external_hosts[host.ix()].ip)
+        }
+        At::IpOnInternet { ip } => write!(f, "{ip} on the internet"),
+        At::InternetClient => f.write_str("a client on the internet"),
+        At::Internet { from, to } => write!(f, "from {} to {}", from.show(sc), to.show(sc)),
+        At::InternetReached => f.write_str("internet address reached"),
+        At::IpReached { ip } => write!(f, "{ip} reached"),
+        At::PrivateAddress { ip } => write!(f, "{ip} is a private address"),
+        At::OwnLogs => f.write_str(
+            "the function's own logs are delivered by the Lambda service and need no network path; tracing an API call from its code",
+        ),
+        At::DnsOff { service, .. } => write!(
+            f,
+            "{} does not resolve: dns_support is off",
+            sc.services[service.ix()].hostname
+        ),
+        At::PrivateDns {
+            service,
+            endpoint,
+            eni,
+        } => write!(
+            f,
+            "{} resolves to interface endpoint {} ({}) through private DNS",
+            sc.services[service.ix()].hostname,
+            sc.endpoints[endpoint.ix()].name,
+            sc.enis[eni.ix()].private_ip
+        ),
+        At::PublicDns { service } => write!(
+            f,
+            "{} resolves to the public endpoint",
+            sc.services[service.ix()].hostname
+        ),
+        At::GatewayEndpoint { endpoint } => {
+            let e = &sc.endpoints[endpoint.ix()];
+            write!(f, "gateway endpoint for {}", sc.services[e.service.ix()].id)
+        }
+        At::EndpointPolicyAllows { endpoint, action } => {
+            let a = action_text(sc, action, given);
+            if sc.endpoints[endpoint.ix()].policy.is_default() {
+                write!(f, "default policy allows {a}")
+            } else {
+                write!(f, "policy allows {a}")
+            }
+        }
+        At::EndpointPolicyDenies { endpoint, action } => {
+            let a = action_text(sc, action, given);
+            let pattern = sc.endpoints[endpoint.ix()]
+                .policy
+                .deciding(a)
+                .err()
+                .unwrap_or_default();
+            write!(f, "policy denies {a} ({pattern})")
+        }
+        At::ServiceReached { service, via } => write!(
+            f,
+            "{} API reached {}",
+            sc.services[service.ix()].name,
+            match via {
+                Via::PublicEndpoint => "at its public endpoint",
+                Via::InterfaceEndpoint => "through the interface endpoint",
+                Via::GatewayEndpoint => "through the gateway endpoint",
+            }
+        ),
+        At::InvokePolicy {
+            function,
+            principal,
+        } => {
+            let (name, p) = (
+                &sc.functions[function.ix()].name,
+                principal_name(sc, principal),
+            );
+            if hop.decision == Decision::Block {
+                write!(f, "resource-based policy of {name} does not allow {p}")
+            } else {
+                write!(f, "resource-based policy of {name} allows {p}")
+            }
+        }
+        At::LambdaInvokes { principal } => match principal {
+            None => f.write_str("invokes with the function's execution role (event source mapping)"),
+            Some(p) => write!(
+                f,
+                "accepts lambda:InvokeFunction from {}",
+                principal_name(sc, p)
+            ),
+        },
+        At::Invoked { function } => match &sc.functions[function.ix()].vpc {
+            None => f.write_str("invoked in the Lambda-managed network"),
+            Some(v) => write!(
+                f,
+                "invoked; its VPC attachment ({}) does not affect who can invoke it",
+                vpc(v.vpc)
+            ),
+        },
+        At::NoTrigger { from, function } => {
+            f.write_str("no trigger from ")?;
+            node_name(sc, from, f)?;
+            write!(f, " to {} is declared", sc.functions[function.ix()].name)
+        }
+        At::PollerInVpc { trigger } => write!(
+            f,
+            "{:?} event source mapping: Lambda places poller ENIs in the source's subnets with its security groups",
+            sc.triggers[trigger.ix()].source
+        ),
+        At::PollerInAws { trigger } => write!(
+            f,
+            "Lambda-managed poller reads {} inside the Lambda service; no VPC path is used",
+            sc.services[sc.triggers[trigger.ix()].service.ix()].name
+        ),
+        At::PollerProvisioned { .. } => {
+            f.write_str("provisioned mode: pollers need no NAT gateway or endpoints")
+        }
+        At::PushSource { service } => {
+            let svc = &sc.services[service.ix()];
+            write!(
+                f,
+                "{} invokes through the Lambda service as {}; no VPC path is used",
+                svc.name, svc.principal
+            )
+        }
+        At::Missing { entity, what } => {
+            let (noun, name) = entity_name(sc, entity);
+            write!(f, "{} of {noun} {name} missing", what.noun())
+        }
+    }
+}
+
+fn rule(sc: &Scenario, at: &At, f: &mut Formatter<'_>) -> fmt::Result {
+    match *at {
+        At::Nacl { rule: Some(n), .. } => write!(f, "rule {n} allow"),
+        At::SgOut { sg, rule, .. } => sg_rule(sc, sg, RuleDirection::Egress, rule, f),
+        At::SgIn { sg, rule, .. } => sg_rule(sc, sg, RuleDirection::Ingress, rule, f),
+        At::Route { table, route, .. } => {
+            let r = sc.route_tables[table.ix()].routes[route as usize];
+            write!(
+                f,
+                "{} -> {}",
+                sc.dest_name(r.dest),
+                sc.target_name(r.target)
+            )
+        }
+        At::TgwRoute {
+            tgw, table, route, ..
+        } => {
+            let tg = &sc.transit_gateways[tgw.ix()];
+            let t = &tg.route_tables[table as usize];
+            let r = t.routes[route as usize];
+            write!(
+                f,
+                "{}: {} -> {} ({})",
+                t.name,
+                r.dest,
+                tg.attachments[r.target.unwrap_or_default()].name,
+                if r.propagated { "propagated" } else { "static" }
+            )
+        }
+        _ => Ok(()),
+    }
+}
+
+fn sg_rule(
+    sc: &Scenario,
+    g: SgId,
+    dir: RuleDirection,
+    i: u32,
+    f: &mut Formatter<'_>,
+) -> fmt::Result {
+    let sg = &sc.security_groups[g.ix()];
+    let r = if dir == RuleDirection::Ingress {
+        sg.ingress[i as usize]
+    } else {
+        sg.egress[i as usize]
+    };
+    write!(f, "{}", r.protocol)?;
+    if r.protocol.has_ports() {
+        write!(f, "/{}", r.ports)?;
+    }
+    let (_, word) = in_out(dir);
+    write!(f, " {word} ")?;
+    match r.peer {
+        SgPeer::Cidr(n) => write!(f, "{n}"),
+        SgPeer::Sg(x) => f.write_str(&sc.security_groups[x.ix()].name),
+        SgPeer::PrefixList(s) => write!(f, "pl:{}", sc.services[s.ix()].id),
+    }
+}
