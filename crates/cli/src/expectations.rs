@@ -76,6 +76,8 @@ pub struct Row {
     pub to: String,
     pub port: Option<u16>,
     pub protocol: Option<Protocol>,
+    /// Asked over IPv6 (`ip_version: 6`).
+    pub ipv6: bool,
     pub expected: Judged,
     /// The actual verdict, or why the probe could not be made.
     pub actual: Result<Judged, String>,
@@ -96,6 +98,7 @@ impl Row {
             let opts = ProbeOptions {
                 port: e.port,
                 protocol: e.protocol,
+                ipv6: e.ip_version == Some(6),
                 ..ProbeOptions::default()
             };
             engine.probe(&e.from, &e.to, &opts).ok().and_then(|p| {
@@ -122,6 +125,7 @@ impl Row {
             to: e.to.clone(),
             port: e.port,
             protocol: e.protocol,
+            ipv6: e.ip_version == Some(6),
             expected: Judged {
                 verdict: match e.expect {
                     Expect::Reachable => "reachable",
@@ -171,6 +175,9 @@ impl Row {
         }
         if let Some(p) = self.protocol {
             let _ = write!(cmd, " --protocol {}", protocol_arg(p));
+        }
+        if self.ipv6 {
+            cmd.push_str(" --ip-version 6");
         }
         cmd
     }

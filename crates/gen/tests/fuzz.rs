@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use awsreach_gen::reference::{Answer, evaluate};
+use awsreach_gen::reference::{Answer, evaluate_ip};
 use awsreach_model::spec::Expect;
 
 /// The workspace root, where `scenarios/` lives.
@@ -49,7 +49,14 @@ fn reference_meets_the_bundled_expectations() {
                 continue;
             }
             count += 1;
-            let got = evaluate(&checked.scenario, &e.from, &e.to, e.port, e.protocol);
+            let got = evaluate_ip(
+                &checked.scenario,
+                &e.from,
+                &e.to,
+                e.port,
+                e.protocol,
+                e.ip_version == Some(6),
+            );
             let ok = match (&got, e.expect) {
                 (Ok(Answer::Reachable), Expect::Reachable) => true,
                 (Ok(Answer::Blocked(c)), Expect::Blocked) => {

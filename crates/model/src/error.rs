@@ -165,6 +165,14 @@ pub enum Problem {
         "`{id}` sits in public subnet `{subnet}` without a public ip: the internet gateway will not carry its traffic"
     )]
     NoPublicIpInPublicSubnet { id: String, subnet: String },
+    #[error(
+        "`{id}` sits in public subnet `{subnet}` without a public IPv4: the internet gateway carries only its IPv6 traffic (to and from {ipv6}), not IPv4"
+    )]
+    Ipv6OnlyInPublicSubnet {
+        id: String,
+        subnet: String,
+        ipv6: String,
+    },
 }
 
 impl Problem {
@@ -254,7 +262,8 @@ impl Problem {
             | Problem::PublicIpInPrivateSubnet { .. }
             | Problem::FunctionInPublicSubnet { .. }
             | Problem::GatewayEndpointUnused { .. }
-            | Problem::NoPublicIpInPublicSubnet { .. } => Severity::Warning,
+            | Problem::NoPublicIpInPublicSubnet { .. }
+            | Problem::Ipv6OnlyInPublicSubnet { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }

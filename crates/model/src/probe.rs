@@ -50,6 +50,10 @@ pub struct Ask {
     pub kind: Option<CallKind>,
     pub protocol: Option<Protocol>,
     pub port: Option<u16>,
+    /// Ask for the flow over IPv6 (`--ip-version 6`): to an ENI's IPv6
+    /// address, from `internet` over IPv6. A literal IPv6 address or an
+    /// IPv6 host at either end implies it for flows.
+    pub ipv6: bool,
 }
 
 /// A probe that makes sense: the call and what it is sent to.
@@ -59,6 +63,8 @@ pub struct Meaning {
     pub protocol: Protocol,
     /// 0 for protocols without ports.
     pub port: u16,
+    /// A flow over IPv6.
+    pub ipv6: bool,
 }
 
 /// Why a probe means nothing. The sentences are what users read.
@@ -79,6 +85,8 @@ pub enum Refusal {
     NotHttps,
     /// One ENI of a function as a destination.
     FunctionEniAsDestination,
+    /// IPv6 asked of a call that is not a flow.
+    Ipv6FlowsOnly,
     /// The address of an interface endpoint's ENI as a source.
     EndpointAsSource { ip: IpAddr, endpoint: String },
 }
@@ -104,6 +112,9 @@ impl fmt::Display for Refusal {
             ),
             Refusal::NoProtocol => f.write_str("a probe needs one protocol: tcp, udp or icmp"),
             Refusal::NotHttps => f.write_str("AWS API calls are HTTPS: tcp/443"),
+            Refusal::Ipv6FlowsOnly => f.write_str(
+                "--ip-version 6 asks a network flow over IPv6 (to a resource, host, address or `internet`); API calls and invocations pick their own addresses",
+            ),
             Refusal::EndpointAsSource { ip, endpoint } => write!(
                 f,
                 "{ip} is an address of interface endpoint `{endpoint}`, which only receives; trace from the caller"
@@ -326,9 +337,59 @@ pub fn meaning(
     {
         return Err(Refusal::NotHttps);
     }
+    let ipv6 = ipv6_flow(sc, from, to, kind, ask.ipv6)?;
     Ok(Meaning {
         kind,
         protocol,
         port,
+        ipv6,
     })
+}
+
+/// Whether a flow goes over IPv6: asked, or implied by an IPv6 address at
+/// either end (a literal, a host's). Asked of another call it means
+/// nothing. (An end without an IPv6 address is an answer, NO_IPV6: see
+/// [`v4_only_end`].)
+fn ipv6_flow(
+    sc: &Scenario,
+    from: Node,
+    to: Node,
+    kind: CallKind,
+    asked: bool,
+) -> Result<bool, Refusal> {
+    if kind != CallKind::Flow {
+        return if asked {
+            Err(Refusal::Ipv6FlowsOnly)
+        } else {
+            Ok(false)
+        };
+    }
+    let v6 = |n: Node| match n {
+        Node::Ip(ip) => ip.is_ipv6(),
+        Node::Host(h) => sc.external_hosts[h.ix()].ip.is_ipv6(),
+        _ => false,
+    };
+    Ok(asked || v6(from) || v6(to))
+}
+
+/// On an IPv6 flow, the end that has only an IPv4 address, if any: the
+/// destination (a resource without an IPv6 address, an IPv4 host or
+/// literal) first, then the source (an IPv4 host or literal; an ENI is
+/// checked where it sends). Such a flow is blocked `NO_IPV6` (rule 24).
+pub fn v4_only_end(sc: &Scenario, from: Node, to: Node) -> Option<Node> {
+    let dst = match to {
+        Node::Ip(ip) => ip.is_ipv4(),
+        Node::Host(h) => sc.external_hosts[h.ix()].ip.is_ipv4(),
+        Node::Resource(r) => sc.enis[sc.resources[r.ix()].eni.ix()].ipv6.is_none(),
+        _ => false,
+    };
+    if dst {
+        return Some(to);
+    }
+    let src = match from {
+        Node::Ip(ip) => ip.is_ipv4(),
+        Node::Host(h) => sc.external_hosts[h.ix()].ip.is_ipv4(),
+        _ => false,
+    };
+    src.then_some(from)
 }

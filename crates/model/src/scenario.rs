@@ -519,6 +519,8 @@ pub struct Expectation {
     pub to: String,
     pub port: Option<u16>,
     pub protocol: Option<Protocol>,
+    /// 6: the flow over IPv6.
+    pub ip_version: Option<u8>,
     pub expect: Expect,
     pub code: Option<String>,
     pub note: Option<String>,

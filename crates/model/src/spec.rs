@@ -584,6 +584,10 @@ pub struct ExpectationSpec {
     pub port: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
+    /// 6: the flow over IPv6 (`--ip-version 6`); absent or 4: IPv4 unless
+    /// an end is an IPv6 address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_version: Option<u8>,
     pub expect: Expect,
     /// The reason code a blocked probe must report.
     #[serde(default, skip_serializing_if = "Option::is_none")]

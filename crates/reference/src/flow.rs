@@ -10,6 +10,15 @@ use crate::{Addr, Cx, End, Goal, Peer, Sender, Step, has_ports};
 
 impl<'s> Cx<'s> {
     pub(crate) fn flow_from(&mut self, from: End, to: End) -> Step {
+        // An IPv6 flow needs an IPv6 address at both ends.
+        if self.v6 && (self.v4_only(to, true) || self.v4_only(from, false)) {
+            return Err("NO_IPV6");
+        }
+        let anywhere = if self.v6 {
+            Addr::Anywhere6
+        } else {
+            Addr::Anywhere
+        };
         match from {
             End::Resource(r) => {
                 let sender = self.eni_sender(self.sc.resources[r].eni.ix());
@@ -41,7 +50,7 @@ impl<'s> Cx<'s> {
             }
             End::Internet => {
                 let goal = self.goal(None, to);
-                self.internet(Addr::Anywhere, goal)
+                self.internet(anywhere, goal)
             }
             End::FunctionEni(_, eni) => {
                 let sender = self.eni_sender(eni);
@@ -80,7 +89,9 @@ impl<'s> Cx<'s> {
                         same_vpc || specific
                     }
                 };
-                if private || n.public_ip.is_none() {
+                if self.v6 {
+                    Goal::Ipv6(eni)
+                } else if private || n.public_ip.is_none() {
                     Goal::Private(eni)
                 } else {
                     Goal::Public(eni)
@@ -90,6 +101,13 @@ impl<'s> Cx<'s> {
             End::Service(s) => Goal::Service(s),
             End::Internet => Goal::Internet,
             End::Ip(ip) => {
+                if let IpAddr::V6(a) = ip {
+                    for (i, n) in self.sc.enis.iter().enumerate() {
+                        if n.ipv6 == Some(a) {
+                            return Goal::Ipv6(i);
+                        }
+                    }
+                }
                 if let IpAddr::V4(a) = ip {
                     for (i, n) in self.sc.enis.iter().enumerate() {
                         if n.public_ip == Some(a) {
@@ -129,8 +147,10 @@ impl<'s> Cx<'s> {
             }
             Goal::Host(h) => Addr::of(self.sc.external_hosts[h].ip),
             Goal::Service(s) => Addr::Service(s),
+            Goal::Internet if self.v6 => Addr::Anywhere6,
             Goal::Internet => Addr::Anywhere,
             Goal::Literal(ip) => Addr::of(ip),
+            Goal::Ipv6(e) => Addr::V6(self.sc.enis[e].ipv6.expect("checked in flow_from")),
         }
     }
 
@@ -172,7 +192,7 @@ impl<'s> Cx<'s> {
             return Err("NO_IPV6");
         }
         let (far_eni, far_groups): (Option<usize>, &'s [SgId]) = match goal {
-            Goal::Private(e) => (Some(e), &self.sc.enis[e].security_groups),
+            Goal::Private(e) | Goal::Ipv6(e) => (Some(e), &self.sc.enis[e].security_groups),
             _ => (None, &[]),
         };
         // Rule 16: outbound, a union over the sender's groups.
@@ -205,7 +225,7 @@ impl<'s> Cx<'s> {
         };
         let vpc = self.vpc_of_subnet(sender.subnet);
         let me = Peer {
-            addr: Addr::V4(sender.ip),
+            addr: self.sender_addr(sender),
             groups: sender.groups.unwrap_or(&[]),
         };
         match route.target {
@@ -249,7 +269,7 @@ impl<'s> Cx<'s> {
                 // itself (a NAT instance), through its groups again.
                 let next = self.eni_sender(a);
                 if next.subnet != sender.subnet {
-                    let from = Addr::V4(sender.ip);
+                    let from = self.sender_addr(sender);
                     self.nacl(next.subnet, true, from, PortRange::single(self.port))?;
                     self.legs.push((next.subnet, false, from));
                 }
@@ -264,6 +284,28 @@ impl<'s> Cx<'s> {
                 }
                 self.send(next, goal, depth + 1)
             }
+        }
+    }
+
+    /// An end with only an IPv4 address: a host or literal, or (as the
+    /// destination) a resource without an IPv6 address; ENIs that send are
+    /// checked where they send.
+    fn v4_only(&self, end: End, destination: bool) -> bool {
+        match end {
+            End::Ip(ip) => ip.is_ipv4(),
+            End::Host(h) => self.sc.external_hosts[h].ip.is_ipv4(),
+            End::Resource(r) => {
+                destination && self.sc.enis[self.sc.resources[r].eni.ix()].ipv6.is_none()
+            }
+            _ => false,
+        }
+    }
+
+    /// The sender's address on this flow: IPv6 on an IPv6 flow.
+    fn sender_addr(&self, sender: Sender<'s>) -> Addr {
+        match (self.v6, sender.ipv6) {
+            (true, Some(a)) => Addr::V6(a),
+            _ => Addr::V4(sender.ip),
         }
     }
 
@@ -306,7 +348,7 @@ impl<'s> Cx<'s> {
         if nat.subnet.ix() == sender.subnet {
             return Err("NAT_IN_SOURCE_SUBNET");
         }
-        let from = Addr::V4(sender.ip);
+        let from = self.sender_addr(sender);
         self.nacl(nat.subnet.ix(), true, from, PortRange::single(self.port))?;
         self.legs.push((nat.subnet.ix(), false, from));
         if sender.transit {
@@ -360,7 +402,7 @@ impl<'s> Cx<'s> {
         via: Option<Target>,
     ) -> Step {
         let mut eni = match goal {
-            Goal::Private(e) | Goal::Public(e) => Some(e),
+            Goal::Private(e) | Goal::Public(e) | Goal::Ipv6(e) => Some(e),
             Goal::Literal(IpAddr::V4(a)) => self
                 .sc
                 .enis
@@ -466,6 +508,36 @@ impl<'s> Cx<'s> {
                 )
             }
             Goal::Private(_) => Err("PRIVATE_ADDRESS_FROM_INTERNET"),
+            // Rule 24: IPv6 in through the internet gateway, untranslated;
+            // an egress-only gateway admits no connection from outside.
+            Goal::Ipv6(eni) => {
+                let n = &self.sc.enis[eni];
+                let subnet = n.subnet.ix();
+                let vpc = self.vpc_of_subnet(subnet);
+                let table = self.sc.subnets[subnet].route_table.ix();
+                let back = self.lookup(table, from).map(|r| r.target);
+                if matches!(back, Some(Target::EgressOnlyIgw(_))) {
+                    return Err("EGRESS_ONLY_IGW_INBOUND");
+                }
+                if self.sc.vpcs[vpc].internet_gateway.is_none() {
+                    return Err("NO_ROUTE");
+                }
+                if !matches!(back, Some(Target::Igw(_))) {
+                    return Err("NO_RETURN_ROUTE");
+                }
+                self.nacl(subnet, true, from, PortRange::single(self.port))?;
+                self.legs.push((subnet, false, from));
+                self.arrive(
+                    eni,
+                    Peer {
+                        addr: from,
+                        groups: &[],
+                    },
+                )
+            }
+            Goal::Literal(ip) if ip.is_ipv6() && self.sc.vpcs.iter().any(|v| v.contains(ip)) => {
+                Err("DESTINATION_UNKNOWN")
+            }
             Goal::Literal(ip) => {
                 if Addr::of(ip).is_v4_private(self.sc) {
                     Err("PRIVATE_ADDRESS_FROM_INTERNET")

@@ -83,17 +83,30 @@ pub fn evaluate(
     port: Option<u16>,
     protocol: Option<Protocol>,
 ) -> Result<Answer, String> {
+    evaluate_ip(sc, from, to, port, protocol, false)
+}
+
+/// [`evaluate`], with the flow asked over IPv6 (`--ip-version 6`).
+pub fn evaluate_ip(
+    sc: &Scenario,
+    from: &str,
+    to: &str,
+    port: Option<u16>,
+    protocol: Option<Protocol>,
+    ipv6: bool,
+) -> Result<Answer, String> {
     let src_node = probe::resolve(sc, from).ok_or_else(|| format!("unknown id `{from}`"))?;
-    // A literal address an ENI holds sends as that ENI's owner (shared
-    // meaning: the address is the sender).
-    let src_node = probe::sender(sc, src_node);
     let dst_node = probe::resolve(sc, to).ok_or_else(|| format!("unknown id `{to}`"))?;
     let ask = probe::Ask {
         kind: None,
         protocol,
         port,
+        ipv6,
     };
     let m = probe::meaning(sc, src_node, dst_node, ask, None).map_err(|r| r.to_string())?;
+    // A literal address an ENI holds sends as that ENI's owner (shared
+    // meaning: the address is the sender).
+    let src_node = probe::sender(sc, src_node);
     let (src, dst) = (end(src_node), end(dst_node));
     let kind = match m.kind {
         CallKind::Trigger => Kind::Trigger,
@@ -103,6 +116,7 @@ pub fn evaluate(
     };
     let (proto, port) = (m.protocol, m.port);
     let mut cx = Cx::new(sc, proto, port, "lambda:InvokeFunction".to_string());
+    cx.v6 = m.ipv6;
     let r = match (kind, dst) {
         (Kind::Trigger, End::Function(f)) => cx.trigger(src, f),
         (Kind::Invoke, End::Function(f)) => cx.invoke(src, f),
@@ -163,6 +177,8 @@ enum Addr {
     V6(Ipv6Addr),
     Service(usize),
     Anywhere,
+    /// The internet over IPv6: only `::/0` covers it.
+    Anywhere6,
 }
 
 impl Addr {
@@ -178,12 +194,13 @@ impl Addr {
             (Addr::V4(a), IpNet::V4(n)) => n.contains(&a),
             (Addr::V6(a), IpNet::V6(n)) => n.contains(&a),
             (Addr::Service(_) | Addr::Anywhere, IpNet::V4(n)) => n.prefix_len() == 0,
+            (Addr::Anywhere6, IpNet::V6(n)) => n.prefix_len() == 0,
             _ => false,
         }
     }
 
     fn is_v6(self) -> bool {
-        matches!(self, Addr::V6(_))
+        matches!(self, Addr::V6(_) | Addr::Anywhere6)
     }
 
     /// Is this a public address from a VPC's point of view (not one of its ENIs)?
@@ -206,6 +223,8 @@ enum Goal {
     Service(usize),
     Internet,
     Literal(IpAddr),
+    /// The IPv6 address of an ENI (the same from everywhere).
+    Ipv6(usize),
 }
 
 /// A network interface that sends: a resource's, a function's, a
@@ -257,6 +276,8 @@ struct Cx<'s> {
     crossings: Vec<(usize, usize)>,
     /// The last transit gateway crossing whose reply is still to be checked.
     pending: Option<transit::Crossing>,
+    /// The flow goes over IPv6.
+    v6: bool,
 }
 
 impl<'s> Cx<'s> {
@@ -271,6 +292,7 @@ impl<'s> Cx<'s> {
             senders: Vec::new(),
             crossings: Vec::new(),
             pending: None,
+            v6: false,
         }
     }
 

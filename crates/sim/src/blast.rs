@@ -136,6 +136,7 @@ fn options_of(p: &Probe) -> ProbeOptions {
         protocol: Some(p.protocol),
         kind: Some(p.kind),
         action: p.action.clone(),
+        ipv6: p.ipv6,
     }
 }
 

@@ -110,6 +110,9 @@ codes! {
     NoIpv6 = "NO_IPV6", ra: None,
         meaning: "The destination is IPv6 but the source has no IPv6 address (a Lambda function needs ipv6_dual_stack and dual-stack subnets; non-VPC functions have no outbound IPv6).",
         fix: "Enable IPv6 dual stack on the function and give its subnets IPv6 CIDRs.";
+    EgressOnlyInbound = "EGRESS_ONLY_IGW_INBOUND", ra: None,
+        meaning: "An IPv6 connection from the internet to an address in a subnet whose IPv6 traffic leaves through an egress-only internet gateway: that gateway carries connections the VPC opens and the replies to them, never a connection opened from outside.",
+        fix: "Route the subnet's ::/0 to an internet gateway (attached to the VPC) if the resource should be reachable from the internet over IPv6; keep the egress-only gateway for outbound-only subnets.";
     InvokeNotPermitted = "INVOKE_NOT_PERMITTED", ra: None,
         meaning: "The function's resource-based policy does not allow this principal to call lambda:InvokeFunction.",
         fix: "Add the principal to the function's policy.";

@@ -22,6 +22,9 @@ pub enum Addr {
     V6(Ipv6Addr),
     Svc(ServiceId),
     Internet,
+    /// The internet over IPv6 (`--ip-version 6` from `internet`): only
+    /// `::/0` covers it.
+    Internet6,
 }
 
 impl Addr {
@@ -38,12 +41,13 @@ impl Addr {
             (Addr::V4(a), IpNet::V4(n)) => n.contains(&a),
             (Addr::V6(a), IpNet::V6(n)) => n.contains(&a),
             (Addr::Svc(_) | Addr::Internet, IpNet::V4(n)) => n.prefix_len() == 0,
+            (Addr::Internet6, IpNet::V6(n)) => n.prefix_len() == 0,
             _ => false,
         }
     }
 
     pub(crate) fn is_v6(self) -> bool {
-        matches!(self, Addr::V6(_))
+        matches!(self, Addr::V6(_) | Addr::Internet6)
     }
 
     /// A CIDR that covers this address, for fixes: `/32`, `/128`, or `0.0.0.0/0`.
@@ -52,6 +56,7 @@ impl Addr {
             Addr::V4(a) => format!("{a}/32"),
             Addr::V6(a) => format!("{a}/128"),
             Addr::Svc(_) | Addr::Internet => "0.0.0.0/0".into(),
+            Addr::Internet6 => "::/0".into(),
         }
     }
 
@@ -115,6 +120,7 @@ impl std::fmt::Display for ShowAddr<'_> {
             Addr::V6(a) => a.fmt(f),
             Addr::Svc(s) => write!(f, "{} (public endpoint)", self.1.services[s.ix()].hostname),
             Addr::Internet => f.write_str("an internet address"),
+            Addr::Internet6 => f.write_str("an internet IPv6 address"),
         }
     }
 }
@@ -242,6 +248,11 @@ impl Lpm {
                 .map(|e| e.1)
                 .or(self.default_v4),
             Addr::Internet => self.default_v4,
+            Addr::Internet6 => self
+                .v6
+                .iter()
+                .find(|(n, _)| n.prefix_len() == 0)
+                .map(|e| e.1),
         }
     }
 }
@@ -267,6 +278,8 @@ pub struct Probe {
     pub(crate) port: u16,
     /// IAM action for endpoint policies; default: the service's default action.
     pub(crate) action: Option<String>,
+    /// A flow over IPv6.
+    pub(crate) ipv6: bool,
 }
 
 impl Probe {
@@ -290,6 +303,11 @@ impl Probe {
         self.port
     }
 
+    /// Whether the flow goes over IPv6.
+    pub fn ipv6(&self) -> bool {
+        self.ipv6
+    }
+
     /// The IAM action given for endpoint policies, if any.
     pub fn action(&self) -> Option<&str> {
         self.action.as_deref()
@@ -303,6 +321,8 @@ pub struct ProbeOptions {
     pub protocol: Option<Protocol>,
     pub kind: Option<CallKind>,
     pub action: Option<String>,
+    /// Ask the flow over IPv6 (`--ip-version 6`).
+    pub ipv6: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -351,6 +371,8 @@ pub struct Engine {
     pub(crate) lpm: Vec<Lpm>,
     pub(crate) eni_by_ip: HashMap<(VpcId, Ipv4Addr), EniId>,
     pub(crate) eni_by_public: HashMap<Ipv4Addr, EniId>,
+    /// ENIs by IPv6 address (globally unique, rule 24).
+    pub(crate) eni_by_ipv6: HashMap<Ipv6Addr, EniId>,
     pub(crate) host_by_ip: HashMap<IpAddr, HostId>,
     /// Interface endpoints per (vpc, service).
     pub(crate) iface_eps: HashMap<(VpcId, ServiceId), Vec<EndpointId>>,
@@ -371,11 +393,15 @@ impl Engine {
         let lpm = sc.route_tables.iter().map(Lpm::build).collect();
         let mut eni_by_ip = HashMap::with_capacity(sc.enis.len());
         let mut eni_by_public = HashMap::new();
+        let mut eni_by_ipv6 = HashMap::new();
         for (i, e) in sc.enis.iter().enumerate() {
             let id = EniId(i as u32);
             eni_by_ip.insert((sc.subnets[e.subnet.ix()].vpc, e.private_ip), id);
             if let Some(p) = e.public_ip {
                 eni_by_public.insert(p, id);
+            }
+            if let Some(a) = e.ipv6 {
+                eni_by_ipv6.entry(a).or_insert(id);
             }
         }
         let host_by_ip = sc
@@ -426,6 +452,7 @@ impl Engine {
             lpm,
             eni_by_ip,
             eni_by_public,
+            eni_by_ipv6,
             host_by_ip,
             iface_eps,
             gw_eps,
@@ -541,11 +568,11 @@ impl Engine {
         flow_default: Option<(Protocol, u16)>,
     ) -> Result<Probe, ProbeError> {
         // A literal source address held by an ENI sends as that ENI's owner.
-        let (named_from, from) = (from, awsreach_model::probe::sender(&self.sc, from));
         let ask = awsreach_model::probe::Ask {
             kind: opts.kind,
             protocol: opts.protocol,
             port: opts.port,
+            ipv6: opts.ipv6,
         };
         let m =
             awsreach_model::probe::meaning(&self.sc, from, to, ask, flow_default).map_err(|r| {
@@ -555,6 +582,8 @@ impl Engine {
                     reason: r.to_string(),
                 }
             })?;
+        // A literal source address held by an ENI sends as that ENI's owner.
+        let (named_from, from) = (from, awsreach_model::probe::sender(&self.sc, from));
         Ok(Probe {
             from,
             named_from,
@@ -563,6 +592,7 @@ impl Engine {
             protocol: m.protocol,
             port: m.port,
             action: opts.action.clone(),
+            ipv6: m.ipv6,
         })
     }
 

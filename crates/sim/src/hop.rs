@@ -5,7 +5,7 @@
 //! sentences a trace printed before hops were data, word for word).
 
 use std::fmt::{self, Display, Formatter};
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use awsreach_model::net::{PortRange, Protocol};
 use awsreach_model::spec::MissingKind;
@@ -152,10 +152,11 @@ pub enum Via {
 /// step the walk takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum At {
-    /// A sender's ENI: its address, subnet and public address.
+    /// A sender's ENI: its address (IPv6 on an IPv6 flow), subnet and
+    /// public address.
     Sender {
         sender: Sender,
-        ip: Ipv4Addr,
+        ip: Addr,
         subnet: SubnetId,
         public_ip: Option<Ipv4Addr>,
     },
@@ -293,9 +294,20 @@ pub enum At {
     EgressOnlyIgw {
         eigw: EigwId,
     },
+    /// An egress-only internet gateway admits no connection opened from
+    /// the internet (rule 24).
+    EgressOnlyInbound {
+        eigw: EigwId,
+    },
     /// An internet gateway passes IPv6 untranslated.
     IgwV6 {
         igw: IgwId,
+    },
+    /// An internet gateway lets an IPv6 connection from the internet in to
+    /// the ENI's address `to`, untranslated (rule 24).
+    IgwV6Inbound {
+        igw: IgwId,
+        to: Ipv6Addr,
     },
     /// An internet gateway translates `from` to `to` (1:1 NAT).
     IgwNat {
@@ -345,9 +357,11 @@ pub enum At {
         to: Addr,
         via: Target,
     },
-    /// `table` has no route back to the internet gateway.
+    /// `table` has no route back to the internet gateway (`ipv6`: for an
+    /// IPv6 reply, `::/0`).
     NoReturnIgw {
         table: RouteTableId,
+        ipv6: bool,
     },
     /// `vpc` has no internet gateway.
     NoIgw {
@@ -360,6 +374,12 @@ pub enum At {
     /// The sender has no IPv6 address for an IPv6 destination.
     NoIpv6 {
         sender: Sender,
+    },
+    /// An end of an IPv6 flow (`dst`: the destination, else the source)
+    /// has only IPv4 (rule 24).
+    NoIpv6End {
+        end: Node,
+        dst: bool,
     },
     /// An appliance's source/destination check is on.
     NotForwarding {
@@ -399,7 +419,10 @@ pub enum At {
     IpOnInternet {
         ip: IpAddr,
     },
-    InternetClient,
+    /// A client on the internet (`ipv6`: over IPv6).
+    InternetClient {
+        ipv6: bool,
+    },
     /// The public internet between two addresses.
     Internet {
         from: Addr,

@@ -194,6 +194,7 @@ pub fn check_expectations(engine: &Engine) -> Vec<ExpectationResult> {
             let opts = ProbeOptions {
                 port: e.port,
                 protocol: e.protocol,
+                ipv6: e.ip_version == Some(6),
                 ..ProbeOptions::default()
             };
             let actual = engine

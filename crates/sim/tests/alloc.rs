@@ -82,7 +82,8 @@ fn scenario_files() -> Vec<PathBuf> {
 }
 
 /// Every probe of a scenario: all pairs of matrix nodes, each trigger to its
-/// function, and every `expect` entry (with its port and protocol).
+/// function, and every `expect` entry (with its port, protocol and IP
+/// version).
 fn probes(engine: &Engine) -> Vec<Probe> {
     let none = ProbeOptions::default();
     let mut out = Vec::new();
@@ -107,6 +108,7 @@ fn probes(engine: &Engine) -> Vec<Probe> {
         let opts = ProbeOptions {
             port: e.port,
             protocol: e.protocol,
+            ipv6: e.ip_version == Some(6),
             ..ProbeOptions::default()
         };
         if let Ok(p) = engine.probe(&e.from, &e.to, &opts) {

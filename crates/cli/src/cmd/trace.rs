@@ -45,6 +45,10 @@ pub struct Args {
     /// Protocol (default: the destination's first listener, else tcp).
     #[arg(long, value_enum)]
     pub protocol: Option<ProtocolArg>,
+    /// IP version of a flow: 6 goes to the destination's IPv6 address (and
+    /// from `internet` over IPv6); an IPv6 address at either end implies it.
+    #[arg(long, value_name = "4|6", value_parser = ["4", "6"])]
+    pub ip_version: Option<String>,
     /// Force the kind of call instead of inferring it from the endpoints.
     #[arg(long, value_enum)]
     pub action: Option<ActionArg>,
@@ -136,6 +140,7 @@ pub fn run(args: Args) -> Result<Exit> {
             ActionArg::Trigger => CallKind::Trigger,
         }),
         action: args.api_action.clone(),
+        ipv6: args.ip_version.as_deref() == Some("6"),
     };
     let depth = if args.no_followup { 0 } else { 3 };
     let blast = match args.blast_radius {

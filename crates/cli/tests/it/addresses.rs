@@ -73,3 +73,121 @@ fn within_a_subnet_no_nacl_by_id_or_by_address() {
         );
     }
 }
+
+const IPV6: &str = "scenarios/rules/ipv6-inbound.ron";
+
+#[test]
+fn ip_version_6_reaches_a_resource_without_public_ipv4() {
+    let run = trace(
+        IPV6,
+        &["--from", "internet", "--to", "web", "--ip-version", "6"],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("IPv6: no translation, to 2600:1f18:1234:5601::10"),
+        "{}",
+        run.stdout
+    );
+    let v4 = trace(IPV6, &["--from", "internet", "--to", "web"]);
+    assert_eq!(v4.code, 1, "{}", v4.transcript());
+    assert!(
+        v4.stdout.contains("`--ip-version 6`"),
+        "PRIVATE_ADDRESS_FROM_INTERNET mentions the IPv6 way in: {}",
+        v4.stdout
+    );
+    let bad = trace(
+        IPV6,
+        &["--from", "internet", "--to", "web", "--ip-version", "5"],
+    );
+    assert_eq!(bad.code, 2, "{}", bad.transcript());
+}
+
+#[test]
+fn an_ipv6_literal_of_an_eni_is_checked_like_the_eni() {
+    let run = trace(
+        IPV6,
+        &[
+            "--from",
+            "client",
+            "--to",
+            "2600:1f18:1234:5602::20",
+            "--port",
+            "5432",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("blocked: EGRESS_ONLY_IGW_INBOUND"),
+        "{}",
+        run.stdout
+    );
+    let asked = trace(IPV6, &["--from", "sqs", "--to", "web", "--ip-version", "6"]);
+    assert_eq!(asked.code, 2, "{}", asked.transcript());
+}
+
+#[test]
+fn a_failed_ipv6_expectation_reruns_with_ip_version_6() {
+    let dir = std::env::temp_dir().join(format!("awsreach-ipv6-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(workspace().join(IPV6))
+        .unwrap()
+        .replace(
+            r#"(from: "internet", to: "web", ip_version: 6, expect: Reachable"#,
+            r#"(from: "internet", to: "web", ip_version: 6, expect: Blocked"#,
+        );
+    std::fs::write(dir.join("v6.ron"), text).unwrap();
+    let run = awsreach(&dir, &["check", "v6.ron"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("--from internet --to web --ip-version 6"),
+        "{}",
+        run.stdout
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_ipv6_flow_with_an_ipv4_only_end_is_blocked_no_ipv6_at_that_end() {
+    // legacy has a public IPv4 and no IPv6 address: reachable over IPv4,
+    // not over IPv6.
+    let v4 = trace(IPV6, &["--from", "internet", "--to", "legacy"]);
+    assert_eq!(v4.code, 0, "{}", v4.transcript());
+    let v6 = trace(
+        IPV6,
+        &["--from", "internet", "--to", "legacy", "--ip-version", "6"],
+    );
+    assert_eq!(v6.code, 1, "{}", v6.transcript());
+    assert!(v6.stdout.contains("blocked: NO_IPV6"), "{}", v6.stdout);
+    assert!(
+        hop_line(&v6.stdout, &["eni", "legacy", "no IPv6 address"]),
+        "the hop names the end without IPv6: {}",
+        v6.stdout
+    );
+    // An IPv4 source on an IPv6 flow sends nothing over IPv6.
+    let src = trace(
+        IPV6,
+        &["--from", "198.51.100.7", "--to", "web", "--ip-version", "6"],
+    );
+    assert_eq!(src.code, 1, "{}", src.transcript());
+    assert!(
+        hop_line(&src.stdout, &["host", "198.51.100.7", "no IPv6 address"]),
+        "{}",
+        src.stdout
+    );
+}
+
+/// Whether one line of a text trace holds all `words`, in order.
+fn hop_line(out: &str, words: &[&str]) -> bool {
+    out.lines().any(|l| {
+        let mut rest = l;
+        words.iter().all(|w| match rest.find(w) {
+            Some(i) => {
+                rest = &rest[i + w.len()..];
+                true
+            }
+            None => false,
+        })
+    })
+}

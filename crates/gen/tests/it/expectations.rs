@@ -56,6 +56,7 @@ fn an_expectation_validates_exactly_when_the_engine_can_probe_it() {
             let ports = [None, Some(443), Some(80), Some(5432)];
             spec.expect = (0..120)
                 .map(|_| ExpectationSpec {
+                    ip_version: None,
                     from: ids[dice.below(ids.len())].clone(),
                     to: ids[dice.below(ids.len())].clone(),
                     port: ports[dice.below(ports.len())],

@@ -99,6 +99,7 @@ fn entry(v: &Value) -> Result<ExpectationSpec, String> {
         },
     };
     Ok(ExpectationSpec {
+        ip_version: None,
         from,
         to,
         port,

@@ -85,6 +85,7 @@ impl Validator<'_> {
                 kind: None,
                 protocol: e.protocol,
                 port: e.port,
+                ipv6: e.ip_version == Some(6),
             };
             if let Err(r) = probe::meaning(&self.out, from, to, ask, None) {
                 self.diags.push(Diagnostic {
@@ -98,12 +99,22 @@ impl Validator<'_> {
                 });
             }
         }
-        for e in &spec.expect {
+        for (i, e) in spec.expect.iter().enumerate() {
+            if let Some(v) = e.ip_version.filter(|v| *v != 4 && *v != 6) {
+                self.invalid(
+                    format!("expect[{i}].ip_version"),
+                    &e.from,
+                    "ip version",
+                    &v.to_string(),
+                    "4 or 6".into(),
+                );
+            }
             self.out.expectations.push(Expectation {
                 from: e.from.clone(),
                 to: e.to.clone(),
                 port: e.port,
                 protocol: e.protocol,
+                ip_version: e.ip_version,
                 expect: e.expect,
                 code: e.code.clone(),
                 note: e.note.clone(),

@@ -42,13 +42,28 @@ impl Validator<'_> {
                     },
                 ));
             } else if eni.public_ip.is_none() && public {
-                found.push((
-                    path("resources", &r.name, "public_ip"),
-                    r.name.clone(),
-                    Problem::NoPublicIpInPublicSubnet {
+                // A dual-stack ENI whose subnet sends ::/0 to the internet
+                // gateway still has the internet over IPv6 (rule 24).
+                let rt = &self.out.route_tables[self.out.subnets[eni.subnet.ix()].route_table.ix()];
+                let v6_out = rt.routes.iter().any(|r| {
+                    matches!(r.target, Target::Igw(_))
+                        && matches!(r.dest, RouteDest::Cidr(ipnet::IpNet::V6(n)) if n.prefix_len() == 0)
+                });
+                let problem = match eni.ipv6 {
+                    Some(a) if v6_out => Problem::Ipv6OnlyInPublicSubnet {
+                        id: r.name.clone(),
+                        subnet,
+                        ipv6: a.to_string(),
+                    },
+                    _ => Problem::NoPublicIpInPublicSubnet {
                         id: r.name.clone(),
                         subnet,
                     },
+                };
+                found.push((
+                    path("resources", &r.name, "public_ip"),
+                    r.name.clone(),
+                    problem,
                 ));
             }
         }

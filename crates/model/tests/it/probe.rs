@@ -98,6 +98,7 @@ fn probes_that_mean_nothing_are_refused_with_a_reason() {
         protocol: Some(Protocol::Tcp),
         port: Some(443),
         kind: None,
+        ipv6: false,
     };
     assert!(probe::meaning(&s, node(&s, "fn"), node(&s, "s3"), https, None).is_ok());
 }

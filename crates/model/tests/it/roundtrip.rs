@@ -263,6 +263,7 @@ fn everything() -> ScenarioSpec {
             note: Some(s("no describe-route-tables in the snapshot")),
         }],
         expect: vec![ExpectationSpec {
+            ip_version: None,
             from: s("fn"),
             to: s("partner"),
             port: Some(443),

@@ -8,7 +8,7 @@ use awsreach_model::net::{PortRange, Protocol};
 use awsreach_model::*;
 
 use super::*;
-use crate::engine::{Addr, Node};
+use crate::engine::Node;
 use crate::fix::RuleDirection;
 use crate::trace::Decision;
 
@@ -192,7 +192,7 @@ fn component(sc: &Scenario, at: &At, f: &mut Formatter<'_>) -> fmt::Result {
         | At::Blackhole { table }
         | At::NoRoute { table, .. }
         | At::NoReturnVia { table, .. }
-        | At::NoReturnIgw { table }
+        | At::NoReturnIgw { table, .. }
         | At::NotTransitive { table, .. } => &sc.route_tables[table.ix()].name,
         At::TgwRoute { tgw, .. }
         | At::TgwBlackhole { tgw, .. }
@@ -202,10 +202,14 @@ fn component(sc: &Scenario, at: &At, f: &mut Formatter<'_>) -> fmt::Result {
         | At::TgwNotAssociated { tgw, .. }
         | At::TgwReplyLost { tgw, .. }
         | At::TgwReply { tgw, .. } => &sc.transit_gateways[tgw.ix()].name,
-        At::EgressOnlyIgw { eigw } => &sc.egress_only_igws[eigw.ix()].name,
-        At::IgwV6 { igw } | At::IgwNat { igw, .. } | At::NoPublicIp { igw, .. } => {
-            &sc.internet_gateways[igw.ix()].name
+        At::EgressOnlyIgw { eigw } | At::EgressOnlyInbound { eigw } => {
+            &sc.egress_only_igws[eigw.ix()].name
         }
+        At::IgwV6 { igw }
+        | At::IgwV6Inbound { igw, .. }
+        | At::IgwNat { igw, .. }
+        | At::NoPublicIp { igw, .. } => &sc.internet_gateways[igw.ix()].name,
+        At::NoIpv6End { end, .. } => return node_name(sc, end, f),
         At::NatTranslates { nat, .. }
         | At::NatOwnSubnet { nat }
         | At::NatNoInternet { nat, .. } => &sc.nat_gateways[nat.ix()].name,
@@ -225,7 +229,7 @@ fn component(sc: &Scenario, at: &At, f: &mut Formatter<'_>) -> fmt::Result {
         At::OutsideVpc { .. } | At::OutsideVpcNoIpv6 => "lambda-managed-network",
         At::HostOnInternet { host } => &sc.external_hosts[host.ix()].name,
         At::IpOnInternet { ip } => return write!(f, "{ip}"),
-        At::InternetClient
+        At::InternetClient { .. }
         | At::Internet { .. }
         | At::InternetReached
         | At::IpReached { .. }
@@ -272,7 +276,7 @@ fn detail(sc: &Scenario, hop: &Hop, given: Option<&str>, f: &mut Formatter<'_>) 
             write!(
                 f,
                 "{} in subnet {} ({})",
-                Addr::V4(ip).show(sc),
+                ip.show(sc),
                 subnet(s),
                 vpc(sc.subnet_vpc(s))
             )?;
@@ -477,7 +481,11 @@ fn detail(sc: &Scenario, hop: &Hop, given: Option<&str>, f: &mut Formatter<'_>) 
             sc.target_name(via)
         ),
         At::EgressOnlyIgw { .. } => f.write_str("IPv6 egress"),
+        At::EgressOnlyInbound { .. } => {
+            f.write_str("admits no connection opened from the internet")
+        }
         At::IgwV6 { .. } => f.write_str("IPv6: no translation"),
+        At::IgwV6Inbound { to, .. } => write!(f, "IPv6: no translation, to {to}"),
         At::IgwNat { from, to, .. } => write!(f, "1:1 NAT {from} -> {to}"),
         At::NoPublicIp { ip, .. } => {
             write!(f, "{ip} has no public IPv4 address to translate to")
@@ -523,10 +531,16 @@ fn detail(sc: &Scenario, hop: &Hop, given: Option<&str>, f: &mut Formatter<'_>) 
             to.show(sc),
             sc.target_name(via)
         ),
-        At::NoReturnIgw { .. } => f.write_str("no route back to the internet gateway"),
+        At::NoReturnIgw { ipv6: false, .. } => {
+            f.write_str("no route back to the internet gateway")
+        }
+        At::NoReturnIgw { ipv6: true, .. } => {
+            f.write_str("no IPv6 route back to the internet gateway")
+        }
         At::NoIgw { .. } => f.write_str("no internet gateway attached"),
         At::Loop { .. } => f.write_str("the packet comes back here: routing loop"),
         At::NoIpv6 { .. } => f.write_str("no IPv6 address for an IPv6 destination"),
+        At::NoIpv6End { .. } => f.write_str("no IPv6 address"),
         At::NotForwarding { .. } => {
             f.write_str("source/destination check drops forwarded traffic")
         }
@@ -571,7 +585,8 @@ fn detail(sc: &Scenario, hop: &Hop, given: Option<&str>, f: &mut Formatter<'_>) 
             write!(f, "{} on the internet", sc.external_hosts[host.ix()].ip)
         }
         At::IpOnInternet { ip } => write!(f, "{ip} on the internet"),
-        At::InternetClient => f.write_str("a client on the internet"),
+        At::InternetClient { ipv6: false } => f.write_str("a client on the internet"),
+        At::InternetClient { ipv6: true } => f.write_str("a client on the internet, over IPv6"),
         At::Internet { from, to } => write!(f, "from {} to {}", from.show(sc), to.show(sc)),
         At::InternetReached => f.write_str("internet address reached"),
         At::IpReached { ip } => write!(f, "{ip} reached"),

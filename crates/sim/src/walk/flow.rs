@@ -17,6 +17,28 @@ use crate::trace::Decision;
 
 impl<'e, S: Sink> Walk<'e, S> {
     pub(crate) fn flow_from(&mut self, from: Node, to: Node) -> Step {
+        // Rule 24: an IPv6 flow needs an IPv6 address at both ends.
+        if self.v6
+            && let Some(end) = awsreach_model::probe::v4_only_end(self.sc, from, to)
+        {
+            let kind = if matches!(end, Node::Resource(_)) {
+                HopKind::Eni
+            } else {
+                HopKind::Host
+            };
+            let dst = end == to;
+            return Err(
+                self.block(Code::NoIpv6, kind, At::NoIpv6End { end, dst }, |w| {
+                    let name = w.e.node_name(end);
+                    let why = if dst {
+                        format!("{name} has no IPv6 address, so nothing reaches it over IPv6")
+                    } else {
+                        format!("{name} has no IPv6 address, so it sends nothing over IPv6")
+                    };
+                    (why, Vec::new())
+                }),
+            );
+        }
         match from {
             Node::Resource(r) => {
                 let src = self.src_of_eni(self.sc.resources[r.ix()].eni);
@@ -71,9 +93,19 @@ impl<'e, S: Sink> Walk<'e, S> {
                 self.internet(Addr::from_ip(host.ip), dst)
             }
             Node::Internet => {
-                hop!(self, HopKind::Internet, Decision::Info, At::InternetClient);
+                hop!(
+                    self,
+                    HopKind::Internet,
+                    Decision::Info,
+                    At::InternetClient { ipv6: self.v6 }
+                );
                 let dst = self.dst_for(None, to);
-                self.internet(Addr::Internet, dst)
+                let me = if self.v6 {
+                    Addr::Internet6
+                } else {
+                    Addr::Internet
+                };
+                self.internet(me, dst)
             }
             Node::Ip(ip) => {
                 let dst = self.dst_for(None, to);
@@ -125,7 +157,10 @@ impl<'e, S: Sink> Walk<'e, S> {
                         }
                     }
                 };
-                if private || n.public_ip.is_none() {
+                if self.v6 {
+                    // Rule 24: IPv6 addresses are global, one address from anywhere.
+                    Dst::Eni6(eni)
+                } else if private || n.public_ip.is_none() {
                     Dst::Eni(eni)
                 } else {
                     Dst::PublicIp(eni)
@@ -153,12 +188,17 @@ impl<'e, S: Sink> Walk<'e, S> {
                 }
                 Dst::Ip(IpAddr::V4(a))
             }
-            Node::Ip(ip) => self
-                .e
-                .host_by_ip
-                .get(&ip)
-                .map(|h| Dst::Host(*h))
-                .unwrap_or(Dst::Ip(ip)),
+            Node::Ip(IpAddr::V6(a)) => {
+                // Rules 23 and 24: an IPv6 address an ENI holds is that ENI.
+                if let Some(e) = self.e.eni_by_ipv6.get(&a) {
+                    return Dst::Eni6(*e);
+                }
+                self.e
+                    .host_by_ip
+                    .get(&IpAddr::V6(a))
+                    .map(|h| Dst::Host(*h))
+                    .unwrap_or(Dst::Ip(IpAddr::V6(a)))
+            }
             Node::Function(_) | Node::Trigger(_) | Node::FunctionEni(..) => {
                 unreachable!("not a flow destination")
             }
@@ -175,14 +215,20 @@ impl<'e, S: Sink> Walk<'e, S> {
             ),
             Dst::Host(h) => Addr::from_ip(self.sc.external_hosts[h.ix()].ip),
             Dst::Svc(s) => Addr::Svc(s),
+            Dst::Internet if self.v6 => Addr::Internet6,
             Dst::Internet => Addr::Internet,
+            Dst::Eni6(e) => Addr::V6(
+                self.sc.enis[e.ix()]
+                    .ipv6
+                    .expect("an IPv6 destination ENI has an IPv6 address"),
+            ),
             Dst::Ip(ip) => Addr::from_ip(ip),
         }
     }
 
     pub(crate) fn dst_eni(d: Dst) -> Option<EniId> {
         match d {
-            Dst::Eni(e) => Some(e),
+            Dst::Eni(e) | Dst::Eni6(e) => Some(e),
             _ => None,
         }
     }
@@ -393,7 +439,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         );
         let vpc = self.sc.subnet_vpc(src.subnet);
         let seen = Seen {
-            addr: Addr::V4(src.ip),
+            addr: self.src_addr(src),
             sgs: src.sgs.unwrap_or(&[]),
             name: src.name,
             src_sg_first: src.sgs.and_then(|s| s.first().copied()),
@@ -461,10 +507,10 @@ impl<'e, S: Sink> Walk<'e, S> {
                     self.nacl_step(
                         n.subnet,
                         RuleDirection::Ingress,
-                        Addr::V4(src.ip),
+                        self.src_addr(src),
                         PortRange::single(self.port),
                     )?;
-                    self.push_leg(n.subnet, RuleDirection::Egress, Addr::V4(src.ip));
+                    self.push_leg(n.subnet, RuleDirection::Egress, self.src_addr(src));
                 }
                 // Rule 16: the appliance's own groups filter what it receives
                 // and, below, what it sends on.

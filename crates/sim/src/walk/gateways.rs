@@ -89,10 +89,10 @@ impl<'e, S: Sink> Walk<'e, S> {
         self.nacl_step(
             nat.subnet,
             RuleDirection::Ingress,
-            Addr::V4(src.ip),
+            self.src_addr(src),
             PortRange::single(self.port),
         )?;
-        self.push_leg(nat.subnet, RuleDirection::Egress, Addr::V4(src.ip));
+        self.push_leg(nat.subnet, RuleDirection::Egress, self.src_addr(src));
         // Rule 18: the NAT gateway answers for a transit gateway crossing
         // (centralised egress: its subnet must route the spoke back).
         if let (SrcKind::Tgw(..), Some(b)) = (src.what, self.tgw_back.take()) {
@@ -210,7 +210,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         via: Option<Target>,
     ) -> Step {
         let eni = match dst {
-            Dst::Eni(e) | Dst::PublicIp(e) => Some(e),
+            Dst::Eni(e) | Dst::PublicIp(e) | Dst::Eni6(e) => Some(e),
             Dst::Ip(IpAddr::V4(a)) => self.e.eni_by_ip.get(&(vpc, a)).copied(),
             _ => None,
         };
@@ -438,6 +438,63 @@ impl<'e, S: Sink> Walk<'e, S> {
         ))
     }
 
+    /// Rule 24: an IPv6 connection from the internet enters the ENI's VPC
+    /// through its internet gateway, untranslated (no public IPv4 needed);
+    /// the reply leaves by the subnet's own table, which must send it to
+    /// that internet gateway. An egress-only internet gateway admits no
+    /// connection opened from outside.
+    fn inbound_ipv6(&mut self, from: Addr, eni: EniId) -> Step {
+        let n = &self.sc.enis[eni.ix()];
+        let ip = n.ipv6.expect("an IPv6 destination ENI has an IPv6 address");
+        let vpc = self.sc.subnet_vpc(n.subnet);
+        let name: &'e str = self.sc.eni_owner_name(eni);
+        let t = self.routes_of(n.subnet, from)?;
+        let back = self.e.lpm[t.ix()]
+            .lookup(from)
+            .map(|ri| self.sc.route_tables[t.ix()].routes[ri as usize].target);
+        if let Some(Target::EgressOnlyIgw(g)) = back {
+            let gname: &'e str = &self.sc.egress_only_igws[g.ix()].name;
+            return Err(self.block(Code::EgressOnlyInbound, HopKind::EgressOnlyIgw, At::EgressOnlyInbound { eigw: g }, |w| {
+                (format!("subnet {} sends IPv6 to the internet through egress-only internet gateway {gname}, which carries connections {name} opens but none opened from the internet to {ip}", w.subnet_name(n.subnet)), Vec::new())
+            }));
+        }
+        let Some(g) = self.sc.vpcs[vpc.ix()].internet_gateway else {
+            return Err(self.block(Code::NoRoute, HopKind::Vpc, At::NoIgw { vpc }, |w| {
+                (format!("{} has no internet gateway, so nothing reaches {name} ({ip}) from the internet", w.vpc_name(vpc)), Vec::new())
+            }));
+        };
+        hop!(
+            self,
+            HopKind::InternetGateway,
+            Decision::Pass,
+            At::IgwV6Inbound { igw: g, to: ip }
+        );
+        if !matches!(back, Some(Target::Igw(_))) {
+            return Err(self.block(Code::NoReturnRoute, HopKind::RouteTable, At::NoReturnIgw { table: t, ipv6: true }, |w| {
+                let table = &w.sc.route_tables[t.ix()];
+                let gname = &w.sc.internet_gateways[g.ix()].name;
+                (format!("the reply from {name} leaves subnet {} through {}, which has no ::/0 route to internet gateway {gname}", w.subnet_name(n.subnet), table.name),
+                 // A more specific route that diverts the reply (rule 9) is
+                 // beaten by the client's own address, not by another ::/0.
+                 vec![Remedy::one(Fix::AddRoute { table: table.name.clone(), vpc: w.vpc_name(vpc).into(), dest: if back.is_some() { from.cidr() } else { "::/0".into() }, target: gname.clone(), spec_target: awsreach_model::spec::RouteTarget::Igw(gname.clone()) })])
+            }));
+        }
+        self.nacl_step(
+            n.subnet,
+            RuleDirection::Ingress,
+            from,
+            PortRange::single(self.port),
+        )?;
+        self.push_leg(n.subnet, RuleDirection::Egress, from);
+        let seen = Seen {
+            addr: from,
+            sgs: &[],
+            name: "",
+            src_sg_first: None,
+        };
+        self.arrive(eni, seen)
+    }
+
     /// The public side: the internet, public endpoints, hosts, and public
     /// IPs of resources (entering their VPC through its IGW, rule 10).
     pub(crate) fn internet(&mut self, from: Addr, dst: Dst) -> Step {
@@ -484,7 +541,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     .map(|ri| self.sc.route_tables[t.ix()].routes[ri as usize].target);
                 if !matches!(back, Some(Target::Igw(_))) {
                     let name: &'e str = self.sc.eni_owner_name(eni);
-                    return Err(self.block(Code::NoReturnRoute, HopKind::RouteTable, At::NoReturnIgw { table: t }, |w| {
+                    return Err(self.block(Code::NoReturnRoute, HopKind::RouteTable, At::NoReturnIgw { table: t, ipv6: false }, |w| {
                         let table = &w.sc.route_tables[t.ix()];
                         (format!("{name} has a public ip but its subnet {} routes the reply elsewhere (no 0.0.0.0/0 -> internet gateway in {})", w.subnet_name(n.subnet), table.name),
                          // A more specific route that diverts the reply (rule 9) is
@@ -508,14 +565,45 @@ impl<'e, S: Sink> Walk<'e, S> {
                 self.push_leg(n.subnet, RuleDirection::Egress, from);
                 self.arrive(eni, seen)
             }
+            Dst::Eni6(eni) => self.inbound_ipv6(from, eni),
             Dst::Eni(eni) => {
                 let name: &'e str = self.sc.eni_owner_name(eni);
-                let ip = self.sc.enis[eni.ix()].private_ip;
+                let n = &self.sc.enis[eni.ix()];
+                let (ip, v6) = (n.private_ip, n.ipv6);
                 Err(self.block(Code::PrivateAddressFromInternet, HopKind::Internet, At::PrivateAddress { ip: IpAddr::V4(ip) }, |w| {
-                    (format!("{name} has only the private address {ip}; nothing routes from the internet into a private subnet"), w.private_from_internet_fixes(eni))
+                    // Rule 24: an ENI with an IPv6 address is reachable at it
+                    // without any public IPv4: say so.
+                    let why = match v6 {
+                        Some(a) => format!("{name} has no public IPv4 address, only the private {ip}, and nothing routes from the internet to a private address; over IPv6 the internet may reach its address {a} directly (`--ip-version 6`), without a public IPv4"),
+                        None => format!("{name} has only the private address {ip}; nothing routes from the internet into a private subnet"),
+                    };
+                    (why, w.private_from_internet_fixes(eni))
                 }))
             }
             Dst::Ip(ip) => {
+                // Rule 24: an IPv6 address in a VPC's block that no ENI holds.
+                if ip.is_ipv6()
+                    && let Some(v) = self.sc.vpcs.iter().position(|v| v.contains(ip))
+                {
+                    let vpc = VpcId(v as u32);
+                    return Err(self.block(
+                        Code::DestinationUnknown,
+                        HopKind::Vpc,
+                        At::NoInterface {
+                            vpc,
+                            to: Addr::from_ip(ip),
+                        },
+                        |w| {
+                            (
+                                format!(
+                                    "no network interface in {} has the address {ip}",
+                                    w.vpc_name(vpc)
+                                ),
+                                Vec::new(),
+                            )
+                        },
+                    ));
+                }
                 let private = match ip {
                     IpAddr::V4(a) => a.is_private() || self.sc.vpcs.iter().any(|v| v.contains(ip)),
                     IpAddr::V6(_) => false,

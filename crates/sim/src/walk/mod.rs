@@ -125,6 +125,9 @@ pub(crate) enum Dst {
     Eni(EniId),
     /// The public address of a resource's ENI.
     PublicIp(EniId),
+    /// The IPv6 address of an ENI (global unicast: the same from inside
+    /// the VPC and from the internet, rule 24).
+    Eni6(EniId),
     Host(HostId),
     /// A service's public endpoint.
     Svc(ServiceId),
@@ -218,6 +221,8 @@ pub(crate) struct Walk<'e, S: Sink> {
     pub(crate) tgw_back: Option<transit::TgwBack>,
     /// The probe's source, for fixes that depend on who is calling.
     pub(crate) from: Node,
+    /// The flow goes over IPv6 (`--ip-version 6` or an IPv6 end).
+    pub(crate) v6: bool,
 }
 
 /// Records a hop (`kind`, `decision`, what it concerns); nothing on the
@@ -261,7 +266,9 @@ impl<'e, S: Sink> Walk<'e, S> {
             }
             _ => "lambda:InvokeFunction",
         };
-        Walk::fresh(e, probe.from, sink, (probe.protocol, probe.port, action))
+        let mut w = Walk::fresh(e, probe.from, sink, (probe.protocol, probe.port, action));
+        w.v6 = probe.ipv6;
+        w
     }
 
     /// A walk from scratch: no reply legs yet, forward direction. The one
@@ -285,6 +292,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             dir: Direction::Forward,
             tgw_back: None,
             from,
+            v6: false,
         }
     }
 
@@ -427,7 +435,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             Decision::Info,
             At::Sender {
                 sender: src.what,
-                ip: src.ip,
+                ip: self.src_addr(src),
                 subnet: src.subnet,
                 public_ip: src.public_ip,
             }
@@ -436,7 +444,18 @@ impl<'e, S: Sink> Walk<'e, S> {
 
     /// A verdict-only copy of this walk's settings, for side questions.
     pub(crate) fn shallow(&self) -> Walk<'e, NoHops> {
-        Walk::fresh(self.e, self.from, NoHops, self.call())
+        let mut w = Walk::fresh(self.e, self.from, NoHops, self.call());
+        w.v6 = self.v6;
+        w
+    }
+
+    /// The sender's address as receivers see it: its IPv6 address on an
+    /// IPv6 flow (checked to exist before the packet leaves), else IPv4.
+    pub(crate) fn src_addr(&self, src: &Src<'e>) -> Addr {
+        match (self.v6, src.ipv6) {
+            (true, Some(a)) => Addr::V6(a),
+            _ => Addr::V4(src.ip),
+        }
     }
 }
 

@@ -63,7 +63,12 @@ impl<'e, S: Sink> Walk<'e, S> {
                 )
             }
             Node::Internet => {
-                hop!(self, HopKind::Internet, Decision::Info, At::InternetClient);
+                hop!(
+                    self,
+                    HopKind::Internet,
+                    Decision::Info,
+                    At::InternetClient { ipv6: false }
+                );
                 self.internet(Addr::Internet, Dst::Svc(s))
             }
             // A NAT gateway's address (an ENI's owner is the source otherwise,

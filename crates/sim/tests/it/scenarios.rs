@@ -29,12 +29,15 @@ const SEED_FILES: &[&str] = &[
 /// - `DESTINATION_UNKNOWN`: the probe names an address no interface holds;
 ///   the mistake is in the question (a wrong address), not in the network,
 ///   and inventing a host at that address would not be a fix.
-const NO_FIX_OK: &[Code] = &[Code::DestinationUnknown];
+// An egress-only subnet refusing inbound IPv6 is by design: opening it to
+// the internet is a decision, not a repair, so no fix is proposed.
+const NO_FIX_OK: &[Code] = &[Code::DestinationUnknown, Code::EgressOnlyInbound];
 
 fn opts(e: &awsreach_model::Expectation) -> ProbeOptions {
     ProbeOptions {
         port: e.port,
         protocol: e.protocol,
+        ipv6: e.ip_version == Some(6),
         ..ProbeOptions::default()
     }
 }
