@@ -40,12 +40,13 @@ pub fn trace_text_assessed(engine: &Engine, t: &Trace, assessed: &[Assessment]) 
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} {} -> {} ({}, {})",
+        "{} {} -> {} ({}, {}{})",
         paint(BOLD, "trace"),
         paint(BOLD, &t.from),
         paint(BOLD, &t.to),
         kind_str(t.kind),
-        proto_port(t)
+        proto_port(t),
+        if t.probe.ipv6() { ", IPv6" } else { "" }
     );
     // Each hop's text, made once here (hops are data until shown).
     let shown: Vec<(String, String, Option<String>)> = t

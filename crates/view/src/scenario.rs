@@ -302,6 +302,9 @@ pub struct ExpectDoc {
     pub to: String,
     pub protocol: Option<&'static str>,
     pub port: Option<u16>,
+    /// 6: asked over IPv6; left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_version: Option<u8>,
     /// `reachable` or `blocked`.
     pub expect: &'static str,
     pub code: Option<String>,

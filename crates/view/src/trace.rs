@@ -31,6 +31,10 @@ pub struct TraceDoc {
     pub kind: &'static str,
     pub protocol: &'static str,
     pub port: u16,
+    /// 6 for a flow over IPv6 (`--ip-version 6`, or an IPv6 end); left
+    /// out for IPv4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_version: Option<u8>,
     /// `reachable`, `blocked` or `unknown`.
     pub verdict: &'static str,
     /// The reason code when blocked, the `UNKNOWN_*` code when unknown.
@@ -242,6 +246,7 @@ impl TraceDoc {
             kind: kind_word(t.kind),
             protocol: t.protocol.as_str(),
             port: t.port,
+            ip_version: t.probe.ipv6().then_some(6),
             verdict: t.outcome().word(),
             code,
             hop,

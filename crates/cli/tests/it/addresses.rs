@@ -85,6 +85,12 @@ fn ip_version_6_reaches_a_resource_without_public_ipv4() {
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         run.stdout
+            .starts_with("trace internet -> web (flow, tcp/443, IPv6)"),
+        "the header says the flow is IPv6: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
             .contains("IPv6: no translation, to 2600:1f18:1234:5601::10"),
         "{}",
         run.stdout
@@ -94,6 +100,26 @@ fn ip_version_6_reaches_a_resource_without_public_ipv4() {
     assert!(
         v4.stdout.contains("`--ip-version 6`"),
         "PRIVATE_ADDRESS_FROM_INTERNET mentions the IPv6 way in: {}",
+        v4.stdout
+    );
+    let json = trace(
+        IPV6,
+        &[
+            "--from",
+            "internet",
+            "--to",
+            "web",
+            "--ip-version",
+            "6",
+            "--format",
+            "json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(doc["ip_version"], 6, "{}", json.stdout);
+    assert!(
+        !v4.stdout.contains("IPv6)"),
+        "an IPv4 trace says nothing of IPv6 in its header: {}",
         v4.stdout
     );
     let bad = trace(

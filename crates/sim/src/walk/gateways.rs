@@ -442,7 +442,10 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// through its internet gateway, untranslated (no public IPv4 needed);
     /// the reply leaves by the subnet's own table, which must send it to
     /// that internet gateway. An egress-only internet gateway admits no
-    /// connection opened from outside.
+    /// connection opened from outside ("prevents hosts outside of your VPC
+    /// from initiating an IPv6 connection with your instance").
+    /// Sources: <https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html>,
+    /// <https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html>.
     fn inbound_ipv6(&mut self, from: Addr, eni: EniId) -> Step {
         let n = &self.sc.enis[eni.ix()];
         let ip = n.ipv6.expect("an IPv6 destination ENI has an IPv6 address");

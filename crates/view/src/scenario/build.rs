@@ -502,6 +502,7 @@ impl ScenarioDoc {
                     to: e.to.clone(),
                     protocol: e.protocol.map(protocol_name),
                     port: e.port,
+                    ip_version: e.ip_version,
                     expect: match e.expect {
                         Expect::Reachable => "reachable",
                         Expect::Blocked => "blocked",
