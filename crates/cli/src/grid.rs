@@ -3,14 +3,16 @@
 //! fits the width, wrapping columns into several stacked tables instead of
 //! printing 330-column lines.
 
-use awsreach_sim::Outcome;
+use awsreach_sim::{Outcome, Split};
 
-/// The symbols of the three kinds of cell.
+/// The symbols of the kinds of cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Glyphs {
     pub reachable: &'static str,
     pub blocked: &'static str,
     pub none: &'static str,
+    /// A function whose ENIs disagree: some reach, others do not.
+    pub split: &'static str,
 }
 
 impl Glyphs {
@@ -18,11 +20,13 @@ impl Glyphs {
         reachable: "○",
         blocked: "✗",
         none: "—",
+        split: "◐",
     };
     pub const ASCII: Glyphs = Glyphs {
         reachable: "o",
         blocked: "x",
         none: "-",
+        split: "~",
     };
 
     /// ASCII when asked, or when the locale cannot show Unicode.
@@ -35,7 +39,20 @@ impl Glyphs {
         }
     }
 
-    pub fn cell(&self, c: Option<Outcome>) -> String {
+    /// A cell; `split` when the source is a function whose ENIs disagree:
+    /// `◐ CODE 1/2` (the code that stops the others, then how many of the
+    /// ENIs reach).
+    pub fn cell(&self, c: Option<Outcome>, split: Option<Split>) -> String {
+        match (c, split) {
+            (Some(o), Some(s)) => match o.code() {
+                Some(code) => format!("{} {code} {}/{}", self.split, s.reach, s.of),
+                None => format!("{} {}/{}", self.split, s.reach, s.of),
+            },
+            _ => self.cell_alone(c),
+        }
+    }
+
+    fn cell_alone(&self, c: Option<Outcome>) -> String {
         match c {
             None => self.none.to_string(),
             Some(Outcome::Reachable) => self.reachable.to_string(),
@@ -45,12 +62,21 @@ impl Glyphs {
         }
     }
 
-    /// What the glyphs mean, printed under the table.
-    pub fn legend(&self) -> String {
-        format!(
+    /// What the glyphs mean, printed under the table; `split` when some
+    /// cell is a function whose ENIs disagree.
+    pub fn legend(&self, split: bool) -> String {
+        let mut l = format!(
             "{} reachable   {} CODE blocked (awsreach explain CODE)   {} not a meaningful pair",
             self.reachable, self.blocked, self.none
-        )
+        );
+        if split {
+            l.push_str(&format!(
+                "\n{} CODE n/m  the function's ENIs disagree: n of its m ENIs reach, CODE stops \
+                 the others (awsreach trace --from FN shows each)",
+                self.split
+            ));
+        }
+        l
     }
 }
 

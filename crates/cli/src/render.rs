@@ -33,21 +33,133 @@ pub fn trace_text(engine: &Engine, t: &Trace) -> String {
     trace_text_assessed(engine, t, &[])
 }
 
+/// An id with its `name` when it has one: `fn-orders (orders-api)`.
+pub fn with_name(id: &str, name: Option<&str>) -> String {
+    match name {
+        Some(n) if n != id => format!("{id} ({n})"),
+        _ => id.to_string(),
+    }
+}
+
 /// [`trace_text`] with the blast radius of each fix under it (`assessed`
-/// in the order of the trace's fixes; empty: none shown).
+/// in the order of the trace's fixes; empty: none shown). A function with
+/// several ENIs answers for each of them (see [`each_eni_text`]).
 pub fn trace_text_assessed(engine: &Engine, t: &Trace, assessed: &[Assessment]) -> String {
-    let sc = engine.scenario();
+    let name = |n| engine.node_alias(n);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} {} -> {} ({}, {}{})",
         paint(BOLD, "trace"),
-        paint(BOLD, &t.from),
-        paint(BOLD, &t.to),
+        paint(BOLD, with_name(&t.from, name(t.probe.named_from()))),
+        paint(BOLD, with_name(&t.to, name(t.probe.to()))),
         kind_str(t.kind),
         proto_port(t),
         if t.probe.ipv6() { ", IPv6" } else { "" }
     );
+    let each = engine.trace_each_eni(&t.probe);
+    if each.is_empty() {
+        hops_and_verdict(&mut out, engine, t, assessed);
+    } else {
+        each_eni_text(&mut out, engine, t, &each, assessed);
+    }
+    out
+}
+
+/// A function with several ENIs: Lambda may send from any of them, so the
+/// call works only if each does. One line per ENI, then the trace of each
+/// ENI that does not reach (the deciding one with the function trace's
+/// assessed fixes and follow-ups), or the first ENI's when all reach.
+fn each_eni_text(
+    out: &mut String,
+    engine: &Engine,
+    t: &Trace,
+    each: &[Trace],
+    assessed: &[Assessment],
+) {
+    let reach = each.iter().filter(|e| e.verdict.is_reachable()).count();
+    let _ = writeln!(
+        out,
+        "{} sends from any of its {} ENIs (one per subnet): the call works only if each gets through",
+        t.from,
+        each.len()
+    );
+    let sc = engine.scenario();
+    let address = |e: &Trace| match e.probe.from() {
+        awsreach_sim::Node::FunctionEni(_, eni) => sc.enis[eni.ix()].private_ip.to_string(),
+        _ => String::new(),
+    };
+    let id_w = each
+        .iter()
+        .map(|e| e.from.chars().count())
+        .max()
+        .unwrap_or(0);
+    let ip_w = each.iter().map(|e| address(e).len()).max().unwrap_or(0);
+    for e in each {
+        let (mark, what) = match &e.verdict {
+            Verdict::Reachable => (paint(GREEN, "✔"), paint(GREEN, "reachable")),
+            Verdict::Blocked(b) => (
+                paint(RED, "✘"),
+                format!("{} {} at hop {}", paint(RED, "blocked:"), b.code, b.hop + 1),
+            ),
+            Verdict::Unknown(u) => (
+                paint(YELLOW, "?"),
+                format!(
+                    "{} {} at hop {}",
+                    paint(YELLOW, "unknown:"),
+                    u.code,
+                    u.hop + 1
+                ),
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "  {mark} {}  {}  {what}",
+            crate::table::pad(&e.from, id_w),
+            crate::table::pad(&address(e), ip_w)
+        );
+    }
+    let n = each.len();
+    let (word, others) = match &t.verdict {
+        Verdict::Unknown(_) => (paint(YELLOW, "unknown:"), "may fail"),
+        _ => (paint(RED, "blocked:"), "fail"),
+    };
+    let summary = if reach == n {
+        paint(GREEN, format!("reachable from each of the {n} ENIs"))
+    } else if reach == 0 {
+        format!("{word} none of the {n} ENIs reach {}", t.to)
+    } else {
+        format!(
+            "{word} {reach} of {n} ENIs reach {}; calls Lambda sends from the others {others}",
+            t.to
+        )
+    };
+    let _ = writeln!(out, "{summary}");
+    // The function's own trace is that of the ENI that decides.
+    let deciding = each
+        .iter()
+        .position(|e| e.hops == t.hops && e.outcome() == t.outcome());
+    for (k, e) in each.iter().enumerate() {
+        let shown = if reach == each.len() {
+            k == 0
+        } else {
+            !e.verdict.is_reachable()
+        };
+        if !shown {
+            continue;
+        }
+        let _ = writeln!(out, "\n{} {}", paint(BOLD, "from"), paint(BOLD, &e.from));
+        if Some(k) == deciding {
+            hops_and_verdict(out, engine, t, assessed);
+        } else {
+            hops_and_verdict(out, engine, e, &[]);
+        }
+    }
+}
+
+/// One numbered line per hop, then the verdict, why and the fixes.
+fn hops_and_verdict(out: &mut String, engine: &Engine, t: &Trace, assessed: &[Assessment]) {
+    let sc = engine.scenario();
     // Each hop's text, made once here (hops are data until shown).
     let shown: Vec<(String, String, Option<String>)> = t
         .hops
@@ -122,7 +234,7 @@ pub fn trace_text_assessed(engine: &Engine, t: &Trace, assessed: &[Assessment]) 
                 fixes: awsreach_sim::blast::fixes_of(engine, t, assessed),
                 after_fix: b.after_fix.clone(),
             };
-            write_blocked(&mut out, &top, "  ", assessed);
+            write_blocked(out, &top, "  ", assessed);
         }
         Verdict::Unknown(u) => {
             let _ = writeln!(
@@ -146,7 +258,6 @@ pub fn trace_text_assessed(engine: &Engine, t: &Trace, assessed: &[Assessment]) 
             );
         }
     }
-    out
 }
 
 /// A block, explained: the trace's own (its fixes as shown, ranked when

@@ -287,6 +287,12 @@ impl Probe {
         self.from
     }
 
+    /// The source as the user named it (an address an ENI holds, say,
+    /// where [`Probe::from`] is that ENI's owner).
+    pub fn named_from(&self) -> Node {
+        self.named_from
+    }
+
     pub fn to(&self) -> Node {
         self.to
     }
@@ -331,7 +337,11 @@ pub enum ProbeError {
     #[error("unknown id `{id}`")]
     UnknownId {
         id: String,
+        /// The closest id or `name` of the scenario.
         suggestion: Option<String>,
+        /// The suggestion's other name: the `name` of a suggested id, or
+        /// the id of a suggested `name`.
+        known_as: Option<String>,
     },
     #[error("cannot trace from `{from}` to `{to}`: {reason}")]
     Unsupported {
@@ -344,8 +354,16 @@ pub enum ProbeError {
 impl ProbeError {
     pub fn hint(&self) -> Option<String> {
         match self {
-            ProbeError::UnknownId { suggestion: Some(s), .. } => Some(format!(
-                "did you mean `{s}`? ids are functions, resources, external hosts, triggers, catalog services, `internet`, or an ip address"
+            ProbeError::UnknownId {
+                suggestion: Some(s),
+                known_as,
+                ..
+            } => Some(format!(
+                "did you mean `{s}`{}? ids are functions, resources, external hosts, triggers, catalog services, `internet`, or an ip address",
+                known_as
+                    .as_ref()
+                    .map(|k| format!(" ({k})"))
+                    .unwrap_or_default()
             )),
             ProbeError::UnknownId { .. } => Some(
                 "ids are functions, resources, external hosts, triggers, catalog services (`awsreach services`), `internet`, or an ip address".into(),
@@ -500,11 +518,36 @@ impl Engine {
         if let Some(n) = self.lookup(id) {
             return Ok(n);
         }
-        let suggestion = awsreach_model::suggest(id, self.names.keys().map(|k| k.as_str()));
+        // Names (`Name` tags, function names) are ids too.
+        let aliases = (self.sc.functions.iter().filter_map(|f| f.alias.as_deref()))
+            .chain(self.sc.resources.iter().filter_map(|r| r.alias.as_deref()));
+        let suggestion =
+            awsreach_model::suggest(id, self.names.keys().map(|k| k.as_str()).chain(aliases));
+        let known_as = suggestion.as_deref().and_then(|s| {
+            let n = self.lookup(s)?;
+            match self.node_alias(n) {
+                Some(a) if a == s => Some(self.node_name(n)),
+                other => other.map(str::to_string),
+            }
+        });
         Err(ProbeError::UnknownId {
             id: id.into(),
             suggestion,
+            known_as,
         })
+    }
+
+    /// The `name` of a probe endpoint (a resource's `Name` tag, a
+    /// function's name), when it has one; one ENI of a function (named
+    /// `fn@subnet` or by its address) carries the function's.
+    pub fn node_alias(&self, n: Node) -> Option<&str> {
+        match n {
+            Node::Function(f) | Node::FunctionEni(f, _) => {
+                self.sc.functions[f.ix()].alias.as_deref()
+            }
+            Node::Resource(r) => self.sc.resources[r.ix()].alias.as_deref(),
+            _ => None,
+        }
     }
 
     /// [`Engine::node`] without the "did you mean" work of a miss.

@@ -11,6 +11,7 @@ mod code;
 mod delta;
 pub mod diff;
 mod engine;
+mod enis;
 mod fix;
 pub mod hop;
 mod matrix;
@@ -21,6 +22,7 @@ mod walk;
 
 pub use code::Code;
 pub use engine::{Addr, Engine, Node, Probe, ProbeError, ProbeOptions, ShowAddr};
+pub use enis::Split;
 pub use fix::{Fix, Peer, Remedy, RuleDirection};
 pub use hop::{At, HopKind, ShowHop};
 pub use matrix::{FILTER_KINDS, Matrix};

@@ -16,6 +16,7 @@ use ipnet::IpNet;
 use rayon::prelude::*;
 
 use crate::engine::{Engine, Node, ProbeOptions, natural_kind};
+use crate::enis::Split;
 use crate::trace::{CallKind, Outcome};
 
 /// The kinds a `--from`/`--to` filter takes besides ids.
@@ -59,6 +60,10 @@ pub struct Matrix {
     ncol_classes: usize,
     /// Outcome per (row class, column class); `None` when meaningless.
     table: Vec<Option<Outcome>>,
+    /// For the class pairs whose source is a function with several ENIs
+    /// that do not all give the same verdict: each ENI's outcome, in the
+    /// order of the function's ENIs (keyed by position in `table`).
+    split: HashMap<usize, Box<[Outcome]>>,
 }
 
 impl Matrix {
@@ -68,7 +73,26 @@ impl Matrix {
         if self.rows[i] == self.cols[j] {
             return None;
         }
-        self.table[self.row_class[i] as usize * self.ncol_classes + self.col_class[j] as usize]
+        self.table[self.slot(i, j)]
+    }
+
+    fn slot(&self, i: usize, j: usize) -> usize {
+        self.row_class[i] as usize * self.ncol_classes + self.col_class[j] as usize
+    }
+
+    /// When `rows[i]` is a function whose ENIs disagree on `cols[j]` (some
+    /// reach, others do not): each ENI's outcome, in the order of the
+    /// function's ENIs. `get` gives the function's own verdict (the worst).
+    pub fn eni_outcomes(&self, i: usize, j: usize) -> Option<&[Outcome]> {
+        if self.rows[i] == self.cols[j] {
+            return None;
+        }
+        self.split.get(&self.slot(i, j)).map(|b| &**b)
+    }
+
+    /// [`Matrix::eni_outcomes`] counted: how many of the ENIs reach.
+    pub fn split(&self, i: usize, j: usize) -> Option<Split> {
+        self.eni_outcomes(i, j).and_then(Split::of)
     }
 
     /// (row classes, column classes): how much work the matrix really took.
@@ -342,39 +366,69 @@ impl Engine {
             .iter()
             .map(|reps| self.default_port(CallKind::Flow, cols[reps[0]]))
             .collect();
-        let pair = |rc: usize, cc: usize| -> Option<Outcome> {
+        type Cell = (Option<Outcome>, Option<Box<[Outcome]>>);
+        let pair = |rc: usize, cc: usize| -> Cell {
             // Any member pair that is not a node paired with itself stands for the class pair.
-            let (i, j) = row_reps[rc]
+            let Some((i, j)) = row_reps[rc]
                 .iter()
                 .flat_map(|&i| col_reps[cc].iter().map(move |&j| (i, j)))
-                .find(|&(i, j)| rows[i] != cols[j])?;
+                .find(|&(i, j)| rows[i] != cols[j])
+            else {
+                return (None, None);
+            };
             let (from, to) = (rows[i], cols[j]);
             // Meaningless pairs (a service to a resource, say) build no error text.
-            natural_kind(from, to).ok()?;
-            let probe = self.probe_with(from, to, opts, Some(col_flow[cc])).ok()?;
-            Some(self.outcome(&probe))
+            if natural_kind(from, to).is_err() {
+                return (None, None);
+            }
+            let Ok(probe) = self.probe_with(from, to, opts, Some(col_flow[cc])) else {
+                return (None, None);
+            };
+            if self.source_enis(&probe).is_empty() {
+                return (Some(self.outcome(&probe)), None);
+            }
+            // A function with several ENIs: each ENI's answer. When they
+            // all agree it is the function's (its walk decides by one of
+            // them); when they differ the function's own walk says which
+            // decides, and the cell keeps every ENI's answer.
+            let each = self.outcome_each_eni(&probe);
+            if each.windows(2).all(|w| w[0] == w[1]) {
+                return (each.first().copied(), None);
+            }
+            let whole = self.outcome(&probe);
+            let split = Split::of(&each).map(|_| each.into_boxed_slice());
+            (Some(whole), split)
         };
         // Tiles of a few row classes by a few hundred column classes, so the
         // columns' ENIs, groups and rules stay in cache across the rows of a
         // tile; each parallel task fills its own rows of the table.
         let mut table: Vec<Option<Outcome>> = vec![None; row_reps.len() * ncol_classes];
+        let mut split = HashMap::new();
         if ncol_classes > 0 {
-            table
+            let splits: Vec<Vec<(usize, Box<[Outcome]>)>> = table
                 .par_chunks_mut(ncol_classes * ROW_TILE)
                 .enumerate()
-                .for_each(|(chunk, out)| {
+                .map(|(chunk, out)| {
                     let r0 = chunk * ROW_TILE;
                     let nr = out.len() / ncol_classes;
+                    let mut found = Vec::new();
                     for c0 in (0..ncol_classes).step_by(COL_TILE) {
                         let c1 = (c0 + COL_TILE).min(ncol_classes);
                         for r in 0..nr {
                             let line = &mut out[r * ncol_classes..][c0..c1];
                             for (cc, cell) in (c0..c1).zip(line) {
-                                *cell = pair(r0 + r, cc);
+                                let (o, each) = pair(r0 + r, cc);
+                                *cell = o;
+                                if let Some(each) = each {
+                                    found.push(((r0 + r) * ncol_classes + cc, each));
+                                }
                             }
                         }
                     }
-                });
+                    found
+                })
+                .collect();
+            split.extend(splits.into_iter().flatten());
         }
         Matrix {
             rows: rows.to_vec(),
@@ -383,6 +437,7 @@ impl Engine {
             col_class,
             ncol_classes,
             table,
+            split,
         }
     }
 }
@@ -410,5 +465,41 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A function whose ENIs disagree is marked, with each ENI's answer as
+    /// its own probe gives it; agreeing ENIs are not.
+    #[test]
+    fn disagreeing_enis_are_kept_per_cell() {
+        let src = include_str!("../../../scenarios/rules/multi-subnet-function.ron");
+        let e = Engine::new(awsreach_model::load(src).expect("loads").scenario);
+        let (rows, cols) = (e.sources(), e.destinations());
+        let m = e.matrix(&rows, &cols);
+        let mut marked = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            for (j, c) in cols.iter().enumerate() {
+                if r == c {
+                    continue;
+                }
+                let Ok(p) = e.probe_nodes(*r, *c, &ProbeOptions::default()) else {
+                    continue;
+                };
+                let each = e.outcome_each_eni(&p);
+                let expected = Split::of(&each).map(|_| each.as_slice());
+                assert_eq!(m.eni_outcomes(i, j), expected);
+                if m.split(i, j).is_some() {
+                    marked.push(format!("{} -> {}", e.node_name(*r), e.node_name(*c)));
+                }
+            }
+        }
+        assert_eq!(
+            marked,
+            [
+                "fn-flaky -> fn-good",
+                "fn-flaky -> fn-broken",
+                "fn-flaky -> sqs",
+                "fn-flaky -> internet"
+            ]
+        );
     }
 }

@@ -74,6 +74,9 @@ pub struct SubnetDoc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InterfaceDoc {
     pub owner: String,
+    /// The owner's `name` (a `Name` tag, a function name), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
     /// `resource`, `function`, `endpoint` or `nat-gateway`.
     pub owner_kind: &'static str,
     pub private_ip: String,
@@ -183,6 +186,9 @@ pub struct NaclRuleDoc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResourceDoc {
     pub id: String,
+    /// Its `name` (a `Name` tag), another id for probes, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `ec2`, `rds`, `elasticache` or `resource`.
     pub kind: &'static str,
     pub vpc: String,
@@ -198,6 +204,10 @@ pub struct ResourceDoc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FunctionDoc {
     pub id: String,
+    /// Its `name` (the function name when the id is an ARN, say), another
+    /// id for probes, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `lambda-managed` (no VPC config) or `vpc`.
     pub placement: &'static str,
     pub vpc: Option<String>,

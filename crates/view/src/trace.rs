@@ -24,9 +24,16 @@ pub const VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TraceDoc {
     pub version: u32,
-    /// The source's id as the user gave it (or `internet`, an address).
+    /// The source's id (or `internet`, an address), whatever name the
+    /// user gave it by.
     pub from: String,
     pub to: String,
+    /// The source's `name` (a `Name` tag, a function name), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_name: Option<String>,
+    /// The destination's `name`, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_name: Option<String>,
     /// `invoke`, `service-call`, `flow` or `trigger`.
     pub kind: &'static str,
     pub protocol: &'static str,
@@ -46,6 +53,15 @@ pub struct TraceDoc {
     pub blocked: Option<BlockedDoc>,
     #[serde(flatten)]
     pub unknown: Option<UnknownDoc>,
+    /// A function with several ENIs (one per subnet, any of which Lambda
+    /// may send from): the trace from each ENI, `from` naming it as
+    /// `fn@subnet`, in the order of the function's subnets. The document's
+    /// own verdict is reachable only when every ENI's is; its hops are
+    /// those of the ENI that decides (the first blocked, else the first
+    /// unknown). Empty (and left out of the JSON) for any other source,
+    /// and filled only by [`TraceDoc::with_enis`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub enis: Vec<TraceDoc>,
 }
 
 /// One step of the path.
@@ -243,6 +259,8 @@ impl TraceDoc {
             version: VERSION,
             from: t.from.clone(),
             to: t.to.clone(),
+            from_name: engine.node_alias(t.probe.named_from()).map(str::to_string),
+            to_name: engine.node_alias(t.probe.to()).map(str::to_string),
             kind: kind_word(t.kind),
             protocol: t.protocol.as_str(),
             port: t.port,
@@ -253,7 +271,20 @@ impl TraceDoc {
             hops,
             blocked,
             unknown,
+            enis: Vec::new(),
         }
+    }
+
+    /// This document with the trace from each ENI of its source, when the
+    /// source is a function with several (`t` is the trace it was built
+    /// from): which ENIs reach, which do not, and why.
+    pub fn with_enis(mut self, engine: &Engine, t: &Trace) -> TraceDoc {
+        self.enis = engine
+            .trace_each_eni(&t.probe)
+            .iter()
+            .map(|each| TraceDoc::new(engine, each, &[]))
+            .collect();
+        self
     }
 }
 

@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use crate::cli::Exit;
 use awsreach_model::net::Protocol;
-use awsreach_sim::{Code, Engine, Node, Outcome};
+use awsreach_sim::{Code, Engine, Node, Outcome, Split};
 use clap::ValueEnum;
 use std::io::IsTerminal as _;
 
@@ -20,8 +20,10 @@ use crate::style::{ERROR as RED, OK as GREEN, WARNING as YELLOW};
 #[command(after_long_help = "\
 Rows are sources (trigger services, functions, resources, external hosts), columns are
 destinations (functions, resources, declared services, external hosts, internet).
-Each cell is the natural probe between them: ○ reachable, ✗ CODE blocked, — not meaningful
-(o, x, - with --ascii or when the locale is not UTF-8); a legend follows the table.
+Each cell is the natural probe between them: ○ reachable, ✗ CODE blocked, — not meaningful,
+◐ CODE n/m a function whose ENIs disagree (n of its m ENIs reach, CODE stops the others;
+Lambda may send from any of them, one per subnet; JSON: `enis_reach` and `enis`, CSV: `CODE n/m`)
+(o, x, -, ~ with --ascii or when the locale is not UTF-8); a legend follows the table.
 A column whose flow goes elsewhere than tcp/443 names its port: `orders-db:5432`.
 A table wider than --width wraps into several, each with the row labels; ids too long
 for the width are shortened in the middle (`payments…blue`).
@@ -100,9 +102,23 @@ struct Blocks<'a> {
     bar: ProgressBar,
 }
 
+/// One cell: the outcome, and for a function whose ENIs disagree each
+/// ENI's outcome (in the order of the function's subnets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Cell {
+    outcome: Option<Outcome>,
+    enis: Option<Vec<Outcome>>,
+}
+
+impl Cell {
+    fn split(&self) -> Option<Split> {
+        self.enis.as_deref().and_then(Split::of)
+    }
+}
+
 impl Blocks<'_> {
     /// Row `i`'s cells; rows are asked for in order.
-    fn row(&mut self, i: usize) -> Vec<Option<Outcome>> {
+    fn row(&mut self, i: usize) -> Vec<Cell> {
         let start = i / self.size * self.size;
         if self.current.as_ref().is_none_or(|(s, _)| *s != start) {
             let end = (start + self.size).min(self.rows.len());
@@ -110,7 +126,60 @@ impl Blocks<'_> {
             self.bar.set_position(end as u64);
         }
         let (_, m) = self.current.as_ref().expect("just computed");
-        (0..self.cols.len()).map(|j| m.get(i - start, j)).collect()
+        (0..self.cols.len())
+            .map(|j| Cell {
+                outcome: m.get(i - start, j),
+                enis: m.eni_outcomes(i - start, j).map(<[Outcome]>::to_vec),
+            })
+            .collect()
+    }
+}
+
+/// The subnet of each ENI of a source function, in its order.
+fn eni_subnets(engine: &Engine, n: Node) -> Vec<String> {
+    let sc = engine.scenario();
+    match n {
+        Node::Function(f) => sc.functions[f.ix()]
+            .vpc
+            .iter()
+            .flat_map(|v| &v.enis)
+            .map(|e| sc.subnets[sc.enis[e.ix()].subnet.ix()].name.clone())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A cell as JSON: `{"verdict": ..., "code": ...}`, with `enis` (each
+/// ENI's subnet and answer) when the function's ENIs disagree.
+fn cell_json(c: &Cell, subnets: &[String]) -> String {
+    fn verdict(o: Outcome) -> String {
+        match o {
+            Outcome::Reachable => r#""verdict":"reachable""#.to_string(),
+            Outcome::Blocked(code) => format!(r#""verdict":"blocked","code":"{code}""#),
+            Outcome::Unknown(code) => format!(r#""verdict":"unknown","code":"{code}""#),
+        }
+    }
+    let Some(o) = c.outcome else {
+        return "null".to_string();
+    };
+    match (&c.enis, c.split()) {
+        (Some(each), Some(s)) => {
+            let enis: Vec<String> = each
+                .iter()
+                .zip(subnets)
+                .map(|(o, subnet)| {
+                    let subnet = serde_json::to_string(subnet).expect("a string serialises");
+                    format!(r#"{{"subnet":{subnet},{}}}"#, verdict(*o))
+                })
+                .collect();
+            format!(
+                r#"{{{},"enis_reach":{},"enis":[{}]}}"#,
+                verdict(o),
+                s.reach,
+                enis.join(",")
+            )
+        }
+        _ => format!("{{{}}}", verdict(o)),
     }
 }
 
@@ -175,23 +244,13 @@ pub fn run(args: Args) -> Result<Exit> {
         current: None,
         bar,
     };
-    let mut row = |i: usize| -> Vec<Option<Outcome>> { blocks.row(i) };
+    let mut row = |i: usize| -> Vec<Cell> { blocks.row(i) };
     let mut out = crate::out::Out::stdout();
     let rn: Vec<String> = rows.iter().map(|n| engine.node_name(*n)).collect();
     let cn: Vec<String> = cols.iter().map(|n| engine.node_name(*n)).collect();
     match args.format {
         MatrixFormat::Json => {
             // Written by hand so a large matrix is never held as a JSON value.
-            let cell_json = |c: Option<Outcome>| match c {
-                None => "null".to_string(),
-                Some(Outcome::Reachable) => r#"{"verdict":"reachable"}"#.to_string(),
-                Some(Outcome::Blocked(code)) => {
-                    format!(r#"{{"verdict":"blocked","code":"{code}"}}"#)
-                }
-                Some(Outcome::Unknown(code)) => {
-                    format!(r#"{{"verdict":"unknown","code":"{code}"}}"#)
-                }
-            };
             writeln!(
                 out,
                 "{{\n  \"rows\": {},\n  \"columns\": {},\n  \"cells\": [",
@@ -199,7 +258,8 @@ pub fn run(args: Args) -> Result<Exit> {
                 serde_json::to_string(&cn)?
             )?;
             for i in 0..rows.len() {
-                let vals: Vec<String> = row(i).into_iter().map(cell_json).collect();
+                let subnets = eni_subnets(&engine, rows[i]);
+                let vals: Vec<String> = row(i).iter().map(|c| cell_json(c, &subnets)).collect();
                 let comma = if i + 1 < rows.len() { "," } else { "" };
                 writeln!(out, "    [{}]{comma}", vals.join(", "))?;
             }
@@ -208,12 +268,19 @@ pub fn run(args: Args) -> Result<Exit> {
         MatrixFormat::Csv => {
             writeln!(out, "from,{}", cn.join(","))?;
             for (i, name) in rn.iter().enumerate() {
-                let vals: Vec<&str> = row(i)
+                // A function whose ENIs disagree: `CODE n/m` (n of m ENIs reach).
+                let vals: Vec<String> = row(i)
                     .into_iter()
-                    .map(|c| match c {
-                        None => "",
-                        Some(Outcome::Reachable) => "reachable",
-                        Some(Outcome::Blocked(code) | Outcome::Unknown(code)) => code.as_str(),
+                    .map(|c| {
+                        let word = match c.outcome {
+                            None => "",
+                            Some(Outcome::Reachable) => "reachable",
+                            Some(Outcome::Blocked(code) | Outcome::Unknown(code)) => code.as_str(),
+                        };
+                        match c.split() {
+                            Some(s) => format!("{word} {}/{}", s.reach, s.of),
+                            None => word.to_string(),
+                        }
                     })
                     .collect();
                 writeln!(out, "{name},{}", vals.join(","))?;
@@ -224,11 +291,18 @@ pub fn run(args: Args) -> Result<Exit> {
             let headers = headers(&engine, &cols);
             writeln!(out, "| from \\ to | {} |", headers.join(" | "))?;
             writeln!(out, "|---|{}", "---|".repeat(cn.len()))?;
+            let mut any_split = false;
             for (i, name) in rn.iter().enumerate() {
-                let vals: Vec<String> = row(i).into_iter().map(|c| glyphs.cell(c)).collect();
+                let vals: Vec<String> = row(i)
+                    .into_iter()
+                    .map(|c| {
+                        any_split |= c.split().is_some();
+                        glyphs.cell(c.outcome, c.split())
+                    })
+                    .collect();
                 writeln!(out, "| {name} | {} |", vals.join(" | "))?;
             }
-            writeln!(out, "\n{}", glyphs.legend())?;
+            writeln!(out, "\n{}", glyphs.legend(any_split))?;
         }
         MatrixFormat::Text => {
             let glyphs = Glyphs::choose(args.ascii);
@@ -240,14 +314,17 @@ pub fn run(args: Args) -> Result<Exit> {
             if one_block {
                 for i in 0..rows.len() {
                     for (j, c) in row(i).into_iter().enumerate() {
-                        cells_w[j] = cells_w[j].max(glyphs.cell(c).chars().count());
+                        cells_w[j] =
+                            cells_w[j].max(glyphs.cell(c.outcome, c.split()).chars().count());
                     }
                 }
             } else {
                 // Too large to look ahead: room for the longest possible cell.
+                // (`◐ CODE n/m` for a function's disagreeing ENIs: its ENIs
+                // are one per subnet, so n/m fits in 10 characters.)
                 let widest = Code::ALL
                     .iter()
-                    .map(|c| c.as_str().len() + 2)
+                    .map(|c| c.as_str().len() + 2 + 10)
                     .max()
                     .unwrap_or(0);
                 cells_w.iter_mut().for_each(|w| *w = widest);
@@ -292,6 +369,7 @@ pub fn run(args: Args) -> Result<Exit> {
             } else {
                 std::iter::once(0..widths.len()).collect()
             };
+            let mut any_split = false;
             for (g, group) in groups.iter().enumerate() {
                 if g > 0 {
                     writeln!(out)?;
@@ -307,10 +385,13 @@ pub fn run(args: Args) -> Result<Exit> {
                     let mut line = crate::table::pad(name, w0);
                     let cells = row(i);
                     for j in group.clone() {
-                        let c = cells[j];
-                        let t = glyphs.cell(c);
-                        let pad = widths[j] - t.chars().count();
-                        let styled = match c {
+                        let c = &cells[j];
+                        let split = c.split();
+                        any_split |= split.is_some();
+                        let t = glyphs.cell(c.outcome, split);
+                        let pad = widths[j].saturating_sub(t.chars().count());
+                        let styled = match c.outcome {
+                            _ if split.is_some() => paint(YELLOW, &t),
                             Some(Outcome::Reachable) => paint(GREEN, &t),
                             Some(Outcome::Blocked(_)) => paint(RED, &t),
                             Some(Outcome::Unknown(_)) => paint(YELLOW, &t),
@@ -321,7 +402,7 @@ pub fn run(args: Args) -> Result<Exit> {
                     writeln!(out, "{}", line.trim_end())?;
                 }
             }
-            writeln!(out, "\n{}", glyphs.legend())?;
+            writeln!(out, "\n{}", glyphs.legend(any_split))?;
         }
     }
     out.finish()?;
@@ -350,7 +431,12 @@ mod tests {
                 bar: ProgressBar::hidden(),
             };
             for i in 0..rows.len() {
-                let expected: Vec<_> = (0..cols.len()).map(|j| whole.get(i, j)).collect();
+                let expected: Vec<_> = (0..cols.len())
+                    .map(|j| Cell {
+                        outcome: whole.get(i, j),
+                        enis: whole.eni_outcomes(i, j).map(<[Outcome]>::to_vec),
+                    })
+                    .collect();
                 assert_eq!(blocks.row(i), expected, "row {i}, blocks of {size}");
             }
         }

@@ -96,20 +96,12 @@ pub fn run(args: Args) -> Result<Exit> {
 }
 
 /// `trace --format html`: the trace's page, with each ENI's own trace
-/// when the source is a VPC function with several.
-pub fn trace_html(engine: &Engine, doc: &TraceDoc, opts: &ProbeOptions, file: &Path) -> String {
-    let sc = engine.scenario();
-    let mut per_eni = Vec::new();
-    if let Ok(Node::Function(f)) = engine.node(&doc.from)
-        && let Some(v) = &sc.functions[f.ix()].vpc
-        && v.subnets.len() > 1
-    {
-        for s in &v.subnets {
-            let from = format!("{}@{}", doc.from, sc.subnets[s.ix()].name);
-            if let Ok(p) = engine.probe(&from, &doc.to, opts) {
-                per_eni.push(TraceDoc::new(engine, &engine.trace(&p), &[]));
-            }
-        }
-    }
-    awsreach_view::html::trace_page(sc, &file.display().to_string(), doc, &per_eni)
+/// when the source is a VPC function with several (`doc.enis`).
+pub fn trace_html(engine: &Engine, doc: &TraceDoc, file: &Path) -> String {
+    awsreach_view::html::trace_page(
+        engine.scenario(),
+        &file.display().to_string(),
+        doc,
+        &doc.enis,
+    )
 }

@@ -150,7 +150,10 @@ fn text(doc: &ScenarioDoc) -> String {
                     e.private_ip.clone(),
                     opt(&e.public_ip),
                     opt(&e.ipv6),
-                    format!("{kind} {}", e.owner),
+                    format!(
+                        "{kind} {}",
+                        crate::render::with_name(&e.owner, e.owner_name.as_deref())
+                    ),
                     list(&e.security_groups),
                 ]);
             }
@@ -366,7 +369,7 @@ fn text(doc: &ScenarioDoc) -> String {
                 r.kind.to_string()
             };
             t.row([
-                r.id.clone(),
+                crate::render::with_name(&r.id, r.name.as_deref()),
                 kind,
                 r.subnet.clone(),
                 r.private_ip.clone(),
@@ -404,7 +407,7 @@ fn text(doc: &ScenarioDoc) -> String {
                 parts.join(", ")
             };
             t.row([
-                f.id.clone(),
+                crate::render::with_name(&f.id, f.name.as_deref()),
                 placement,
                 subnets,
                 list(&f.security_groups),

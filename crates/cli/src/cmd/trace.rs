@@ -25,15 +25,21 @@ What a probe does follows from its endpoints:
   to a resource/host/IP  a network flow to that address and port
   service -> function    the trigger path (event source mapping, rule, subscription)
 
+A function attached to several subnets has one ENI per subnet and Lambda may send from
+any of them: the trace answers for each ENI (which reach, which do not, and why; JSON:
+`enis`), and the verdict is reachable only when every ENI reaches. `--from FN@SUBNET`
+(or the ENI's address) traces one ENI.
+
 Exit codes:
-  0  reachable
-  1  blocked
+  0  reachable (from every ENI of a function)
+  1  blocked (from at least one ENI of a function)
   2  bad input: the file is unreadable or invalid, an unknown id, a probe that cannot be made
   3  unknown: the verdict depends on data the scenario does not have (its `missing`)")]
 pub struct Args {
     /// Scenario file (RON).
     pub file: PathBuf,
-    /// Source: a function, resource, external host, service or trigger id, `internet`, or an IP.
+    /// Source: a function (or one ENI of it, `fn@subnet`), resource, external host, service or
+    /// trigger id or name, `internet`, or an IP.
     #[arg(long, value_name = "ID")]
     pub from: String,
     /// Destination: a function, resource, external host, service id, `internet`, or an IP.
@@ -180,16 +186,16 @@ pub fn run(args: Args) -> Result<Exit> {
     let text = match args.format {
         TraceFormat::Text => render::trace_text_assessed(&engine, &trace, &assessed),
         TraceFormat::Json => {
-            serde_json::to_string_pretty(&render::trace_json_assessed(&engine, &trace, &assessed))?
-                + "\n"
+            serde_json::to_string_pretty(
+                &render::trace_json_assessed(&engine, &trace, &assessed).with_enis(&engine, &trace),
+            )? + "\n"
         }
         TraceFormat::Mermaid => awsreach_view::mermaid::trace_doc(&awsreach_view::TraceDoc::new(
             &engine, &trace, &assessed,
         )),
         TraceFormat::Html => crate::cmd::report::trace_html(
             &engine,
-            &awsreach_view::TraceDoc::new(&engine, &trace, &assessed),
-            &opts,
+            &awsreach_view::TraceDoc::new(&engine, &trace, &assessed).with_enis(&engine, &trace),
             &args.file,
         ),
     };

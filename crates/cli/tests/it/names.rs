@@ -114,3 +114,56 @@ fn a_scenario_name_is_an_id_for_trace_and_check() {
     let r = awsreach(&workspace(), &["check", file]);
     assert_eq!(r.code, 0, "{}", r.transcript());
 }
+
+const NAMES: &str = "scenarios/rules/names.ron";
+
+#[test]
+fn names_are_shown_next_to_ids() {
+    let run = awsreach(
+        &workspace(),
+        &["trace", NAMES, "--from", "exporter", "--to", "orders-db"],
+    );
+    let header = run.stdout.lines().next().unwrap_or_default();
+    assert!(
+        header.starts_with("trace fn-arn (exporter) -> db-7f3e (orders-db) "),
+        "{}",
+        run.transcript()
+    );
+    let json = awsreach(
+        &workspace(),
+        &[
+            "trace", NAMES, "--from", "fn-arn", "--to", "s3", "--format", "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["from"], "fn-arn");
+    assert_eq!(v["from_name"], "exporter");
+    assert!(v.get("to_name").is_none(), "s3 has no name: {v}");
+    let show = awsreach(&workspace(), &["show", NAMES]);
+    for shown in [
+        "resource i-0a1b2c (reporting)",
+        "function fn-arn (exporter)",
+        "db-7f3e (orders-db)",
+    ] {
+        assert!(show.stdout.contains(shown), "{shown}: {}", show.stdout);
+    }
+    let doc = awsreach(&workspace(), &["show", NAMES, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&doc.stdout).unwrap();
+    assert_eq!(v["functions"][0]["name"], "exporter");
+}
+
+#[test]
+fn did_you_mean_names_the_id_and_its_name() {
+    for (typo, hint) in [
+        ("exportr", "did you mean `exporter` (fn-arn)?"),
+        ("fn-ar", "did you mean `fn-arn` (exporter)?"),
+        ("i-0a1b2d", "did you mean `i-0a1b2c` (reporting)?"),
+    ] {
+        let run = awsreach(
+            &workspace(),
+            &["trace", NAMES, "--from", typo, "--to", "s3"],
+        );
+        assert_eq!(run.code, 2, "{}", run.transcript());
+        assert!(run.stderr.contains(hint), "{typo}: {}", run.stderr);
+    }
+}

@@ -162,6 +162,11 @@ impl ScenarioDoc {
                                 EniOwner::Endpoint(x) => s.endpoints[x.ix()].name.clone(),
                                 EniOwner::Nat(n) => s.nat_gateways[n.ix()].name.clone(),
                             },
+                            owner_name: match e.owner {
+                                EniOwner::Resource(r) => s.resources[r.ix()].alias.clone(),
+                                EniOwner::Function(f) => s.functions[f.ix()].alias.clone(),
+                                EniOwner::Endpoint(_) | EniOwner::Nat(_) => None,
+                            },
                             owner_kind: match e.owner {
                                 EniOwner::Resource(_) => "resource",
                                 EniOwner::Function(_) => "function",
@@ -320,6 +325,7 @@ impl ScenarioDoc {
                 let e = &s.enis[r.eni.ix()];
                 ResourceDoc {
                     id: r.name.clone(),
+                    name: r.alias.clone(),
                     kind: resource_kind(r.kind),
                     vpc: s.vpcs[s.subnet_vpc(e.subnet).ix()].name.clone(),
                     subnet: s.subnets[e.subnet.ix()].name.clone(),
@@ -339,6 +345,7 @@ impl ScenarioDoc {
             .map(|f| match &f.vpc {
                 None => FunctionDoc {
                     id: f.name.clone(),
+                    name: f.alias.clone(),
                     placement: "lambda-managed",
                     vpc: None,
                     subnets: Vec::new(),
@@ -349,6 +356,7 @@ impl ScenarioDoc {
                 },
                 Some(v) => FunctionDoc {
                     id: f.name.clone(),
+                    name: f.alias.clone(),
                     placement: "vpc",
                     vpc: Some(s.vpcs[v.vpc.ix()].name.clone()),
                     subnets: subnet_names(&v.subnets),
