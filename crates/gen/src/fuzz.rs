@@ -9,6 +9,7 @@
 //! of the seed: the CLI and the tests only decide how many iterations to
 //! run and what to do with the results.
 
+mod address;
 mod blast;
 mod change;
 mod checker;
@@ -53,7 +54,8 @@ pub enum Invariant {
     TraceShape,
     /// `trace(p).outcome() == outcome(p)`.
     TraceAgreesWithOutcome,
-    /// `matrix(rows, cols).get(i, j) == cell(rows[i], cols[j])`.
+    /// `matrix(rows, cols).get(i, j) == cell(rows[i], cols[j])`, and the
+    /// matrix keeps each ENI's answer exactly where a function's ENIs disagree.
     MatrixExact,
     /// The engine agrees with the reference evaluator (verdict and code).
     Differential,
@@ -70,10 +72,14 @@ pub enum Invariant {
     /// A remedy whose blast radius reports no side effect changes exactly
     /// the calls it claims (its own probe's endpoints), cell by cell.
     FixScoped,
+    /// A probe from a literal address that an ENI holds traces exactly
+    /// like the probe from that ENI by id (a resource, or `fn@subnet`):
+    /// the same hops and verdict (rule 23).
+    AddressIsEni,
 }
 
 impl Invariant {
-    pub const ALL: [Invariant; 12] = [
+    pub const ALL: [Invariant; 13] = [
         Invariant::NoPanic,
         Invariant::Valid,
         Invariant::RonRoundTrip,
@@ -86,6 +92,7 @@ impl Invariant {
         Invariant::CalleePlacement,
         Invariant::FixSound,
         Invariant::FixScoped,
+        Invariant::AddressIsEni,
     ];
 
     pub fn name(self) -> &'static str {
@@ -102,6 +109,7 @@ impl Invariant {
             Invariant::CalleePlacement => "callee-placement",
             Invariant::FixSound => "fix-sound",
             Invariant::FixScoped => "fix-scoped",
+            Invariant::AddressIsEni => "address-is-eni",
         }
     }
 
@@ -211,7 +219,7 @@ pub struct Report {
     pub violations: Vec<Violation>,
     /// How many comparisons each invariant made, in [`Invariant::ALL`]
     /// order: proof that the checks ran, not just that nothing failed.
-    pub checks: [usize; 12],
+    pub checks: [usize; 13],
     /// The engine's verdicts on the generated probes: `reachable` or the
     /// reason code, with counts (what the probes covered).
     pub verdicts: std::collections::BTreeMap<&'static str, usize>,
@@ -349,7 +357,7 @@ pub fn run_case(seed: u64, iteration: u64, profile: Option<Profile>, cfg: &Confi
             report: Report {
                 probes: 0,
                 failed_probes: 0,
-                checks: [0; 12],
+                checks: [0; 13],
                 verdicts: Default::default(),
                 violations: vec![Violation {
                     invariant: Invariant::NoPanic,

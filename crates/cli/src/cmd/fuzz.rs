@@ -29,12 +29,14 @@ adversarial unless one is given), picks probes, and checks these invariants:
   deterministic              the same probe twice (and on a recompiled engine) traces the same
   trace-shape                a blocked trace points at a blocking hop and says why
   trace-agrees-with-outcome  the full trace and the fast outcome agree
-  matrix-exact               the all-pairs matrix equals cell-by-cell probes
+  matrix-exact               the all-pairs matrix equals cell-by-cell probes (and each ENI's
+                             answer where a function's ENIs disagree)
   differential               the engine agrees with an independent reference evaluator
   monotonic                  a permissive change never blocks, a restrictive one never unblocks
   callee-placement           who can invoke a function ignores its placement; pollers always deliver
   fix-sound                  a blocked trace's fix gives a valid scenario that gets further
   fix-scoped                 a fix reported without side effects changes exactly its own calls
+  address-is-eni             a probe from an ENI's address traces like the probe from that ENI
 
 A violation is shrunk (entities, rules and routes dropped while it persists),
 written to the --out directory, and printed with the commands that replay it.

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 
 use awsreach_model::{ScenarioSpec, parse, to_ron, validate};
-use awsreach_sim::{Decision, Engine, Node, Outcome, ProbeError, ProbeOptions, Verdict};
+use awsreach_sim::{Decision, Engine, Node, Outcome, ProbeError, ProbeOptions, Split, Verdict};
 
 use crate::ProbeSpec;
 use crate::reference::{self, Answer};
@@ -21,7 +21,7 @@ pub(super) fn run_checks(
 ) -> Report {
     let current: RefCell<Option<ProbeSpec>> = RefCell::new(None);
     let mut out = Vec::new();
-    let mut checks = [0; 12];
+    let mut checks = [0; 13];
     let mut verdicts = std::collections::BTreeMap::new();
     let r = catching(|| {
         Checker {
@@ -68,7 +68,7 @@ pub(super) struct Checker<'a, 'f> {
     pub(super) seed: u64,
     pub(super) current: &'a RefCell<Option<ProbeSpec>>,
     pub(super) out: &'a mut Vec<Violation>,
-    pub(super) checks: &'a mut [usize; 12],
+    pub(super) checks: &'a mut [usize; 13],
     pub(super) verdicts: &'a mut std::collections::BTreeMap<&'static str, usize>,
 }
 
@@ -149,6 +149,9 @@ impl Checker<'_, '_> {
         for p in self.probes {
             *self.current.borrow_mut() = Some(p.clone());
             outcomes.push(self.probe(&engine, twin.as_ref(), p));
+            if self.on(Invariant::AddressIsEni) {
+                self.address_is_eni(&engine, p);
+            }
         }
         *self.current.borrow_mut() = None;
         if self.on(Invariant::MatrixExact) || self.on(Invariant::Differential) {
@@ -387,18 +390,44 @@ impl Checker<'_, '_> {
                 self.count(Invariant::MatrixExact);
             }
             if let Some(m) = &m
-                && m.get(i, j) != cell
                 && reported < 3
             {
-                reported += 1;
-                self.out.push(Violation {
-                    invariant: Invariant::MatrixExact,
-                    probe: None,
-                    change: None,
-                    cell: Some((r.clone(), c.clone())),
-                    key: String::new(),
-                    detail: format!("matrix says {:?}, the cell alone {:?}", m.get(i, j), cell),
-                });
+                // Where a function's ENIs disagree, each ENI's answer as
+                // its own probe (`fn@subnet`) gives it.
+                let each = || {
+                    let p = engine
+                        .probe_nodes(rows[i], cols[j], &ProbeOptions::default())
+                        .ok()?;
+                    let each = engine.outcome_each_eni(&p);
+                    Split::of(&each).map(|_| each)
+                };
+                let each = (rows[i] != cols[j]).then(each).flatten();
+                let detail = if m.get(i, j) != cell {
+                    Some(format!(
+                        "matrix says {:?}, the cell alone {:?}",
+                        m.get(i, j),
+                        cell
+                    ))
+                } else if m.eni_outcomes(i, j) != each.as_deref() {
+                    Some(format!(
+                        "matrix keeps the ENIs' answers {:?}, each ENI alone {:?}",
+                        m.eni_outcomes(i, j),
+                        each
+                    ))
+                } else {
+                    None
+                };
+                if let Some(detail) = detail {
+                    reported += 1;
+                    self.out.push(Violation {
+                        invariant: Invariant::MatrixExact,
+                        probe: None,
+                        change: None,
+                        cell: Some((r.clone(), c.clone())),
+                        key: String::new(),
+                        detail,
+                    });
+                }
             }
             if self.on(Invariant::Differential) && self.focus.cell.is_none() && rows[i] != cols[j] {
                 self.count(Invariant::Differential);
