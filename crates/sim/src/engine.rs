@@ -397,7 +397,7 @@ pub struct Engine {
     /// Gateway endpoints per (vpc, service).
     pub(crate) gw_eps: HashMap<(VpcId, ServiceId), Vec<EndpointId>>,
     pub(crate) triggers_by_fn: Vec<Vec<TriggerId>>,
-    names: HashMap<String, Node>,
+    pub(crate) names: HashMap<String, Node>,
     /// Every id of the scenario, for fixes that name a new entity; built on
     /// the first such fix (only traces make fixes).
     ids: std::sync::OnceLock<std::collections::HashSet<String>>,
@@ -518,36 +518,7 @@ impl Engine {
         if let Some(n) = self.lookup(id) {
             return Ok(n);
         }
-        // Names (`Name` tags, function names) are ids too.
-        let aliases = (self.sc.functions.iter().filter_map(|f| f.alias.as_deref()))
-            .chain(self.sc.resources.iter().filter_map(|r| r.alias.as_deref()));
-        let suggestion =
-            awsreach_model::suggest(id, self.names.keys().map(|k| k.as_str()).chain(aliases));
-        let known_as = suggestion.as_deref().and_then(|s| {
-            let n = self.lookup(s)?;
-            match self.node_alias(n) {
-                Some(a) if a == s => Some(self.node_name(n)),
-                other => other.map(str::to_string),
-            }
-        });
-        Err(ProbeError::UnknownId {
-            id: id.into(),
-            suggestion,
-            known_as,
-        })
-    }
-
-    /// The `name` of a probe endpoint (a resource's `Name` tag, a
-    /// function's name), when it has one; one ENI of a function (named
-    /// `fn@subnet` or by its address) carries the function's.
-    pub fn node_alias(&self, n: Node) -> Option<&str> {
-        match n {
-            Node::Function(f) | Node::FunctionEni(f, _) => {
-                self.sc.functions[f.ix()].alias.as_deref()
-            }
-            Node::Resource(r) => self.sc.resources[r.ix()].alias.as_deref(),
-            _ => None,
-        }
+        Err(self.unknown_id(id))
     }
 
     /// [`Engine::node`] without the "did you mean" work of a miss.
