@@ -4,6 +4,7 @@
 //! with one definition. AWS's implicit defaults live in [`defaults`].
 
 pub mod defaults;
+mod nacl;
 mod transit;
 
 use std::fmt;
@@ -40,6 +41,19 @@ pub enum Fix {
         protocol: Protocol,
         ports: String,
         cidr: String,
+    },
+    /// An existing allow rule of a network ACL made to match more: `cidr`
+    /// and `ports` are what it matches afterwards (`was`: before, as
+    /// `protocol/ports cidr`), so a call the rule nearly admitted gets
+    /// through without a rule of its own.
+    WidenNaclRule {
+        nacl: String,
+        direction: RuleDirection,
+        rule: u32,
+        protocol: Protocol,
+        ports: String,
+        cidr: String,
+        was: String,
     },
     AssociateGatewayEndpoint {
         endpoint: String,
@@ -236,24 +250,7 @@ impl fmt::Display for Fix {
                     write!(f, "allow {protocol}/{ports} to {peer} in {sg} (outbound)")
                 }
             },
-            Fix::AddNaclRule {
-                nacl,
-                direction,
-                rule,
-                protocol,
-                ports,
-                cidr,
-            } => {
-                let d = if *direction == RuleDirection::Ingress {
-                    "inbound"
-                } else {
-                    "outbound"
-                };
-                write!(
-                    f,
-                    "add {d} rule {rule} allow {protocol}/{ports} {cidr} to network acl {nacl}"
-                )
-            }
+            Fix::AddNaclRule { .. } | Fix::WidenNaclRule { .. } => nacl::describe(self, f),
             Fix::AssociateGatewayEndpoint { endpoint, table } => {
                 write!(f, "associate gateway endpoint {endpoint} with {table}")
             }
@@ -458,28 +455,7 @@ impl Fix {
                     RuleDirection::Egress => g.egress.get_or_insert_with(Vec::new).push(rule),
                 }
             }
-            Fix::AddNaclRule {
-                nacl,
-                direction,
-                rule,
-                protocol,
-                ports,
-                cidr,
-            } => {
-                if let Some(n) = spec.network_acls.iter_mut().find(|n| &n.id == nacl) {
-                    let r = NaclRuleSpec {
-                        rule: *rule,
-                        action: RuleAction::Allow,
-                        protocol: *protocol,
-                        ports: Some(ports.clone()),
-                        cidr: cidr.clone(),
-                    };
-                    match direction {
-                        RuleDirection::Ingress => n.ingress.push(r),
-                        RuleDirection::Egress => n.egress.push(r),
-                    }
-                }
-            }
+            Fix::AddNaclRule { .. } | Fix::WidenNaclRule { .. } => nacl::apply(self, spec),
             Fix::AssociateGatewayEndpoint { endpoint, table } => {
                 if let Some(e) = spec.vpc_endpoints.iter_mut().find(|e| &e.id == endpoint)
                     && !e.route_tables.contains(table)

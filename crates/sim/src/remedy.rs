@@ -12,6 +12,8 @@ use crate::engine::{Addr, Node};
 use crate::fix::{Fix, Peer, Remedy, RuleDirection};
 use crate::walk::{Dst, Seen, Sink, Src, SrcKind, Walk};
 
+mod nacl;
+
 impl<'e, S: Sink> Walk<'e, S> {
     pub(crate) fn peer_for(&self, daddr: Addr, dst_sgs: &[SgId], src_sg: SgId) -> Peer {
         let vpc = self.sc.security_groups[src_sg.ix()].vpc;
@@ -104,24 +106,6 @@ impl<'e, S: Sink> Walk<'e, S> {
             target: target_name,
             spec_target: target,
         }
-    }
-
-    /// The CIDR a network ACL rule for `remote` names. A Lambda function's
-    /// ENI address is AWS's to choose and changes when Lambda replaces its
-    /// Hyperplane ENIs, so a rule for one names the function's subnet
-    /// instead of a /32 that breaks on the next deployment; any other
-    /// address, itself.
-    /// <https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>
-    pub(crate) fn nacl_cidr(&self, vpc: VpcId, remote: Addr) -> String {
-        if let Addr::V4(ip) = remote
-            && let Some(e) = self.e.eni_by_ip.get(&(vpc, ip))
-            && matches!(self.sc.enis[e.ix()].owner, EniOwner::Function(_))
-        {
-            return self.sc.subnets[self.sc.enis[e.ix()].subnet.ix()]
-                .cidr
-                .to_string();
-        }
-        remote.cidr()
     }
 
     /// Narrows remedies that add a route to `table` when it is the VPC's
@@ -636,17 +620,4 @@ pub(crate) fn source_for_service(id: &str) -> Option<awsreach_model::spec::Trigg
         "execute-api" => T::ApiGateway,
         _ => return None,
     })
-}
-
-/// A free rule number that sorts before `blocking` (or after every rule
-/// when the implicit deny blocked).
-pub(crate) fn free_rule_number(rules: &[NaclRule], blocking: Option<u32>) -> u32 {
-    let used = |n: u32| rules.iter().any(|r| r.number == n);
-    match blocking {
-        Some(b) => (1..b).rev().find(|n| !used(*n)).unwrap_or(1),
-        None => {
-            let max = rules.iter().map(|r| r.number).max().unwrap_or(0);
-            (max + 1..=32766).find(|n| !used(*n)).unwrap_or(32766)
-        }
-    }
 }

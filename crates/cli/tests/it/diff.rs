@@ -375,6 +375,45 @@ fn apply_fix_writes_a_scenario_where_the_call_gets_through() {
 }
 
 #[test]
+fn apply_fix_widens_a_nearly_matching_network_acl_rule() {
+    let dir = std::env::temp_dir().join(format!("awsreach-widen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixed = dir.join("fixed.ron");
+    let input = data().join("diff/nacl-near-miss.ron");
+    let (input, out) = (input.to_str().unwrap(), fixed.to_str().unwrap());
+    let trace = ["trace", input, "--from", "fn", "--to", "db"];
+    let run = awsreach(&dir, &trace);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains(
+            "fix: widen inbound rule 100 of network acl data-acl to allow tcp/5432 10.0.0.0/23 (was tcp/5432 10.0.0.0/24)"
+        ),
+        "{}",
+        run.stdout
+    );
+    let mut apply = trace.to_vec();
+    apply.extend_from_slice(&["--apply-fix", "1", "-o", out]);
+    let run = awsreach(&dir, &apply);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = awsreach(&dir, &["trace", out, "--from", "fn", "--to", "db"]);
+    assert_eq!(
+        run.code,
+        0,
+        "the widened rule admits the call: {}",
+        run.transcript()
+    );
+    // One rule changed, none added: the diff is exactly the call it was for.
+    let run = awsreach(&dir, &["diff", input, out, "--format", "csv"]);
+    assert_eq!(
+        rows(&run),
+        set(&["newly-reachable fn db NACL_INBOUND_DENIED reachable"]),
+        "{}",
+        run.transcript()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn a_terraform_plan_diffs_its_prior_state_against_its_planned_values() {
     // plan-closes-db.json: the plan drops db's only inbound rule; entities
     // match by resource address on both sides.

@@ -8,9 +8,8 @@ use awsreach_model::*;
 use super::*;
 use crate::code::Code;
 use crate::engine::Addr;
-use crate::fix::{Fix, Remedy, RuleDirection};
+use crate::fix::RuleDirection;
 use crate::hop::{At, HopKind};
-use crate::remedy::free_rule_number;
 use crate::trace::{Decision, Direction};
 
 impl<'e, S: Sink> Walk<'e, S> {
@@ -115,13 +114,8 @@ impl<'e, S: Sink> Walk<'e, S> {
                 };
                 Err(self.block(code, HopKind::NetworkAcl, at, |w| {
                     let what = if w.dir == Direction::Return { "the reply" } else { "the packet" };
-                    let number = free_rule_number(rules, rule);
                     let why = format!("network acl {} of subnet {} denies {what} {} {} {} ({}){}", acl.name, w.subnet_name(subnet), ports_str_range(w.proto, ports), if dir == RuleDirection::Ingress { "from" } else { "to" }, remote.show(w.sc), rule.map(|r| format!("rule {r}")).unwrap_or_else(|| "no rule matches: implicit deny".into()), if w.dir == Direction::Return { "; network ACLs are stateless, so replies to ephemeral ports need their own rule" } else { "" });
-                    let fixes = if acl.declared {
-                        vec![Remedy::one(Fix::AddNaclRule { nacl: acl.name.clone(), direction: dir, rule: number, protocol: w.proto, ports: if w.proto.has_ports() { ports.to_string() } else { "all".into() }, cidr: w.nacl_cidr(acl.vpc, remote) })]
-                    } else {
-                        Vec::new()
-                    };
+                    let fixes = w.nacl_fixes(acl_id, dir, ports, remote, rule);
                     (why, fixes)
                 }))
             }
@@ -358,15 +352,5 @@ mod tests {
             ),
             Ok(100)
         );
-    }
-
-    #[test]
-    fn free_rule_numbers() {
-        let rules = [
-            rule(100, RuleAction::Deny, (0, 1), "0.0.0.0/0"),
-            rule(99, RuleAction::Allow, (0, 1), "0.0.0.0/0"),
-        ];
-        assert_eq!(free_rule_number(&rules, Some(100)), 98);
-        assert_eq!(free_rule_number(&rules, None), 101);
     }
 }

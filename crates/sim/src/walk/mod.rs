@@ -241,7 +241,7 @@ macro_rules! hop {
     };
 }
 
-mod filter;
+pub(crate) mod filter;
 mod flow;
 mod gateways;
 mod invoke;

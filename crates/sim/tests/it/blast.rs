@@ -278,3 +278,136 @@ fn a_network_acl_fix_for_a_function_names_its_subnet_not_its_eni_address() {
     assert_eq!(nacl_cidr("fn"), "10.0.1.0/24");
     assert!(nacl_cidr("app-ec2").ends_with("/32"));
 }
+
+/// A data subnet whose network ACL admits the database port from
+/// `acl_from` and lets replies out to `reply_ports`; the function sits in
+/// 10.0.1.0/24, `batch` in 10.0.0.0/24 and `app-ec2` in 10.0.3.0/24.
+fn nacl_near_miss(acl_from: &str, reply_ports: &str) -> Loaded {
+    scenario(&format!(
+        r#"(
+        vpcs: [(id: "vpc", cidr: "10.0.0.0/16")],
+        subnets: [
+            (id: "legacy", vpc: "vpc", cidr: "10.0.0.0/24"),
+            (id: "app", vpc: "vpc", cidr: "10.0.1.0/24"),
+            (id: "other", vpc: "vpc", cidr: "10.0.3.0/24"),
+            (id: "data", vpc: "vpc", cidr: "10.0.2.0/24", network_acl: "data-acl"),
+        ],
+        network_acls: [(
+            id: "data-acl", vpc: "vpc", subnets: ["data"],
+            ingress: [(rule: 100, action: Allow, protocol: Tcp, ports: "5432", cidr: "{acl_from}")],
+            egress: [(rule: 100, action: Allow, protocol: Tcp, ports: "{reply_ports}", cidr: "10.0.0.0/16")],
+        )],
+        security_groups: [(id: "db-sg", vpc: "vpc", ingress: [(protocol: Tcp, ports: "5432", cidr: "10.0.0.0/16")])],
+        resources: [
+            (id: "db", subnet: "data", security_groups: ["db-sg"], listen: ["tcp/5432"]),
+            (id: "batch", subnet: "legacy"),
+            (id: "app-ec2", subnet: "other", listen: ["tcp/22"]),
+        ],
+        functions: [(id: "fn", vpc: (subnets: ["app"]))],
+    )"#
+    ))
+}
+
+fn widens(a: &Assessment) -> bool {
+    a.remedy
+        .steps
+        .iter()
+        .any(|s| matches!(s, Fix::WidenNaclRule { .. }))
+}
+
+#[test]
+fn a_nearly_matching_network_acl_rule_is_widened_before_a_rule_of_its_own() {
+    // The ACL entry numbered 100 admits 5432 from the legacy /24 next to the function's
+    // subnet: widening it to the /23 holding both is one edit and opens
+    // nothing else, so it ranks first, ahead of a new rule for the subnet.
+    let l = nacl_near_miss("10.0.0.0/24", "1024-65535");
+    let a = assessed(&l, "fn", "db");
+    assert!(widens(&a[0]), "{:#?}", a[0].remedy);
+    let Fix::WidenNaclRule {
+        nacl,
+        rule,
+        cidr,
+        ports,
+        ..
+    } = &a[0].remedy.steps[0]
+    else {
+        unreachable!("a widening has one step")
+    };
+    assert_eq!(
+        (nacl.as_str(), *rule, cidr.as_str(), ports.as_str()),
+        ("data-acl", 100, "10.0.0.0/23", "5432")
+    );
+    assert!(a[0].is_clean(), "{:#?}", a[0]);
+    assert_eq!(a[0].probe_after, Some(Outcome::Reachable));
+    assert!(
+        a.iter().any(|x| x
+            .remedy
+            .steps
+            .iter()
+            .any(|s| matches!(s, Fix::AddNaclRule { .. }))),
+        "the new rule is still offered"
+    );
+    // The patched scenario lets the call through; the rule kept its number.
+    let (fixed, checked) = awsreach_sim::apply_remedy(&l.spec, &a[0].remedy).expect("valid");
+    let e = awsreach_sim::Engine::new(checked);
+    let p = e.probe("fn", "db", &ProbeOptions::default()).unwrap();
+    assert_eq!(e.outcome(&p), Outcome::Reachable);
+    let acl = fixed
+        .network_acls
+        .iter()
+        .find(|n| n.id == "data-acl")
+        .unwrap();
+    assert_eq!(acl.ingress.len(), 1);
+    assert_eq!(acl.ingress[0].rule, 100);
+}
+
+#[test]
+fn a_widening_that_opens_other_calls_ranks_after_the_narrow_rule() {
+    // The block holding 10.0.3.0/24 and the function's 10.0.1.0/24 is
+    // 10.0.0.0/22, which also admits batch in 10.0.0.0/24: the blast
+    // radius says so, and the new rule for the function's subnet ranks first.
+    let l = nacl_near_miss("10.0.3.0/24", "1024-65535");
+    let a = assessed(&l, "fn", "db");
+    let widen = a.iter().find(|x| widens(x)).expect("a widening is offered");
+    let Fix::WidenNaclRule { cidr, .. } = &widen.remedy.steps[0] else {
+        unreachable!("a widening has one step")
+    };
+    assert_eq!(cidr, "10.0.0.0/22");
+    assert!(
+        widen
+            .opens
+            .iter()
+            .any(|e| e.from.id == "batch" && e.to.id == "db"),
+        "{widen:#?}"
+    );
+    assert!(
+        !widens(&a[0]),
+        "the narrow rule ranks first: {}",
+        a[0].remedy
+    );
+    assert!(a[0].is_clean(), "{:#?}", a[0]);
+}
+
+#[test]
+fn a_reply_rule_that_nearly_covers_the_ephemeral_ports_is_widened() {
+    // The reply leaves the data subnet for the function's ephemeral port;
+    // the ACL entry numbered 100 allows 32768-65535 (Linux's range), the reply needs 1024-65535.
+    let l = nacl_near_miss("10.0.1.0/24", "32768-65535");
+    let a = assessed(&l, "fn", "db");
+    let widen = a.iter().find(|x| widens(x)).expect("a widening is offered");
+    let Fix::WidenNaclRule {
+        rule, ports, cidr, ..
+    } = &widen.remedy.steps[0]
+    else {
+        unreachable!("a widening has one step")
+    };
+    assert_eq!(
+        (*rule, ports.as_str(), cidr.as_str()),
+        (100, "1024-65535", "10.0.0.0/16")
+    );
+    assert_eq!(widen.probe_after, Some(Outcome::Reachable));
+    // A rule for another service is not stretched over the ports between.
+    let l = nacl_near_miss("10.0.1.0/24", "80");
+    let a = assessed(&l, "fn", "db");
+    assert!(!a.iter().any(widens), "{a:#?}");
+}
