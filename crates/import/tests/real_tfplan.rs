@@ -285,21 +285,29 @@ fn cloudrail_covid_alert_functions_outside_vpc() {
     assert_eq!(imp.spec.functions.len(), 2);
     assert!(imp.spec.functions.iter().all(|f| f.vpc.is_none()));
     // 7 endpoints: the two ECR ones take their subnets from a data source
-    // the plan did not read, and say so.
-    let left_out = imp
-        .report
-        .entries
-        .iter()
-        .filter(|en| {
-            en.kind == EntryKind::Missing && en.subject.starts_with("aws_vpc_endpoint.ecr")
-        })
-        .count();
+    // the plan did not read: kept with their placement missing, and said so.
     assert_eq!(
-        imp.spec.vpc_endpoints.len() + left_out,
+        imp.spec.vpc_endpoints.len(),
         7,
         "{:?}",
         imp.spec.vpc_endpoints
     );
+    for ecr in ["aws_vpc_endpoint.ecr-api", "aws_vpc_endpoint.ecr-dkr"] {
+        assert!(
+            imp.report
+                .entries
+                .iter()
+                .any(|en| en.kind == EntryKind::Missing && en.subject == ecr),
+            "{ecr}"
+        );
+        assert!(
+            imp.spec
+                .missing
+                .iter()
+                .any(|m| m.entity == ecr && m.what == awsreach_model::spec::MissingKind::Placement),
+            "{ecr}"
+        );
+    }
     // aws_rds_cluster is not modelled, and says so.
     assert!(
         imp.report

@@ -481,3 +481,59 @@ fn expectations_from_the_awsreach_expect_output() {
         .expect("the bad entry is reported");
     assert!(w.message.contains("\"maybe\""), "{w:?}");
 }
+
+/// What the plan does not contain (issue 11, item 3): an MSK cluster that
+/// already exists, a self-managed Kafka poller in an existing subnet and an
+/// interface endpoint in one: the pollers and the endpoint are kept with
+/// their placement missing, and the verdicts that depend on them are
+/// `unknown`, neither reachable nor blocked.
+#[test]
+fn pollers_and_an_endpoint_outside_the_plan_are_unknown() {
+    let imp = fixture("unplaced-pollers.json");
+    let e = engine(&imp);
+    for (t, source) in [
+        ("aws_lambda_event_source_mapping.msk", TriggerSource::Msk),
+        (
+            "aws_lambda_event_source_mapping.kafka",
+            TriggerSource::SelfManagedKafka,
+        ),
+    ] {
+        let tr = imp
+            .spec
+            .triggers
+            .iter()
+            .find(|x| x.id.as_deref() == Some(t));
+        assert_eq!(tr.map(|x| x.source), Some(source), "{t} is declared");
+        assert!(
+            imp.spec
+                .missing
+                .iter()
+                .any(|m| m.entity == t && m.what == MissingKind::Placement),
+            "{t}: {:?}",
+            imp.spec.missing
+        );
+        let o = out(&e, t, "aws_lambda_function.consumer", None);
+        assert!(
+            matches!(o, Outcome::Unknown(c) if c.as_str() == "UNKNOWN_PLACEMENT"),
+            "{t}: {o:?}"
+        );
+    }
+    let ep = "aws_vpc_endpoint.secrets";
+    assert!(imp.spec.vpc_endpoints.iter().any(|x| x.id == ep));
+    assert!(
+        imp.report
+            .entries
+            .iter()
+            .any(|x| x.kind == EntryKind::Missing && x.subject == ep)
+    );
+    let o = out(&e, "aws_lambda_function.worker", "secretsmanager", None);
+    assert!(
+        matches!(o, Outcome::Unknown(c) if c.as_str() == "UNKNOWN_PLACEMENT"),
+        "{o:?}"
+    );
+    // Calls the endpoint does not capture are known as before.
+    assert_eq!(
+        blocked(out(&e, "aws_lambda_function.worker", "sqs", None)),
+        "NO_ROUTE"
+    );
+}

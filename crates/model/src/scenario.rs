@@ -539,6 +539,7 @@ pub enum EntityRef {
     Function(FunctionId),
     VpcEndpoint(EndpointId),
     TransitGateway(TgwId),
+    Trigger(TriggerId),
 }
 
 /// One piece of data the scenario lacks: a verdict that depends on it is
@@ -627,6 +628,7 @@ impl Scenario {
             EntityRef::Function(i) => &self.functions[i.ix()].name,
             EntityRef::VpcEndpoint(i) => &self.endpoints[i.ix()].name,
             EntityRef::TransitGateway(i) => &self.transit_gateways[i.ix()].name,
+            EntityRef::Trigger(i) => &self.triggers[i.ix()].name,
         }
     }
 

@@ -147,8 +147,8 @@ codes! {
         meaning: "Unknown, not blocked: a security group or network ACL decides this hop but its rules are listed as missing. For security groups (a union of allows) the hop is unknown only when no group with known rules admits the packet; network ACL rules are ordered, so any missing rule leaves the hop unknown.",
         fix: "Supply the rules of the security group or network ACL.";
     UnknownPlacement = "UNKNOWN_PLACEMENT", ra: None,
-        meaning: "Unknown, not blocked: the probe starts from (or goes to) a function or resource whose placement (subnets, security groups, VPC attachment) the scenario lists as missing. An invocation of a function does not depend on its placement and is still answered.",
-        fix: "Supply the function's VPC configuration or the resource's subnet and security groups.";
+        meaning: "Unknown, not blocked: the probe starts from (or goes to) a function or resource whose placement (subnets, security groups, VPC attachment) the scenario lists as missing, or depends on the placement of a VPC poller (its event source's subnets) or of an interface endpoint whose private DNS captures the call. An invocation of a function does not depend on its placement and is still answered.",
+        fix: "Supply the function's VPC configuration, the resource's subnet and security groups, the event source's subnets and security groups, or the endpoint's subnets (for a plan or template: `--base DIR` with the account snapshot, or `--param`).";
     UnknownTgwRoutes = "UNKNOWN_TGW_ROUTES", ra: None,
         meaning: "Unknown, not blocked: the packet reaches a transit gateway whose route tables or routes are listed as missing (typically owned by another account).",
         fix: "Supply the transit gateway's routes (search-transit-gateway-routes in the owning account).";

@@ -234,11 +234,17 @@ impl<'e> Classifier<'e> {
     }
 
     /// A function or resource with data listed as missing (placement,
-    /// policy) answers `unknown` where its peers do not: a class of its own.
+    /// policy, or a trigger's poller placement) answers `unknown` where its
+    /// peers do not: a class of its own.
     fn lacks_data(&self, n: Node) -> bool {
         let sc = &self.e.sc;
         match n {
-            Node::Function(f) => !sc.missing_for(EntityRef::Function(f)).is_empty(),
+            Node::Function(f) => {
+                !sc.missing_for(EntityRef::Function(f)).is_empty()
+                    || self.e.triggers_by_fn[f.ix()]
+                        .iter()
+                        .any(|t| !sc.missing_for(EntityRef::Trigger(*t)).is_empty())
+            }
             Node::Resource(r) => !sc.missing_for(EntityRef::Resource(r)).is_empty(),
             _ => false,
         }

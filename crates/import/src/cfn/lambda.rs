@@ -292,12 +292,17 @@ fn add_trigger(cx: &mut Ctx<'_>, p: Pending) {
         match placed {
             Ok(x) => x,
             Err(why) => {
-                // The poller's ENIs go into the event source's subnets; with
-                // those unknown the trigger cannot be placed (aws-rules.md
-                // rule 5). The scenario's `missing` data cannot name a trigger
-                // that is not declared, so the report carries it.
-                cx.missing_trigger(p.r, &p.id, format!("poller placement unknown: {why}"));
-                return;
+                // The poller's ENIs go into the event source's subnets
+                // (aws-rules.md rule 5); with those unknown the trigger is
+                // declared with its placement listed as missing, so its
+                // verdict is `unknown`, naming what is missing.
+                cx.missing(
+                    p.r,
+                    &p.id,
+                    MissingKind::Placement,
+                    format!("poller placement of {} unknown: {why}", p.id),
+                );
+                (Vec::new(), Vec::new())
             }
         }
     };

@@ -413,17 +413,25 @@ fn endpoints(cx: &mut Ctx<'_>) {
                 continue;
             }
         };
-        // An endpoint whose route tables, subnets or groups are unknown
-        // cannot be placed: left out, and said so (the model's `missing`
-        // data has no kind for an endpoint's placement).
+        // A gateway endpoint whose route tables are unknown cannot be
+        // placed: left out, and said so. An interface endpoint whose subnets
+        // or groups are unknown is kept with its placement listed as
+        // missing: its private DNS still captures the service's hostname,
+        // so calls to the service from its VPC are `unknown`, not sent to
+        // the public endpoint by a guess (rule 13).
         let mut lists = Vec::with_capacity(3);
-        for (key, kind) in [
+        let mut unplaced = Vec::new();
+        for (key, what) in [
             ("RouteTableIds", "route table"),
             ("SubnetIds", "subnet"),
             ("SecurityGroupIds", "security group"),
         ] {
-            match cx.entities(cx.prop(r, key), kind) {
+            match cx.entities(cx.prop(r, key), what) {
                 Ok(l) => lists.push(l),
+                Err(why) if kind == EndpointKind::Interface && key != "RouteTableIds" => {
+                    unplaced.push(format!("{key}: {why}"));
+                    lists.push(Vec::new());
+                }
                 Err(why) => {
                     cx.absent(
                         r,
@@ -432,6 +440,13 @@ fn endpoints(cx: &mut Ctx<'_>) {
                     continue 'endpoints;
                 }
             }
+        }
+        if !unplaced.is_empty() {
+            let note = format!(
+                "placement of interface endpoint {id} unknown ({}); calls its private DNS captures are unknown",
+                unplaced.join("; ")
+            );
+            cx.missing(r, &id, MissingKind::Placement, note);
         }
         let security_groups = lists.pop().unwrap_or_default();
         let subnets = lists.pop().unwrap_or_default();

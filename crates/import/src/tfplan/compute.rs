@@ -679,16 +679,18 @@ fn triggers(b: &mut Builder) {
                 | TriggerSource::AmazonMq
                 | TriggerSource::DocumentDb
         );
-        if vpc_source && subnets.is_empty() {
-            let src = b.src(i);
-            b.report.push(
-                EntryKind::Missing,
-                src,
-                id.clone(),
-                "the event source's subnets are not in the plan: the trigger is left out",
+        if vpc_source && (subnets.is_empty() || sgs.is_empty()) {
+            // Rule 5: the poller's ENIs sit in the event source's subnets.
+            // Declared with its placement missing, so its verdict is
+            // `unknown` naming what is missing, never a guess.
+            let note = format!(
+                "{}: the {source:?} event source's subnets or security groups are not in the plan; its verdicts are unknown",
+                b.addr(i)
             );
-            b.skipped.insert(i);
-            continue;
+            let src = b.src(i);
+            b.report
+                .push(EntryKind::Missing, src, id.clone(), note.clone());
+            b.missing(&id, MissingKind::Placement, note);
         }
         let provisioned = b
             .plan

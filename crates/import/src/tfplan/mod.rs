@@ -569,10 +569,25 @@ impl<'p, 'a> Builder<'p, 'a> {
     /// Report what was read per type, and every instance no family used.
     fn finish(&mut self) {
         // Missing data about something that was left out is in the report.
+        // (Triggers are declared without a `Kind`: no reference names one.)
         let defined = &self.defined;
-        self.spec
+        let triggers: HashSet<&str> = self
+            .spec
+            .triggers
+            .iter()
+            .filter_map(|t| t.id.as_deref())
+            .collect();
+        let kept: Vec<bool> = self
+            .spec
             .missing
-            .retain(|m| defined.iter().any(|(_, id)| *id == m.entity));
+            .iter()
+            .map(|m| {
+                triggers.contains(m.entity.as_str())
+                    || defined.iter().any(|(_, id)| *id == m.entity)
+            })
+            .collect();
+        let mut keep = kept.into_iter();
+        self.spec.missing.retain(|_| keep.next().unwrap_or(false));
         let mut read: BTreeMap<&str, usize> = BTreeMap::new();
         let mut skipped: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
         for (i, inst) in self.plan.instances.iter().enumerate() {

@@ -661,15 +661,17 @@ fn endpoints(b: &mut Builder) {
             ),
         };
         if kind == EndpointKind::Interface && subnets.is_empty() {
-            let src = b.src(i);
-            b.report.push(
-                EntryKind::Missing,
-                src,
-                id,
-                "an interface endpoint whose subnets are not in the plan: left out",
+            // Rule 13: its private DNS still answers for the service, with
+            // addresses in subnets the plan does not hold: kept, with its
+            // placement listed as missing, so calls it captures are `unknown`.
+            let note = format!(
+                "{}: an interface endpoint whose subnets are not in the plan; calls its private DNS captures are unknown",
+                b.addr(i)
             );
-            b.skipped.insert(i);
-            continue;
+            let src = b.src(i);
+            b.report
+                .push(EntryKind::Missing, src, id.clone(), note.clone());
+            b.missing(&id, MissingKind::Placement, note);
         }
         let private_dns = kind == EndpointKind::Interface
             && b.plan.bool(i, &["private_dns_enabled"]).unwrap_or(false);

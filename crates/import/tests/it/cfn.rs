@@ -533,3 +533,42 @@ fn a_vpc_poller_needs_lambda_sts_and_secrets_manager_endpoints() {
         "POLLER_NO_PATH"
     );
 }
+
+#[test]
+fn pollers_and_an_endpoint_placed_outside_the_template_are_unknown() {
+    let i = import("unplaced-pollers-and-endpoint.yaml", &[]);
+    for t in ["FromCluster", "FromDocs", "FromKafka"] {
+        assert!(
+            missing(&i, t, MissingKind::Placement),
+            "{t}: {:?}",
+            i.spec.missing
+        );
+        assert_eq!(
+            verdict(&i.spec, t, "Consumer", None),
+            "unknown UNKNOWN_PLACEMENT",
+            "{t}: neither reachable nor blocked"
+        );
+    }
+    // The report names what is missing.
+    let said = messages(&i, EntryKind::Missing).join("\n");
+    for what in ["FromCluster", "FromDocs", "FromKafka", "SecretsEndpoint"] {
+        assert!(said.contains(what), "{what} in:\n{said}");
+    }
+    // The endpoint is kept: its private DNS captures the hostname, so the
+    // call from the VPC is unknown rather than sent to the public endpoint.
+    assert!(missing(&i, "SecretsEndpoint", MissingKind::Placement));
+    assert_eq!(
+        verdict(&i.spec, "Worker", "secretsmanager", None),
+        "unknown UNKNOWN_PLACEMENT"
+    );
+    // Given the endpoint's subnets, the verdict is known again.
+    let given = import(
+        "unplaced-pollers-and-endpoint.yaml",
+        &[("EndpointSubnets", "Private")],
+    );
+    assert!(!missing(&given, "SecretsEndpoint", MissingKind::Placement));
+    assert_eq!(
+        verdict(&given.spec, "Worker", "secretsmanager", None),
+        "reachable"
+    );
+}

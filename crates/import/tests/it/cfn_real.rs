@@ -251,15 +251,22 @@ fn vpc_pollers_of_sources_outside_the_template_are_unknown() {
         ),
     ] {
         let Some(i) = import(rel, &[]) else { return };
-        // The trigger cannot be declared without its poller's subnets; the
-        // report names it, and the function's own placement is missing too.
+        // The trigger is declared with its poller's placement missing; the
+        // report names it, its verdict is `unknown` (never reachable or
+        // blocked), and the function's own placement is missing too.
         let said = i
             .report
             .entries
             .iter()
             .any(|e| e.kind == EntryKind::Missing && e.subject == trigger);
         assert!(said, "{rel}: {:?}", i.report);
-        assert!(i.spec.triggers.is_empty());
+        assert!(
+            has_missing(&i, trigger, MissingKind::Placement),
+            "{rel}: {:?}",
+            i.spec.missing
+        );
+        let v = crate::support::verdict(&i.spec, trigger, function, None);
+        assert_eq!(v, "unknown UNKNOWN_PLACEMENT", "{rel}");
         assert!(
             has_missing(&i, function, MissingKind::Placement),
             "{rel}: {:?}",

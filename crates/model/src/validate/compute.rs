@@ -305,7 +305,9 @@ impl Validator<'_> {
                             Problem::PrivateDnsNeedsVpcDns { vpc: vn },
                         );
                     }
-                    if e.subnets.is_empty() {
+                    if e.subnets.is_empty()
+                        && !self.listed_missing(&e.id, crate::spec::MissingKind::Placement)
+                    {
                         self.err(
                             path("vpc_endpoints", &e.id, "subnets"),
                             &e.id,

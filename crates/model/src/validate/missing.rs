@@ -4,7 +4,7 @@
 //! binary search.
 
 use crate::error::Problem;
-use crate::scenario::{EntityKind, EntityRef, Missing};
+use crate::scenario::{EntityKind, EntityRef, Missing, TriggerId};
 use crate::spec::MissingKind;
 
 use super::Validator;
@@ -21,7 +21,10 @@ pub(super) fn applies_to(what: MissingKind) -> (&'static [EntityKind], &'static 
             &[K::SecurityGroup, K::NetworkAcl],
             "a security group or a network acl",
         ),
-        MissingKind::Placement => (&[K::Function, K::Resource], "a function or a resource"),
+        MissingKind::Placement => (
+            &[K::Function, K::Resource, K::Trigger, K::VpcEndpoint],
+            "a function, a resource, a trigger or a vpc endpoint",
+        ),
         MissingKind::TgwRoutes => (&[K::TransitGateway], "a transit gateway"),
         MissingKind::Policy => (
             &[K::Function, K::VpcEndpoint],
@@ -31,6 +34,17 @@ pub(super) fn applies_to(what: MissingKind) -> (&'static [EntityKind], &'static 
 }
 
 impl Validator<'_> {
+    /// True when the `missing` section says `what` of entity `id` is
+    /// unknown: then an empty list where that data belongs (a poller's or an
+    /// interface endpoint's subnets) is what the importer could not read,
+    /// not a mistake, and verdicts that depend on it are unknown.
+    pub(super) fn listed_missing(&self, id: &str, what: MissingKind) -> bool {
+        self.spec
+            .missing
+            .iter()
+            .any(|m| m.what == what && m.entity == id)
+    }
+
     pub(super) fn missing(&mut self) {
         let spec = self.spec;
         let mut out: Vec<(Missing, usize)> = Vec::with_capacity(spec.missing.len());
@@ -66,6 +80,12 @@ impl Validator<'_> {
                 EntityKind::TransitGateway => {
                     self.tgw.get(id).map(|x| EntityRef::TransitGateway(*x))
                 }
+                EntityKind::Trigger => self
+                    .out
+                    .triggers
+                    .iter()
+                    .position(|t| t.name == id)
+                    .map(|i| EntityRef::Trigger(TriggerId(i as u32))),
                 _ => None,
             };
             // Declared but not built (its own errors are reported): nothing

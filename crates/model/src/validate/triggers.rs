@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use crate::error::Problem;
 use crate::scenario::*;
+use crate::spec::MissingKind;
 
 use super::Validator;
 
@@ -57,7 +58,10 @@ impl Validator<'_> {
             let mut subnets = Vec::new();
             let mut security_groups = Vec::new();
             if t.source.polls_in_vpc() {
-                if t.subnets.is_empty() || t.security_groups.is_empty() {
+                let unknown =
+                    t.id.as_deref()
+                        .is_some_and(|id| self.listed_missing(id, MissingKind::Placement));
+                if (t.subnets.is_empty() || t.security_groups.is_empty()) && !unknown {
                     self.err(
                         format!("{list_at}.subnets"),
                         &name,

@@ -116,7 +116,7 @@ fn data_that_does_not_belong_to_the_entity_is_an_error() {
         ),
         (
             r#"(entity: "sg", what: Placement)"#,
-            "a function or a resource",
+            "a function, a resource, a trigger or a vpc endpoint",
         ),
         (r#"(entity: "rt", what: TgwRoutes)"#, "a transit gateway"),
         (
@@ -154,4 +154,57 @@ fn missing_survives_a_round_trip() {
     let src = with_missing(r#"(entity: "fn", what: Policy, note: "GetPolicy denied")"#);
     let spec = parse(&src).unwrap();
     assert_eq!(parse(&to_ron(&spec)).unwrap(), spec);
+}
+
+/// A VPC poller (rule 5) or an interface endpoint (rule 13) whose placement
+/// is listed as missing may name no subnets: an importer could not read
+/// them. Without the entry, no subnets is still an error.
+#[test]
+fn a_poller_or_an_interface_endpoint_with_missing_placement_may_list_no_subnets() {
+    let net = format!(
+        "({NET}\n    triggers: [(id: \"msk-esm\", source: Msk, function: \"fn\")],\n    services: [(id: \"secretsmanager\")],\n    {}",
+        r#"missing: [
+        (entity: "msk-esm", what: Placement, note: "the cluster is not in the plan"),
+        (entity: "ep", what: Placement),
+    ],
+)"#
+    );
+    let with_ep = net.replace(
+        "vpc_endpoints: [",
+        r#"vpc_endpoints: [(id: "ep", vpc: "v", service: "secretsmanager", kind: Interface, private_dns: false), "#,
+    );
+    let s = check(&with_ep).scenario;
+    let t = index(&s.triggers, |x| &x.name, "msk-esm");
+    let ep = index(&s.endpoints, |x| &x.name, "ep");
+    let m = s
+        .missing(EntityRef::Trigger(TriggerId(t)), MissingKind::Placement)
+        .expect("the trigger's placement is missing");
+    assert_eq!(m.note.as_deref(), Some("the cluster is not in the plan"));
+    assert!(
+        s.missing(
+            EntityRef::VpcEndpoint(EndpointId(ep)),
+            MissingKind::Placement
+        )
+        .is_some()
+    );
+    assert_eq!(s.entity_name(EntityRef::Trigger(TriggerId(t))), "msk-esm");
+    // Without the entries, a poller and an interface endpoint need subnets.
+    let bare = with_ep.replace(
+        r#"missing: [
+        (entity: "msk-esm", what: Placement, note: "the cluster is not in the plan"),
+        (entity: "ep", what: Placement),
+    ],"#,
+        "",
+    );
+    let e = errors(&bare);
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(
+        e.iter().any(|x| x.starts_with("triggers[0].subnets")),
+        "{e:#?}"
+    );
+    assert!(
+        e.iter()
+            .any(|x| x.starts_with("vpc_endpoints") && x.contains("subnets")),
+        "{e:#?}"
+    );
 }

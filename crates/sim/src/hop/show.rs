@@ -172,6 +172,7 @@ fn entity_name(sc: &Scenario, e: EntityRef) -> (&'static str, &str) {
         EntityRef::Function(_) => "function",
         EntityRef::VpcEndpoint(_) => "vpc endpoint",
         EntityRef::TransitGateway(_) => "transit gateway",
+        EntityRef::Trigger(_) => "trigger",
     };
     (noun, sc.entity_name(e))
 }

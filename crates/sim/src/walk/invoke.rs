@@ -150,6 +150,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 Decision::Info,
                 At::PollerInVpc { trigger: t }
             );
+            self.poller_placement_known(t)?;
             for &sub in &tr.subnets {
                 self.poller_in_subnet(t, sub)?;
             }

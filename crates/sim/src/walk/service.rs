@@ -113,6 +113,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 },
             ));
         }
+        self.endpoint_placement_known(vpc, s)?;
         let ieps = self.e.iface_eps.get(&(vpc, s));
         let private = ieps.and_then(|list| {
             list.iter().copied().find(|e| {

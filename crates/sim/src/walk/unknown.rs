@@ -83,6 +83,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             EntityRef::Function(x) => ("function", &sc.functions[x.ix()].name),
             EntityRef::VpcEndpoint(x) => ("vpc endpoint", &sc.endpoints[x.ix()].name),
             EntityRef::TransitGateway(x) => ("transit gateway", &sc.transit_gateways[x.ix()].name),
+            EntityRef::Trigger(x) => ("trigger", &sc.triggers[x.ix()].name),
         }
     }
 
@@ -146,6 +147,45 @@ impl<'e, S: Sink> Walk<'e, S> {
                     "whether the security groups admit the packet".to_string()
                 }),
             ),
+            None => Ok(()),
+        }
+    }
+
+    /// Rule 5: a VPC poller's ENIs sit in its event source's subnets; when
+    /// those (or its groups) are missing, so is every hop of its path.
+    pub(crate) fn poller_placement_known(&mut self, t: TriggerId) -> Step {
+        match self.lacks(EntityRef::Trigger(t), MissingKind::Placement) {
+            Some(m) => Err(
+                self.unknown(Code::UnknownPlacement, HopKind::Poller, m, |_| {
+                    "where its poller's ENIs sit and what their path allows".to_string()
+                }),
+            ),
+            None => Ok(()),
+        }
+    }
+
+    /// Rule 13: private DNS answers with the endpoint's ENI addresses, in
+    /// its subnets; when those are missing, the path of a call the endpoint
+    /// captures cannot be told. An endpoint without private DNS captures
+    /// nothing, so it decides nothing.
+    pub(crate) fn endpoint_placement_known(&mut self, vpc: VpcId, s: ServiceId) -> Step {
+        let Some(list) = self.e.iface_eps.get(&(vpc, s)) else {
+            return Ok(());
+        };
+        let missing = list.iter().find_map(|e| {
+            let ep = &self.sc.endpoints[e.ix()];
+            if !ep.private_dns {
+                return None;
+            }
+            self.lacks(EntityRef::VpcEndpoint(*e), MissingKind::Placement)
+        });
+        match missing {
+            Some(m) => Err(self.unknown(Code::UnknownPlacement, HopKind::Dns, m, |w| {
+                format!(
+                    "which address {} resolves to and whether the path to it is open",
+                    w.sc.services[s.ix()].hostname
+                )
+            })),
             None => Ok(()),
         }
     }

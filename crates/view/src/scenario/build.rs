@@ -30,6 +30,7 @@ fn entity_kind(e: EntityRef) -> &'static str {
         EntityRef::Function(_) => EntityKind::Function.noun(),
         EntityRef::VpcEndpoint(_) => EntityKind::VpcEndpoint.noun(),
         EntityRef::TransitGateway(_) => EntityKind::TransitGateway.noun(),
+        EntityRef::Trigger(_) => EntityKind::Trigger.noun(),
     }
 }
 
