@@ -206,9 +206,22 @@ pub fn run(args: Args) -> Result<Exit> {
         eb.select(eb.destinations(), &args.to),
     );
     let d = awsreach_sim::diff::diff(Side::all(&ea, &ra, &ca), Side::all(&eb, &rb, &cb), &opts);
+    // Text and markdown list `limit` changes per kind: only those are
+    // traced again and rendered (a 10k-ENI diff with 433,499 changed cells
+    // took 101 s and 331 MiB tracing every one of them, to show 300).
+    let limited = matches!(args.format, DiffFormat::Text | DiffFormat::Markdown) && args.limit > 0;
+    let mut per_kind = [0usize; ChangeKind::ALL.len()];
     let shown: Vec<Shown> = d
         .changes
         .iter()
+        .filter(|c| {
+            let i = ChangeKind::ALL
+                .iter()
+                .position(|k| *k == c.kind())
+                .unwrap_or(0);
+            per_kind[i] += 1;
+            !limited || per_kind[i] <= args.limit
+        })
         .map(|c| {
             let (from, to) = d.keys(c);
             let (tb, ta) = d.traces(&ea, &eb, c, &opts);
@@ -306,12 +319,14 @@ fn text(d: &ReachDiff, shown: &[Shown], (b, a): &(String, String), limit: usize)
     }
     let _ = writeln!(out, "{}", summary(d));
     for k in ChangeKind::ALL {
+        // `shown` holds at most `limit` changes of each kind; the diff counts them all.
         let of_kind: Vec<&Shown> = shown.iter().filter(|s| s.kind == k).collect();
-        if of_kind.is_empty() {
+        let total = d.count(k);
+        if total == 0 {
             continue;
         }
-        let _ = writeln!(out, "\n{} ({})", paint(BOLD, title(k)), of_kind.len());
-        let cap = if limit == 0 { of_kind.len() } else { limit };
+        let _ = writeln!(out, "\n{} ({total})", paint(BOLD, title(k)));
+        let cap = if limit == 0 { total } else { limit };
         for s in of_kind.iter().take(cap) {
             let head = format!("  {} -> {} ({})", s.from, s.to, s.call);
             match k {
@@ -355,11 +370,11 @@ fn text(d: &ReachDiff, shown: &[Shown], (b, a): &(String, String), limit: usize)
                 }
             }
         }
-        if of_kind.len() > cap {
+        if total > cap {
             let _ = writeln!(
                 out,
                 "  {}",
-                paint(DIM, format!("… and {} more", of_kind.len() - cap))
+                paint(DIM, format!("… and {} more", total - cap))
             );
         }
     }
@@ -394,12 +409,13 @@ fn markdown(d: &ReachDiff, shown: &[Shown], (b, a): &(String, String), limit: us
     let _ = writeln!(out, "{} ({} calls compared).", summary(d), d.compared);
     for k in ChangeKind::ALL {
         let of_kind: Vec<&Shown> = shown.iter().filter(|s| s.kind == k).collect();
-        if of_kind.is_empty() {
+        let total = d.count(k);
+        if total == 0 {
             continue;
         }
         let mut t = title(k).to_string();
         t[..1].make_ascii_uppercase();
-        let _ = writeln!(out, "\n#### {t} ({})\n", of_kind.len());
+        let _ = writeln!(out, "\n#### {t} ({total})\n");
         match k {
             ChangeKind::NewlyBlocked => {
                 let _ = writeln!(
@@ -420,7 +436,7 @@ fn markdown(d: &ReachDiff, shown: &[Shown], (b, a): &(String, String), limit: us
                 );
             }
         }
-        let cap = if limit == 0 { of_kind.len() } else { limit };
+        let cap = if limit == 0 { total } else { limit };
         for s in of_kind.iter().take(cap) {
             let at = s
                 .block
@@ -449,8 +465,8 @@ fn markdown(d: &ReachDiff, shown: &[Shown], (b, a): &(String, String), limit: us
                 ),
             };
         }
-        if of_kind.len() > cap {
-            let _ = writeln!(out, "\n… and {} more.", of_kind.len() - cap);
+        if total > cap {
+            let _ = writeln!(out, "\n… and {} more.", total - cap);
         }
     }
     for (label, keys) in [("Added", &d.added), ("Removed", &d.removed)] {

@@ -375,6 +375,29 @@ fn apply_fix_writes_a_scenario_where_the_call_gets_through() {
 }
 
 #[test]
+fn limit_counts_every_change_and_lists_the_first_ones() {
+    // Five calls are newly blocked; with --limit 2 the header still says
+    // five, two are listed (traced again) and the rest are counted.
+    for (format, header, more) in [
+        ("text", "newly blocked (5)", "… and 3 more"),
+        ("markdown", "#### Newly blocked (5)", "… and 3 more."),
+    ] {
+        let run = diff(&[
+            "base.ron",
+            "nat-route-removed.ron",
+            "--format",
+            format,
+            "--limit",
+            "2",
+        ]);
+        assert!(run.stdout.contains(header), "{format}: {}", run.stdout);
+        assert!(run.stdout.contains(more), "{format}: {}", run.stdout);
+        let listed = run.stdout.matches("NO_ROUTE").count();
+        assert_eq!(listed, 2, "{format}: {}", run.stdout);
+    }
+}
+
+#[test]
 fn apply_fix_widens_a_nearly_matching_network_acl_rule() {
     let dir = std::env::temp_dir().join(format!("awsreach-widen-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
