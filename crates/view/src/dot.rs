@@ -26,6 +26,7 @@ fn shape(p: Part) -> &'static str {
         Part::Resource(_) => "box3d",
         Part::Function(_) => "component",
         Part::Service(_) => "tab",
+        Part::Poller(_) => "parallelogram",
         Part::Host(_) => "ellipse",
         Part::Internet => "doublecircle",
     }
@@ -147,7 +148,7 @@ impl Topology<'_> {
             );
         }
         let lambda: Vec<usize> = in_spot(Spot::Region)
-            .filter(|&i| matches!(items[i].part, Part::Function(_)))
+            .filter(|&i| matches!(items[i].part, Part::Function(_) | Part::Poller(_)))
             .collect();
         if !lambda.is_empty() {
             out.push_str("    subgraph cluster_lambda {\n      label=\"Lambda-managed network\"; style=dashed; color=\"#8c959f\";\n");
@@ -332,14 +333,29 @@ impl Topology<'_> {
                 _ => {}
             }
         }
-        for t in &sc.triggers {
-            if let (Some(svc), Some(f)) = (
+        for (k, t) in sc.triggers.iter().enumerate() {
+            let (Some(svc), Some(f)) = (
                 first(Part::Service(t.service)),
                 first(Part::Function(t.function)),
-            ) {
+            ) else {
+                continue;
+            };
+            // A polled source is read by its poller (each of its ENIs),
+            // which invokes the function; a push source invokes directly.
+            let pollers: Vec<usize> = (0..items.len())
+                .filter(|&i| items[i].part == Part::Poller(awsreach_model::TriggerId(k as u32)))
+                .collect();
+            if pollers.is_empty() {
                 let _ = writeln!(
                     out,
                     "  i{svc} -> i{f} [label=\"{}\", color=\"#0969da\", fontcolor=\"#0969da\"];",
+                    escape(&t.name)
+                );
+            }
+            for p in pollers {
+                let _ = writeln!(
+                    out,
+                    "  i{p} -> i{svc} [style=dotted, color=\"#0969da\", label=\"polls\"];\n  i{p} -> i{f} [label=\"{}\", color=\"#0969da\", fontcolor=\"#0969da\"];",
                     escape(&t.name)
                 );
             }
@@ -363,6 +379,7 @@ fn legend(out: &mut String, with_path: bool) {
         ("VPC endpoint", "hexagon"),
         ("peering / transit gateway", "diamond"),
         ("AWS service", "tab"),
+        ("event poller", "parallelogram"),
         ("internet", "doublecircle"),
     ];
     for (k, (label, shape)) in shapes.iter().enumerate() {

@@ -61,6 +61,7 @@ fn node(id: &str, p: Part, label: &str) -> String {
         Part::Nat(_) | Part::Endpoint(_) => format!("{id}{{{{\"{l}\"}}}}"),
         Part::Peering(_) | Part::Tgw(_) => format!("{id}{{\"{l}\"}}"),
         Part::Service(_) | Part::Host(_) => format!("{id}(\"{l}\")"),
+        Part::Poller(_) => format!("{id}[/\"{l}\"\\]"),
         Part::Internet => format!("{id}((\"{l}\"))"),
         Part::Vpc(_) | Part::Subnet(_) => format!("{id}[\"{l}\"]"),
     }
@@ -233,12 +234,24 @@ pub fn graph(t: &Topology<'_>, path: &[PathHop]) -> String {
             _ => {}
         }
     }
-    for tr in &sc.triggers {
-        if let (Some(s), Some(f)) = (
+    for (k, tr) in sc.triggers.iter().enumerate() {
+        let (Some(s), Some(f)) = (
             first(Part::Service(tr.service)),
             first(Part::Function(tr.function)),
-        ) {
+        ) else {
+            continue;
+        };
+        // A polled source is read by its poller (each of its ENIs), which
+        // invokes the function; a push source invokes directly.
+        let pollers: Vec<usize> = (0..items.len())
+            .filter(|&i| items[i].part == Part::Poller(awsreach_model::TriggerId(k as u32)))
+            .collect();
+        if pollers.is_empty() {
             e.add(&s, "-->", &tr.name, &f);
+        }
+        for p in pollers {
+            e.add(&format!("n{p}"), "-.->", "polls", &s);
+            e.add(&format!("n{p}"), "-->", &tr.name, &f);
         }
     }
 

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use awsreach_model::spec::{EndpointKind, ResourceKind};
+use awsreach_model::spec::{EndpointKind, PollerMode, ResourceKind};
 use awsreach_model::*;
 use petgraph::graph::{NodeIndex, UnGraph};
 
@@ -23,6 +23,11 @@ pub(crate) enum Part {
     Resource(ResourceId),
     Function(FunctionId),
     Service(ServiceId),
+    /// A trigger's event poller (rule 4 and 5, docs/aws-rules.md): in the
+    /// Lambda service for SQS, Kinesis and DynamoDB Streams, with ENIs in
+    /// the event source's subnets for Kafka, Amazon MQ and DocumentDB.
+    /// Push sources have none: they invoke through the Lambda service.
+    Poller(TriggerId),
     Peering(PeeringId),
     Tgw(TgwId),
     Host(HostId),
@@ -124,12 +129,21 @@ impl<'s> Topology<'s> {
                 None => t.link(func, Part::Internet, Link::In),
             }
         }
-        for tr in &sc.triggers {
-            t.link(
-                Part::Service(tr.service),
-                Part::Function(tr.function),
-                Link::Invokes,
-            );
+        for (i, tr) in sc.triggers.iter().enumerate() {
+            if polls(tr) {
+                let poller = Part::Poller(TriggerId(i as u32));
+                t.link(Part::Service(tr.service), poller, Link::Joins);
+                for s in &tr.subnets {
+                    t.link(poller, Part::Subnet(*s), Link::In);
+                }
+                t.link(poller, Part::Function(tr.function), Link::Invokes);
+            } else {
+                t.link(
+                    Part::Service(tr.service),
+                    Part::Function(tr.function),
+                    Link::Invokes,
+                );
+            }
         }
         for (i, p) in sc.peerings.iter().enumerate() {
             let pcx = Part::Peering(PeeringId(i as u32));
@@ -217,6 +231,7 @@ pub(crate) fn kind_word(sc: &Scenario, p: Part) -> &'static str {
         },
         Part::Function(_) => "Lambda function",
         Part::Service(_) => "AWS service",
+        Part::Poller(_) => "event poller",
         Part::Peering(_) => "peering connection",
         Part::Tgw(_) => "transit gateway",
         Part::Host(_) => "external host",
@@ -417,6 +432,24 @@ pub(crate) fn items(sc: &Scenario) -> Vec<Item> {
             );
         }
     }
+    for (i, tr) in sc.triggers.iter().enumerate() {
+        if !polls(tr) {
+            continue;
+        }
+        let part = Part::Poller(TriggerId(i as u32));
+        let mode = match tr.mode {
+            PollerMode::Provisioned => "provisioned",
+            PollerMode::OnDemand => "on demand",
+        };
+        if tr.source.polls_in_vpc() && !tr.subnets.is_empty() {
+            // The poller's ENIs sit in the event source's subnets (rule 5).
+            for s in &tr.subnets {
+                push(part, Spot::Subnet(*s), &tr.name, format!("ENI, {mode}"));
+            }
+        } else {
+            push(part, Spot::Region, &tr.name, "Lambda-managed".into());
+        }
+    }
     for (i, p) in sc.peerings.iter().enumerate() {
         push(
             Part::Peering(PeeringId(i as u32)),
@@ -478,8 +511,18 @@ pub(crate) fn part_named(sc: &Scenario, id: &str) -> Option<Part> {
         .or_else(|| find(&sc.external_hosts, |x| &x.name, id).map(|i| Part::Host(HostId(i))))
         .or_else(|| {
             let t = find(&sc.triggers, |x| &x.name, id)?;
-            Some(Part::Service(sc.triggers[t as usize].service))
+            let tr = &sc.triggers[t as usize];
+            Some(if polls(tr) {
+                Part::Poller(TriggerId(t))
+            } else {
+                Part::Service(tr.service)
+            })
         })
+}
+
+/// Whether a trigger has an event poller to draw (a push source has none).
+pub(crate) fn polls(tr: &Trigger) -> bool {
+    tr.source.polls_in_vpc() || tr.source.polls_in_aws()
 }
 
 /// One hop of a path to mark on a picture ([`PathHop::of`] a trace document).
@@ -493,6 +536,8 @@ pub struct PathHop {
     pub mark: Mark,
     pub detail: String,
     pub rule: Option<String>,
+    /// The transit gateway route table that routed the hop, if any.
+    pub tgw_table: Option<String>,
     /// A hop of the reply (return leg).
     pub reply: bool,
 }
@@ -523,6 +568,7 @@ impl PathHop {
                 },
                 detail: h.detail.clone(),
                 rule: h.rule.clone(),
+                tgw_table: h.tgw_route_table.clone(),
                 reply: h.direction == awsreach_sim::Direction::Return,
             })
             .collect()
@@ -542,15 +588,16 @@ impl Mark {
 
 /// The item each hop is drawn at, if any (security groups and network ACLs
 /// are not items; the drawings place them by their neighbours). A part
-/// drawn in several subnets is found in the subnet the trace names.
+/// drawn in several subnets (a function's or a poller's ENIs, an interface
+/// endpoint's) is found in the subnet the hop itself names, else in one
+/// the trace names, so each ENI a trace touches is marked where it is.
 pub(crate) fn locate(sc: &Scenario, items: &[Item], hops: &[PathHop]) -> Vec<Option<usize>> {
+    let names_subnet = |h: &PathHop, s: SubnetId| {
+        mentions(&h.detail, &format!("subnet {}", sc.subnets[s.ix()].name))
+    };
     let named_subnets: Vec<SubnetId> = (0..sc.subnets.len() as u32)
         .map(SubnetId)
-        .filter(|s| {
-            let name = &sc.subnets[s.ix()].name;
-            hops.iter()
-                .any(|h| mentions(&h.detail, &format!("subnet {name}")))
-        })
+        .filter(|s| hops.iter().any(|h| names_subnet(h, *s)))
         .collect();
     hops.iter()
         .map(|h| {
@@ -558,9 +605,20 @@ pub(crate) fn locate(sc: &Scenario, items: &[Item], hops: &[PathHop]) -> Vec<Opt
             let all: Vec<usize> = (0..items.len())
                 .filter(|&i| items[i].part == part)
                 .collect();
+            if all.len() < 2 {
+                return all.first().copied();
+            }
+            let in_subnet = |i: usize, ok: &dyn Fn(SubnetId) -> bool| {
+                matches!(items[i].spot, Spot::Subnet(s) if ok(s))
+            };
             all.iter()
                 .copied()
-                .find(|&i| matches!(items[i].spot, Spot::Subnet(s) if named_subnets.contains(&s)))
+                .find(|&i| in_subnet(i, &|s| names_subnet(h, s)))
+                .or_else(|| {
+                    all.iter()
+                        .copied()
+                        .find(|&i| in_subnet(i, &|s| named_subnets.contains(&s)))
+                })
                 .or_else(|| all.first().copied())
         })
         .collect()

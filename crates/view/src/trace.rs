@@ -12,7 +12,7 @@ use awsreach_model::edit::Fix;
 use awsreach_sim::blast::{Assessment, Danger, Effect};
 use awsreach_sim::diff::Key;
 use awsreach_sim::{
-    CallKind, Code, Decision, Direction, Engine, Followup, Outcome, Remedy, Trace, Verdict,
+    At, CallKind, Code, Decision, Direction, Engine, Followup, Outcome, Remedy, Trace, Verdict,
 };
 use serde::Serialize;
 
@@ -89,6 +89,10 @@ pub struct HopDoc {
     /// The rule or route that decided, when one did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// For a transit-gateway hop, the gateway's route table that routed it
+    /// (a table is named within its gateway, so it is no scenario id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tgw_route_table: Option<String>,
     pub direction: Direction,
 }
 
@@ -219,6 +223,7 @@ impl TraceDoc {
                     decision: h.decision,
                     detail: shown.detail().to_string(),
                     rule: shown.rule().map(|r| r.to_string()),
+                    tgw_route_table: tgw_table(sc, &h.at),
                     direction: h.direction,
                 }
             })
@@ -286,6 +291,20 @@ impl TraceDoc {
             .collect();
         self
     }
+}
+
+/// The transit gateway route table a hop names, if it names one.
+fn tgw_table(sc: &Scenario, at: &At) -> Option<String> {
+    let (tgw, table) = match *at {
+        At::TgwRoute { tgw, table, .. }
+        | At::TgwBlackhole { tgw, table, .. }
+        | At::TgwNoRoute { tgw, table, .. }
+        | At::TgwReplyLost { tgw, table, .. }
+        | At::TgwReply { tgw, table, .. } => (tgw, table),
+        _ => return None,
+    };
+    let g = sc.transit_gateways.get(tgw.ix())?;
+    Some(g.route_tables.get(table as usize)?.name.clone())
 }
 
 /// `invoke`, `service-call`, `flow` or `trigger`.

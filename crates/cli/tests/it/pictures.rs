@@ -393,3 +393,162 @@ fn trace_html_writes_one_page_with_the_blocking_hop() {
     assert!(html.contains("<table class=\"matrix\">") && html.contains("href=\"#t0\""));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The `<p class="meta">` line of a report: the whole matrix's counts.
+fn report_meta(html: &str) -> String {
+    let i = html.find("<p class=\"meta\">").unwrap();
+    html[i..].split("</p>").next().unwrap().to_string()
+}
+
+/// Each heat-map row: its source and how many of its cells are blocked or unknown.
+fn heat_rows(html: &str) -> Vec<(String, usize)> {
+    let table = html.split("<table class=\"matrix\">").nth(1).unwrap();
+    let table = table.split("<tbody>").nth(1).unwrap();
+    let table = table.split("</table>").next().unwrap();
+    table
+        .split("<tr><th>")
+        .skip(1)
+        .map(|row| {
+            let name = row.split("</th>").next().unwrap().to_string();
+            let bad = row.matches("cell-blocked").count() + row.matches("cell-unknown").count();
+            (name, bad)
+        })
+        .collect()
+}
+
+/// `report --max-cells` (issue 13): a matrix larger than the cap shows the
+/// sources and destinations with the most blocked or unknown calls, each
+/// shown cell with its trace, says what it left out, and keeps the counts
+/// of the whole matrix.
+#[test]
+fn report_caps_the_heat_map_and_says_what_it_left_out() {
+    let dir = std::env::temp_dir().join(format!("awsreach-report-cap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = |name: &str, cap: &str| -> String {
+        let out = dir.join(name);
+        let run = awsreach(
+            &workspace(),
+            &[
+                "report",
+                "scenarios/example-full.ron",
+                "--max-cells",
+                cap,
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        std::fs::read_to_string(&out).unwrap()
+    };
+    let full = page("full.html", "100000");
+    let capped = page("capped.html", "25");
+    assert_eq!(report_meta(&full), report_meta(&capped));
+    assert!(!full.contains("<p class=\"capped\">"));
+    let all = heat_rows(&full);
+    assert!(
+        all.len() > 5 && full.contains("21 sources × 26 destinations"),
+        "{}",
+        report_meta(&full)
+    );
+    assert!(
+        capped.contains(
+            "the heat map shows 5 of 21 sources and 5 of 26 destinations (at most 25 cells"
+        ),
+        "{capped}"
+    );
+    // The rows shown are the five with the most blocked or unknown calls
+    // (in the order of the full map among equals).
+    let mut ranked = all.clone();
+    ranked.sort_by_key(|(_, bad)| std::cmp::Reverse(*bad));
+    let shown: Vec<String> = heat_rows(&capped).into_iter().map(|(n, _)| n).collect();
+    let top: Vec<String> = ranked.into_iter().take(5).map(|(n, _)| n).collect();
+    assert_eq!(shown, top);
+    // At most 25 cells, each call linked to its own drawn trace.
+    let cells = capped.matches("<td class=\"cell-").count();
+    assert_eq!(cells, 25);
+    let links = capped.matches("<a href=\"#t").count();
+    assert_eq!(capped.matches("<section class=\"trace\"").count(), links);
+    assert!(links > 0 && links <= 25);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The default cap keeps the report of a generated 1k-ENI scenario (about
+/// 1,000 × 1,000 calls) to at most 400 drawn traces and a few megabytes.
+#[test]
+fn report_of_a_large_scenario_stays_a_page_a_browser_opens() {
+    let dir = std::env::temp_dir().join(format!("awsreach-report-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ron = dir.join("big.ron");
+    let run = awsreach(
+        &workspace(),
+        &[
+            "bench-scenario",
+            "--size",
+            "1000",
+            "-o",
+            ron.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let out = dir.join("big.html");
+    let run = awsreach(
+        &workspace(),
+        &["report", ron.to_str().unwrap(), "-o", out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        html.contains("<p class=\"capped\">"),
+        "{}",
+        report_meta(&html)
+    );
+    assert!(html.contains("at most 400 cells"));
+    assert!(html.matches("<td class=\"cell-").count() <= 400);
+    assert!(html.matches("<section class=\"trace\"").count() <= 400);
+    assert!(html.len() < 12_000_000, "{} bytes", html.len());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Event pollers in the DOT (issue 13): an MSK trigger's poller ENIs sit in
+/// the cluster's subnet and carry the trace's first steps; Lambda-managed
+/// pollers (SQS, Kinesis, DynamoDB Streams) sit outside any VPC, in the
+/// Lambda-managed network.
+#[test]
+fn graph_draws_pollers_where_their_enis_are() {
+    let run = awsreach(
+        &workspace(),
+        &[
+            "graph",
+            "scenarios/rules/msk-trigger-no-nat-no-endpoints.ron",
+            "--path",
+            "msk-on-demand",
+            "process-orders",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let o = outline(&run.stdout);
+    let private = o.find("[subnet private\\n10.0.1.0/24]").expect(&o);
+    let poller = o
+        .find("msk-on-demand\\nENI, on demand (parallelogram) #1a7f37 1 ·, 2 ·")
+        .expect(&o);
+    let next_cluster = o[private + 1..]
+        .find('[')
+        .map_or(o.len(), |i| private + 1 + i);
+    assert!(private < poller && poller < next_cluster, "{o}");
+
+    let run = awsreach(
+        &workspace(),
+        &["graph", "scenarios/rules/pollers-every-kind.ron"],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let o = outline(&run.stdout);
+    let lambda = o.find("[Lambda-managed network]").expect(&o);
+    for p in ["sqs->handler", "kinesis->handler", "dynamodb->handler"] {
+        let at = o
+            .find(&format!("{p}\\nLambda-managed (parallelogram)"))
+            .expect(p);
+        assert!(at > lambda, "{p} in the Lambda-managed network: {o}");
+    }
+    // Push sources have no poller: the service invokes the function itself.
+    assert!(!o.contains("events->handler"), "{o}");
+}

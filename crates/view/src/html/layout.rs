@@ -17,11 +17,13 @@ use awsreach_model::{Scenario, SubnetId, VpcId};
 use super::esc;
 use crate::topology::{self, Item, Mark, Nest, Part, PathHop, Spot, Topology};
 
-const ITEM_W: f32 = 150.0;
+const ITEM_W: f32 = 160.0;
 const ITEM_H: f32 = 40.0;
 const GAP: f32 = 12.0;
 const PAD: f32 = 12.0;
 const HEAD: f32 = 24.0;
+/// The kind of the box of a transit gateway route table.
+const TGW_TABLE: &str = "TGW route table";
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Rect {
@@ -50,7 +52,13 @@ struct Boxed {
     part: Option<Part>,
 }
 
-/// The parts a trace touches, plus one ring of neighbours.
+/// At most this many neighbours of one touched part are drawn: the ring is
+/// context, and in a large scenario a service or a route table has
+/// hundreds.
+const RING: usize = 12;
+
+/// The parts a trace touches, plus one ring of neighbours (functions
+/// outside any VPC are no neighbours of the internet they sit in).
 fn shown(t: &Topology<'_>, hops: &[PathHop], from: &str, to: &str) -> BTreeSet<PartKey> {
     let sc = t.scenario();
     let mut touched: Vec<Part> = Vec::new();
@@ -64,11 +72,15 @@ fn shown(t: &Topology<'_>, hops: &[PathHop], from: &str, to: &str) -> BTreeSet<P
     }
     let mut out: BTreeSet<PartKey> = touched.iter().map(|p| PartKey(*p)).collect();
     for p in &touched {
-        for n in t.neighbours(*p) {
-            if !matches!(n, Part::Vpc(_) | Part::Subnet(_)) {
-                out.insert(PartKey(n));
-            }
-        }
+        let mut ring: Vec<Part> = t
+            .neighbours(*p)
+            .into_iter()
+            .filter(|n| !matches!(n, Part::Vpc(_) | Part::Subnet(_)))
+            .filter(|n| !(*p == Part::Internet && matches!(n, Part::Function(_))))
+            .collect();
+        ring.sort_by_key(|n| PartKey(*n));
+        ring.dedup();
+        out.extend(ring.into_iter().take(RING).map(PartKey));
     }
     out
 }
@@ -106,15 +118,34 @@ fn grid(rects: &mut [Rect], x: f32, y: f32, per_row: usize) -> (f32, f32) {
     (w, h)
 }
 
+/// What every picture of a page draws from, built once per page (a report
+/// of a large scenario draws hundreds of traces on the same network).
+pub(crate) struct Canvas<'s> {
+    sc: &'s Scenario,
+    topo: Topology<'s>,
+    items: Vec<Item>,
+}
+
+impl<'s> Canvas<'s> {
+    pub(crate) fn new(sc: &'s Scenario) -> Canvas<'s> {
+        Canvas {
+            sc,
+            topo: Topology::build(sc),
+            items: topology::items(sc),
+        }
+    }
+}
+
 /// The SVG of one trace on its part of the network. `id` prefixes the
 /// element ids (several pictures share a page).
-pub(crate) fn svg(sc: &Scenario, hops: &[PathHop], from: &str, to: &str, id: &str) -> String {
-    let topo = Topology::build(sc);
-    let keep = shown(&topo, hops, from, to);
-    let all = topology::items(sc);
-    let items: Vec<Item> = all
-        .into_iter()
+pub(crate) fn svg(c: &Canvas<'_>, hops: &[PathHop], from: &str, to: &str, id: &str) -> String {
+    let sc = c.sc;
+    let keep = shown(&c.topo, hops, from, to);
+    let items: Vec<Item> = c
+        .items
+        .iter()
         .filter(|i| keep.contains(&PartKey(i.part)))
+        .cloned()
         .collect();
     let subnets: BTreeSet<SubnetId> = items
         .iter()
@@ -255,13 +286,33 @@ pub(crate) fn svg(sc: &Scenario, hops: &[PathHop], from: &str, to: &str, id: &st
     // The region column: Lambda-managed functions, services, peering, TGW,
     // then the AWS-managed segments the hops name that are no item.
     let col_x = rx + PAD + if vpc_w > 0.0 { vpc_w + 2.0 * GAP } else { 0.0 };
-    let mut col: Vec<Boxed> = (0..items.len())
-        .filter(|&i| items[i].spot == Spot::Region)
-        .map(|i| boxed(&items[i]))
-        .collect();
-    let col_items: Vec<usize> = (0..items.len())
-        .filter(|&i| items[i].spot == Spot::Region)
-        .collect();
+    // Each item of the column, and under a transit gateway the route
+    // tables of it that the trace's hops name (the tables that decided).
+    let mut col: Vec<Boxed> = Vec::new();
+    let mut col_items: Vec<Option<usize>> = Vec::new();
+    let mut tgw_tables: Vec<(String, String, usize)> = Vec::new(); // (tgw, table, column index)
+    for i in (0..items.len()).filter(|&i| items[i].spot == Spot::Region) {
+        col.push(boxed(&items[i]));
+        col_items.push(Some(i));
+        if let Part::Tgw(_) = items[i].part {
+            let tgw = &items[i].name;
+            for h in hops.iter().filter(|h| &h.component == tgw) {
+                let Some(table) = &h.tgw_table else { continue };
+                if tgw_tables.iter().any(|(g, t, _)| g == tgw && t == table) {
+                    continue;
+                }
+                tgw_tables.push((tgw.clone(), table.clone(), col.len()));
+                col.push(Boxed {
+                    rect: Rect::default(),
+                    name: table.clone(),
+                    note: String::new(),
+                    kind: TGW_TABLE.into(),
+                    part: None,
+                });
+                col_items.push(None);
+            }
+        }
+    }
     let located = topology::locate(sc, &items, hops);
     let mut extra: Vec<String> = Vec::new();
     let mut outside_extra: Vec<String> = Vec::new();
@@ -282,7 +333,7 @@ pub(crate) fn svg(sc: &Scenario, hops: &[PathHop], from: &str, to: &str, id: &st
         col.push(Boxed {
             rect: Rect::default(),
             name: c.clone(),
-            note: "AWS-managed".into(),
+            note: String::new(),
             kind: "AWS-managed segment".into(),
             part: None,
         });
@@ -290,13 +341,40 @@ pub(crate) fn svg(sc: &Scenario, hops: &[PathHop], from: &str, to: &str, id: &st
     let mut rects = vec![Rect::default(); col.len()];
     let (cw, ch) = grid(&mut rects, col_x, ry + HEAD + PAD, 1);
     let base = boxes.len();
-    for (k, (mut b, r)) in col.into_iter().zip(rects).enumerate() {
+    let mut hangs = String::new(); // a TGW table hangs under its gateway
+    for (k, (mut b, mut r)) in col.into_iter().zip(rects).enumerate() {
+        if b.kind == TGW_TABLE {
+            r.x += 16.0;
+            r.w -= 16.0;
+            let _ = write!(
+                hangs,
+                "<line class=\"hang\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+                r.x - 8.0,
+                r.y - GAP,
+                r.x - 8.0,
+                r.cy()
+            );
+            let _ = write!(
+                hangs,
+                "<line class=\"hang\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+                r.x - 8.0,
+                r.cy(),
+                r.x,
+                r.cy()
+            );
+        }
         b.rect = r;
-        if let Some(&i) = col_items.get(k) {
-            item_box.insert(i, base + k);
+        if let Some(Some(i)) = col_items.get(k) {
+            item_box.insert(*i, base + k);
         }
         boxes.push(b);
     }
+    let tgw_table_box = |tgw: &str, table: &str| {
+        tgw_tables
+            .iter()
+            .find(|(g, t, _)| g == tgw && t == table)
+            .map(|(_, _, k)| base + k)
+    };
     let region_w = (col_x + cw + PAD - rx).max(300.0);
     let region_h = (y.max(ry + HEAD + PAD + ch + GAP) - ry).max(80.0);
     let region = format!(
@@ -348,9 +426,11 @@ pub(crate) fn svg(sc: &Scenario, hops: &[PathHop], from: &str, to: &str, id: &st
     let by_name = |name: &str| {
         boxes
             .iter()
-            .position(|b| b.part.is_none() && b.name == name)
+            .position(|b| b.part.is_none() && b.kind != TGW_TABLE && b.name == name)
     };
     let mut points: Vec<(f32, f32, Option<usize>)> = Vec::new();
+    // A box a hop marks besides its own: the gateway of a TGW table.
+    let mut also: Vec<Option<usize>> = Vec::new();
     for (k, h) in hops.iter().enumerate() {
         let near = |dir: i64| -> Option<usize> {
             let mut j = k as i64 + dir;
@@ -364,6 +444,7 @@ pub(crate) fn svg(sc: &Scenario, hops: &[PathHop], from: &str, to: &str, id: &st
                                 | Part::Resource(_)
                                 | Part::Endpoint(_)
                                 | Part::Nat(_)
+                                | Part::Poller(_)
                         )
                     ) {
                         return Some(b);
@@ -373,11 +454,18 @@ pub(crate) fn svg(sc: &Scenario, hops: &[PathHop], from: &str, to: &str, id: &st
             }
             None
         };
-        let p = if let Some(b) = located[k].and_then(|i| item_box.get(&i).copied()) {
+        let own = located[k].and_then(|i| item_box.get(&i).copied());
+        let table = h
+            .tgw_table
+            .as_deref()
+            .and_then(|t| tgw_table_box(&h.component, t));
+        also.push(table.and(own));
+        let p = if let Some(b) = table.or(own) {
             let r = boxes[b].rect;
             Some((r.cx(), r.cy(), Some(b)))
         } else if h.kind == "security-group" {
-            let b = if h.reply {
+            // An inbound check is at the interface the packet comes to.
+            let b = if h.reply || h.detail.starts_with("inbound") {
                 near(1).or(near(-1))
             } else {
                 near(-1).or(near(1))
@@ -420,8 +508,8 @@ pub(crate) fn svg(sc: &Scenario, hops: &[PathHop], from: &str, to: &str, id: &st
 
     // Which boxes the path marks: the worst decision of a hop at them.
     let mut box_mark: HashMap<usize, Mark> = HashMap::new();
-    for (h, p) in hops.iter().zip(&points) {
-        if let Some(b) = p.2 {
+    for ((h, p), a) in hops.iter().zip(&points).zip(&also) {
+        for b in [p.2, *a].into_iter().flatten() {
             let m = box_mark.entry(b).or_insert(Mark::Pass);
             if h.mark == Mark::Block || (h.mark == Mark::Unknown && *m != Mark::Block) {
                 *m = h.mark;
@@ -448,6 +536,7 @@ pub(crate) fn svg(sc: &Scenario, hops: &[PathHop], from: &str, to: &str, id: &st
     svg.push_str("</defs>");
     svg.push_str(&region);
     svg.push_str(&frames);
+    svg.push_str(&hangs);
     for (k, b) in boxes.iter().enumerate() {
         let class = match box_mark.get(&k) {
             Some(Mark::Block) => " blocked",
@@ -464,6 +553,8 @@ pub(crate) fn svg(sc: &Scenario, hops: &[PathHop], from: &str, to: &str, id: &st
             }
             Some(Part::Endpoint(_)) => "endpoint",
             Some(Part::Service(_)) => "service",
+            Some(Part::Poller(_)) => "poller",
+            None if b.kind == TGW_TABLE => "route-table tgw-table",
             Some(Part::Internet | Part::Host(_)) | None if b.kind != "AWS-managed segment" => {
                 "outside"
             }

@@ -53,6 +53,8 @@ svg .entity.function rect { fill: #fff8f0; stroke: #d1701a; }
 svg .entity.gateway rect { fill: #f0f6ff; stroke: #1f6feb; }
 svg .entity.route-table rect { fill: #fbf8ff; stroke: #8250df; }
 svg .entity.endpoint rect { fill: #f0fff4; stroke: #2da44e; }
+svg .entity.poller rect { fill: #fff8f0; stroke: #d1701a; stroke-dasharray: 5 2; }
+svg line.hang { stroke: #8250df; stroke-width: 1.5; }
 svg .entity.service rect, svg .entity.managed rect { fill: #fff; stroke: #bf8700; stroke-dasharray: 3 2; }
 svg .entity.on-path rect { stroke: var(--pass); stroke-width: 2.5; }
 svg .entity.blocked rect { stroke: var(--block); stroke-width: 3.5; fill: #ffebe9; }
@@ -77,12 +79,18 @@ table.matrix td { padding: 0; border: 1px solid #fff; min-width: 24px; text-alig
 table.matrix td a { display: block; padding: 3px 4px; color: #fff; text-decoration: none; font-weight: 600; }
 td.cell-reachable { background: #2da44e; } td.cell-blocked { background: #cf222e; } td.cell-unknown { background: #bf8700; } td.cell-none { background: #eaeef2; }
 nav.toc a { margin-right: 10px; }
+p.capped { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: 6px 10px; }
+@page { margin: 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11px; }
-  .picture { overflow: visible; border: none; }
+  .picture { overflow: visible; border: none; break-inside: avoid; }
   svg.net { max-width: 100%; height: auto; }
-  section.trace { break-inside: avoid-page; break-before: page; }
+  section.trace { break-before: page; }
   section.trace:first-of-type { break-before: auto; }
+  table.hops tr, .verdict p, ol.fixes li { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  table.matrix { font-size: 9px; } table.matrix td { min-width: 14px; }
+  a { color: inherit; text-decoration: none; }
   nav.toc { display: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
@@ -105,7 +113,7 @@ fn probe_words(d: &TraceDoc) -> String {
 
 /// One trace: heading, picture, hop table, verdict, why and remedies.
 /// `anchor` is the section's id.
-fn section(sc: &Scenario, d: &TraceDoc, anchor: &str, heading: &str) -> String {
+fn section(c: &layout::Canvas<'_>, d: &TraceDoc, anchor: &str, heading: &str) -> String {
     let hops = PathHop::of(d);
     let mut s = format!(
         "<section class=\"trace\" id=\"{}\">\n<{heading}>{} → {} <span class=\"badge {}\">{}</span></{heading}>\n<p class=\"meta\">{}</p>\n",
@@ -122,7 +130,7 @@ fn section(sc: &Scenario, d: &TraceDoc, anchor: &str, heading: &str) -> String {
     let _ = writeln!(
         s,
         "<div class=\"picture\">{}</div>",
-        layout::svg(sc, &hops, &d.from, &d.to, &format!("{anchor}-svg"))
+        layout::svg(c, &hops, &d.from, &d.to, &format!("{anchor}-svg"))
     );
     s.push_str("<table class=\"hops\"><thead><tr><th>#</th><th></th><th>kind</th><th>component</th><th>what was checked</th><th>rule or route</th></tr></thead><tbody>\n");
     let mut in_reply = false;
@@ -287,7 +295,8 @@ pub fn trace_page(sc: &Scenario, source: &str, doc: &TraceDoc, per_eni: &[TraceD
         esc(&sc.name),
         esc(&sc.region)
     );
-    body.push_str(&section(sc, doc, "trace", "h2"));
+    let canvas = layout::Canvas::new(sc);
+    body.push_str(&section(&canvas, doc, "trace", "h2"));
     if !per_eni.is_empty() {
         let _ = write!(
             body,
@@ -295,15 +304,49 @@ pub fn trace_page(sc: &Scenario, source: &str, doc: &TraceDoc, per_eni: &[TraceD
             esc(&doc.from)
         );
         for (k, d) in per_eni.iter().enumerate() {
-            body.push_str(&section(sc, d, &format!("eni-{}", k + 1), "h3"));
+            body.push_str(&section(&canvas, d, &format!("eni-{}", k + 1), "h3"));
         }
     }
     page(&format!("awsreach trace {} → {}", doc.from, doc.to), &body)
 }
 
+/// `1234567` as `1,234,567`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The whole matrix a report draws part of: its size and verdict counts,
+/// and the cap on the cells drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub sources: usize,
+    pub destinations: usize,
+    pub reachable: usize,
+    pub blocked: usize,
+    pub unknown: usize,
+    /// The most cells the heat map holds (`report --max-cells`).
+    pub max_cells: usize,
+}
+
+impl Coverage {
+    pub fn calls(&self) -> usize {
+        self.reachable + self.blocked + self.unknown
+    }
+}
+
 /// The report page: the matrix as a heat map (`cells[row][col]` is the
 /// index of its trace in `traces`, or none for a pair that is not a call),
-/// each cell a link to its trace's section further down.
+/// each cell a link to its trace's section further down. `all` is the
+/// whole matrix: when the heat map shows only part of it, a note says
+/// what was left out.
 pub fn report_page(
     sc: &Scenario,
     source: &str,
@@ -311,18 +354,37 @@ pub fn report_page(
     cols: &[String],
     cells: &[Vec<Option<usize>>],
     traces: &[TraceDoc],
+    all: &Coverage,
 ) -> String {
-    let count = |v: &str| traces.iter().filter(|t| t.verdict == v).count();
     let mut body = format!(
-        "<h1>awsreach report: {}</h1>\n<p class=\"meta\">{} · region {} · {} calls: {} reachable, {} blocked, {} unknown</p>\n",
+        "<h1>awsreach report: {}</h1>\n<p class=\"meta\">{} · region {} · {} sources × {} destinations · {} calls: {} reachable, {} blocked, {} unknown</p>\n",
         esc(&sc.name),
         esc(source),
         esc(&sc.region),
-        traces.len(),
-        count("reachable"),
-        count("blocked"),
-        count("unknown")
+        thousands(all.sources),
+        thousands(all.destinations),
+        thousands(all.calls()),
+        thousands(all.reachable),
+        thousands(all.blocked),
+        thousands(all.unknown)
     );
+    if rows.len() < all.sources || cols.len() < all.destinations {
+        let count = |v: &str| traces.iter().filter(|t| t.verdict == v).count();
+        let (r, b, u) = (count("reachable"), count("blocked"), count("unknown"));
+        let _ = writeln!(
+            body,
+            "<p class=\"capped\"><strong>Part of the matrix:</strong> the heat map shows {} of {} sources and {} of {} destinations (at most {} cells, <code>--max-cells</code>), those with the most blocked or unknown calls first. Left out: {} calls ({} reachable, {} blocked, {} unknown). Narrow the page with <code>--from</code>/<code>--to</code>, or list every cell with <code>awsreach matrix</code>.</p>",
+            rows.len(),
+            thousands(all.sources),
+            cols.len(),
+            thousands(all.destinations),
+            thousands(all.max_cells),
+            thousands(all.calls().saturating_sub(traces.len())),
+            thousands(all.reachable.saturating_sub(r)),
+            thousands(all.blocked.saturating_sub(b)),
+            thousands(all.unknown.saturating_sub(u))
+        );
+    }
     body.push_str("<table class=\"matrix\"><thead><tr><th>from \\ to</th>");
     for c in cols {
         let _ = write!(body, "<th class=\"col\">{}</th>", esc(c));
@@ -353,8 +415,20 @@ pub fn report_page(
         body.push_str("</tr>\n");
     }
     body.push_str("</tbody></table>\n<p class=\"dim\">○ reachable · ✗ blocked · ? unknown; each cell links to its trace below.</p>\n");
+    let canvas = layout::Canvas::new(sc);
     for (i, t) in traces.iter().enumerate() {
-        body.push_str(&section(sc, t, &format!("t{i}"), "h2"));
+        body.push_str(&section(&canvas, t, &format!("t{i}"), "h2"));
     }
     page(&format!("awsreach report: {}", sc.name), &body)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1000), "1,000");
+        assert_eq!(super::thousands(100_119_974), "100,119,974");
+    }
 }

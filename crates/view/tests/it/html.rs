@@ -6,7 +6,7 @@
 use awsreach_model::load;
 use awsreach_sim::{Engine, ProbeOptions};
 use awsreach_view::TraceDoc;
-use awsreach_view::html::{esc, report_page, trace_page};
+use awsreach_view::html::{Coverage, esc, report_page, trace_page};
 
 const SEEDS: &[(&str, &str)] = &[
     (
@@ -208,6 +208,15 @@ fn report_cells_link_to_their_trace_sections() {
     let names = |v: &[awsreach_model::probe::Node]| -> Vec<String> {
         v.iter().map(|n| engine.node_name(*n)).collect()
     };
+    let count = |v: &str| traces.iter().filter(|t| t.verdict == v).count();
+    let all = Coverage {
+        sources: rows.len(),
+        destinations: cols.len(),
+        reachable: count("reachable"),
+        blocked: count("blocked"),
+        unknown: count("unknown"),
+        max_cells: 400,
+    };
     let html = report_page(
         engine.scenario(),
         "p6.ron",
@@ -215,7 +224,10 @@ fn report_cells_link_to_their_trace_sections() {
         &names(&cols),
         &cells,
         &traces,
+        &all,
     );
+    // Everything is drawn: no note of what was left out.
+    assert!(!html.contains("Part of the matrix"), "{html}");
     assert!(traces.len() > 5);
     for (i, t) in traces.iter().enumerate() {
         // Each cell links to a section with that id, coloured by its verdict.
@@ -233,4 +245,140 @@ fn report_cells_link_to_their_trace_sections() {
         );
     }
     assert!(html.contains("cell-blocked") && html.contains("cell-reachable"));
+}
+
+/// The rectangle of the first `<g class="{class}...">` whose title starts
+/// with `title`: (x, y, width, height).
+fn rect_of(html: &str, class: &str, title: &str) -> Option<(f32, f32, f32, f32)> {
+    for part in html.split(&format!("<g class=\"{class}")).skip(1) {
+        let part = part.split("</g>").next()?;
+        let between = |open: &str, close: &str| {
+            part.split_once(open)
+                .and_then(|(_, t)| t.split(close).next())
+                .map(|t| {
+                    t.replace("<tspan class=\"dim\">", "")
+                        .replace("</tspan>", "")
+                })
+                .unwrap_or_default()
+        };
+        // Entities carry a title; frames (VPC, subnet) a text label.
+        let label = between("<title>", "</title>");
+        let text = between("\">", "</text>");
+        if !label.starts_with(title) && !text.contains(title) {
+            continue;
+        }
+        let rect = part.split("<rect ").nth(1)?;
+        let num = |a: &str| -> f32 {
+            rect.split(&format!("{a}=\""))
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(f32::NAN)
+        };
+        return Some((num("x"), num("y"), num("width"), num("height")));
+    }
+    None
+}
+
+fn inside(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> bool {
+    a.0 >= b.0 && a.1 >= b.1 && a.0 + a.2 <= b.0 + b.2 && a.1 + a.3 <= b.1 + b.3
+}
+
+#[test]
+fn a_vpc_poller_is_drawn_in_the_event_sources_subnet_and_a_managed_one_outside_the_vpc() {
+    let src = include_str!("../../../../scenarios/rules/msk-trigger-no-nat-no-endpoints.ron");
+    let (doc, html) = page_of(src, "msk-on-demand", "process-orders");
+    assert_eq!(doc.code, Some("POLLER_NO_PATH"));
+    let poller = rect_of(&html, "entity poller on-path", "event poller msk-on-demand")
+        .expect("the poller is drawn and on the path");
+    let subnet = rect_of(&html, "subnet", "subnet private").expect("its subnet is drawn");
+    assert!(inside(poller, subnet), "{poller:?} in {subnet:?}");
+    // The poller's first hops are numbered on it.
+    assert!(html.contains("data-step=\"1\"><title>1 · poller msk-on-demand"));
+
+    let src = include_str!("../../../../scenarios/rules/pollers-every-kind.ron");
+    let (doc, html) = page_of(src, "sqs", "handler");
+    assert_eq!(doc.verdict, "reachable");
+    let poller = rect_of(
+        &html,
+        "entity poller on-path",
+        "event poller sqs-&gt;handler (Lambda-managed)",
+    )
+    .expect("the Lambda-managed poller is drawn on the path");
+    for vpc in ["VPC app-vpc", "VPC data-vpc"] {
+        let v = rect_of(&html, "vpc", vpc).expect(vpc);
+        assert!(!inside(poller, v), "the managed poller is outside {vpc}");
+    }
+    // A push source has no poller: EventBridge invokes directly.
+    let (_, html) = page_of(src, "events", "handler");
+    assert!(!html.contains("entity poller on-path"), "{html}");
+}
+
+#[test]
+fn the_transit_gateway_table_that_decided_is_drawn_at_the_gateway() {
+    let src = include_str!("../../../../scenarios/rules/tgw-blackhole.ron");
+    let (doc, html) = page_of(src, "fn", "old-db");
+    assert_eq!(doc.code, Some("BLACKHOLE_ROUTE"));
+    let table = doc
+        .hops
+        .iter()
+        .find(|h| h.kind == "transit-gateway" && h.tgw_route_table.is_some())
+        .and_then(|h| h.tgw_route_table.clone())
+        .expect("the blocking hop names its table");
+    let t = rect_of(
+        &html,
+        "entity route-table tgw-table blocked",
+        &format!("TGW route table {table}"),
+    )
+    .expect("the table is drawn, red");
+    let g = rect_of(&html, "entity gateway", "transit gateway tgw").expect("the gateway is drawn");
+    // Right under its gateway, in the same column.
+    assert!(
+        t.1 > g.1 && t.1 - (g.1 + g.3) < 20.0 && (t.0 - g.0).abs() < 20.0,
+        "{t:?} under {g:?}"
+    );
+    let step = doc.hop.unwrap();
+    let hop = html
+        .split(&format!("data-step=\"{step}\">"))
+        .nth(1)
+        .unwrap();
+    let cx: f32 = hop
+        .split("cx=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        cx >= t.0 && cx <= t.0 + t.2 + 20.0,
+        "hop {step} at {cx}, table {t:?}"
+    );
+}
+
+#[test]
+fn each_eni_of_a_function_is_drawn_and_the_one_the_trace_used_is_marked() {
+    let src = include_str!("../../../../scenarios/rules/multi-subnet-function.ron");
+    let engine = Engine::new(load(src).unwrap().scenario);
+    for (from, used, other) in [
+        ("fn-flaky", "10.0.3.4", "10.0.1.5"),
+        ("fn-flaky@private-a", "10.0.1.5", "10.0.3.4"),
+    ] {
+        let p = engine.probe(from, "sqs", &ProbeOptions::default()).unwrap();
+        let doc = TraceDoc::new(&engine, &engine.trace(&p), &[]);
+        let html = trace_page(engine.scenario(), "x.ron", &doc, &[]);
+        let on = rect_of(
+            &html,
+            "entity function on-path",
+            &format!("Lambda function fn-flaky ({used})"),
+        );
+        assert!(on.is_some(), "{from}: the ENI it used is on the path");
+        let off = rect_of(
+            &html,
+            "entity function\"",
+            &format!("Lambda function fn-flaky ({other})"),
+        );
+        assert!(off.is_some(), "{from}: the other ENI is drawn too");
+    }
 }
