@@ -437,7 +437,7 @@ impl<'s> Cx<'s> {
     pub(crate) fn arrive(&mut self, eni: usize, me: Peer<'s>) -> Step {
         let n = &self.sc.enis[eni];
         // NAT gateways have no security groups (rule 11: they only take
-        // replies to their own sessions, so NOT_LISTENING below).
+        // replies to their own sessions, so NAT_INBOUND_UNSOLICITED below).
         let nat = matches!(n.owner, EniOwner::Nat(_));
         if !nat && !self.groups_allow(&n.security_groups, true, me) {
             return Err(match n.owner {
@@ -461,7 +461,9 @@ impl<'s> Cx<'s> {
                     Err("NOT_LISTENING")
                 }
             }
-            EniOwner::Function(_) | EniOwner::Nat(_) => Err("NOT_LISTENING"),
+            // Rule 11: a NAT gateway admits only replies to connections it opened.
+            EniOwner::Nat(_) => Err("NAT_INBOUND_UNSOLICITED"),
+            EniOwner::Function(_) => Err("NOT_LISTENING"),
         }
     }
 

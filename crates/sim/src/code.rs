@@ -104,6 +104,9 @@ codes! {
     NotListening = "NOT_LISTENING", ra: None,
         meaning: "The packet arrives but nothing listens on that protocol and port.",
         fix: "Add the listener to the resource, or probe the port it listens on.";
+    NatInboundUnsolicited = "NAT_INBOUND_UNSOLICITED", ra: None,
+        meaning: "The packet is addressed to a NAT gateway (its Elastic IP or private address) but is not a reply to a connection the NAT gateway opened. A NAT gateway translates outbound connections of the subnets routed to it and admits inbound packets only as replies to them; nothing can connect to it (rule 11, https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html).",
+        fix: "None on the NAT gateway: to accept connections from the internet, address a resource with a public or Elastic IP in a public subnet (or a load balancer) instead.";
     EniNotForwarding = "ENI_NOT_FORWARDING", ra: Some("ENI_SOURCE_DEST_CHECK_RESTRICTION"),
         meaning: "A route targets an instance's network interface, but that instance has source/destination checking on and drops traffic not addressed to it.",
         fix: "Turn on forwarding (disable the source/destination check) on the appliance.";

@@ -329,6 +329,10 @@ pub enum At {
     NatOwnSubnet {
         nat: NatId,
     },
+    /// A new connection to a NAT gateway (not a reply to one it opened).
+    NatUnsolicited {
+        nat: NatId,
+    },
     /// A NAT gateway cannot reach the internet; `narrower`: the route of
     /// its subnet's table that sends the destination elsewhere.
     NatNoInternet {
@@ -389,7 +393,7 @@ pub enum At {
     Forwards {
         eni: EniId,
     },
-    /// A function's or NAT gateway's ENI takes no inbound connection.
+    /// A function's ENI takes no inbound connection.
     NoInbound {
         eni: EniId,
     },

@@ -213,6 +213,7 @@ fn component(sc: &Scenario, at: &At, f: &mut Formatter<'_>) -> fmt::Result {
         At::NoIpv6End { end, .. } => return node_name(sc, end, f),
         At::NatTranslates { nat, .. }
         | At::NatOwnSubnet { nat }
+        | At::NatUnsolicited { nat }
         | At::NatNoInternet { nat, .. } => &sc.nat_gateways[nat.ix()].name,
         At::Across { via, .. } | At::NotInVpc { via, .. } => {
             return f.write_str(&sc.target_name(via));
@@ -501,6 +502,7 @@ fn detail(sc: &Scenario, hop: &Hop, given: Option<&str>, f: &mut Formatter<'_>) 
             )
         }
         At::NatOwnSubnet { .. } => f.write_str("the source is in the NAT gateway's own subnet"),
+        At::NatUnsolicited { .. } => f.write_str("admits only replies to connections it opened"),
         At::NatNoInternet { nat, narrower } => {
             let n = &sc.nat_gateways[nat.ix()];
             match (n.public, narrower) {

@@ -324,7 +324,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             _ => None,
         };
         // A NAT gateway has no security groups and takes no new inbound
-        // connection (rule 11): no group check, NOT_LISTENING below. (A probe
+        // connection (rule 11): no group check, NAT_INBOUND_UNSOLICITED below. (A probe
         // to a NAT gateway's Elastic IP panicked building the group fix from
         // an empty list; found by `awsreach fuzz` on mangled scenario files.)
         let nat = matches!(n.owner, EniOwner::Nat(_));
@@ -383,7 +383,32 @@ impl<'e, S: Sink> Walk<'e, S> {
                 // `reached` only runs when a listener matched.
                 self.must_listen(Listening::Resource(r), &res.name, &res.listen, false)
             }
-            EniOwner::Function(_) | EniOwner::Nat(_) => {
+            EniOwner::Nat(nat) => {
+                // Rule 11: a NAT gateway admits inbound packets only as
+                // replies to connections it opened; no rule, group or
+                // listener can change that, so no fix is offered
+                // (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html).
+                Err(self.block(
+                    Code::NatInboundUnsolicited,
+                    HopKind::NatGateway,
+                    At::NatUnsolicited { nat },
+                    |w| {
+                        let g = &w.sc.nat_gateways[nat.ix()];
+                        let addr = match n.public_ip {
+                            Some(ip) => format!("its Elastic IP {ip}"),
+                            None => format!("its address {}", n.private_ip),
+                        };
+                        (
+                            format!(
+                                "{} is a NAT gateway: it translates connections that its routed subnets open and admits inbound packets only as their replies, so a new connection to {addr} is dropped",
+                                g.name
+                            ),
+                            Vec::new(),
+                        )
+                    },
+                ))
+            }
+            EniOwner::Function(_) => {
                 let who: &'e str = self.sc.eni_owner_name(eni);
                 Err(self.block(
                     Code::NotListening,

@@ -29,9 +29,16 @@ const SEED_FILES: &[&str] = &[
 /// - `DESTINATION_UNKNOWN`: the probe names an address no interface holds;
 ///   the mistake is in the question (a wrong address), not in the network,
 ///   and inventing a host at that address would not be a fix.
-// An egress-only subnet refusing inbound IPv6 is by design: opening it to
-// the internet is a decision, not a repair, so no fix is proposed.
-const NO_FIX_OK: &[Code] = &[Code::DestinationUnknown, Code::EgressOnlyInbound];
+/// - `NAT_INBOUND_UNSOLICITED`: a NAT gateway admits only replies to
+///   connections it opened (rule 11); no setting of it or around it accepts
+///   a new connection, so the question, not the network, is what to change.
+/// - `EGRESS_ONLY_IGW_INBOUND`: an egress-only subnet refusing inbound IPv6
+///   is by design: opening it to the internet is a decision, not a repair.
+const NO_FIX_OK: &[Code] = &[
+    Code::DestinationUnknown,
+    Code::EgressOnlyInbound,
+    Code::NatInboundUnsolicited,
+];
 
 fn opts(e: &awsreach_model::Expectation) -> ProbeOptions {
     ProbeOptions {
