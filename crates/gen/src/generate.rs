@@ -259,6 +259,8 @@ impl<'o> Builder<'o> {
         self.declare_used_services();
         self.address_plan()?;
         self.describe();
+        // Last, so that the rest of a seed's scenario stays as it was.
+        self.identities();
         Ok(self.spec)
     }
 

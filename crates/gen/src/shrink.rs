@@ -70,6 +70,7 @@ fn edits() -> Vec<Edit> {
     vec![
         // Whole entities, dependants first.
         drop_item!(expect),
+        drop_item!(identities),
         drop_item!(triggers),
         drop_item!(functions),
         drop_item!(resources),

@@ -122,6 +122,12 @@ pub enum Fix {
         function: String,
         principal: String,
     },
+    /// Allow an IAM action in a caller's identity-based policy (its
+    /// `identities` entry's `allow`, rule 20).
+    AllowIdentityAction {
+        of: String,
+        action: String,
+    },
     AddTrigger {
         source: TriggerSource,
         function: String,
@@ -344,6 +350,9 @@ impl fmt::Display for Fix {
                     f,
                     "allow {principal} to invoke {function} in its resource-based policy"
                 )
+            }
+            Fix::AllowIdentityAction { of, action } => {
+                write!(f, "allow {action} in the identity-based policy of {of}")
             }
             Fix::AddTrigger { source, function } => {
                 write!(f, "declare a {source:?} trigger for {function}")
@@ -615,6 +624,13 @@ impl Fix {
                     && let Some(p) = &mut f.policy
                 {
                     p.allow.push(principal.clone());
+                }
+            }
+            Fix::AllowIdentityAction { of, action } => {
+                if let Some(i) = spec.identities.iter_mut().find(|i| &i.of == of)
+                    && let Some(allow) = &mut i.allow
+                {
+                    allow.push(action.clone());
                 }
             }
             Fix::OwnRouteTable {

@@ -50,6 +50,8 @@ ids!(
 pub struct Scenario {
     pub name: String,
     pub region: String,
+    /// The 12-digit id of the scenario's own account, when declared.
+    pub account: Option<String>,
     pub vpcs: Vec<Vpc>,
     pub subnets: Vec<Subnet>,
     pub route_tables: Vec<RouteTable>,
@@ -327,6 +329,7 @@ pub struct Resource {
     pub eni: EniId,
     pub listen: Vec<Listener>,
     pub forwarding: bool,
+    pub identity: Identity,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -337,6 +340,44 @@ pub struct Function {
     pub vpc: Option<FunctionVpc>,
     /// Principals allowed by the resource-based policy; None = not modelled.
     pub policy: Option<Vec<String>>,
+    pub identity: Identity,
+}
+
+/// The account an entity belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum Account {
+    /// The scenario's own account (`account` of the scenario, named or not).
+    Home,
+    /// Another account, by its 12-digit id.
+    Other(String),
+}
+
+/// Who a caller is to IAM (rule 20, docs/aws-rules.md).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Identity {
+    /// None: no AWS identity at all (an external host with no `identities`
+    /// entry: an anonymous client).
+    pub account: Option<Account>,
+    /// IAM actions its identity-based policy allows; None = not modelled,
+    /// taken to allow the calls it makes.
+    pub allow: Option<Vec<String>>,
+}
+
+impl Identity {
+    /// A resource or function with no `identities` entry.
+    pub fn home() -> Identity {
+        Identity {
+            account: Some(Account::Home),
+            allow: None,
+        }
+    }
+
+    /// Whether its identity-based policy allows `action`.
+    pub fn allows(&self, action: &str) -> bool {
+        self.allow
+            .as_ref()
+            .is_none_or(|l| l.iter().any(|p| action_matches(p, action)))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -444,6 +485,8 @@ pub struct ExternalHost {
     /// Its DNS name, lower-case without a trailing dot, when declared.
     pub hostname: Option<String>,
     pub listen: Vec<Listener>,
+    /// Anonymous (`account: None`) unless `identities` names it.
+    pub identity: Identity,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -32,6 +32,10 @@ pub struct ScenarioSpec {
     pub description: Option<String>,
     #[serde(default = "default_region")]
     pub region: String,
+    /// The 12-digit id of the account everything declared belongs to
+    /// (unless `identities` says otherwise); absent: one unnamed account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vpcs: Vec<VpcSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -67,6 +71,10 @@ pub struct ScenarioSpec {
     pub peering_connections: Vec<PeeringSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transit_gateways: Vec<TransitGatewaySpec>,
+    /// Who callers are to IAM: the account of a resource, function or
+    /// external host, and what its identity-based policy allows (rule 20).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identities: Vec<IdentitySpec>,
     /// Data the scenario lacks (an importer could not read it): a verdict
     /// that depends on it is `unknown`, never a guess.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -82,6 +90,7 @@ impl Default for ScenarioSpec {
             name: None,
             description: None,
             region: default_region(),
+            account: None,
             vpcs: Vec::new(),
             subnets: Vec::new(),
             route_tables: Vec::new(),
@@ -98,6 +107,7 @@ impl Default for ScenarioSpec {
             external_hosts: Vec::new(),
             peering_connections: Vec::new(),
             transit_gateways: Vec::new(),
+            identities: Vec::new(),
             missing: Vec::new(),
             expect: Vec::new(),
         }
@@ -401,12 +411,33 @@ pub struct FunctionVpcSpec {
 }
 
 /// Principals that may call `lambda:InvokeFunction`: service principals
-/// (`"events.amazonaws.com"`), scenario ids of resources or functions (their
-/// IAM role), or `"*"`.
+/// (`"events.amazonaws.com"`), scenario ids of resources, functions or
+/// external hosts (their IAM role), 12-digit account ids or
+/// `"arn:aws:iam::<account>:root"` (any principal of that account), or `"*"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InvokePolicySpec {
     pub allow: Vec<String>,
+}
+
+/// Who a caller is to IAM (rule 20, docs/aws-rules.md): a caller in the
+/// function's own account is allowed by either its identity-based policy or
+/// the function's resource-based policy; another account needs both, and a
+/// service principal the resource-based policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentitySpec {
+    /// A resource, function or external host id.
+    pub of: String,
+    /// Its 12-digit account id; absent: the scenario's `account`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// IAM actions its identity-based policy (role) allows, with `*`
+    /// wildcards (`"lambda:InvokeFunction"`, `"lambda:*"`). Absent: not
+    /// modelled, so it is taken to allow the calls it makes, as everywhere
+    /// else awsreach assumes IAM allows a call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow: Option<Vec<String>>,
 }
 
 /// A catalog service used by the scenario; every field but `id` overrides

@@ -5,6 +5,7 @@ use std::net::Ipv4Addr;
 
 use awsreach_model::net::Protocol;
 use awsreach_model::spec::PollerMode;
+use awsreach_model::{Account, Identity};
 
 use crate::{Addr, Cx, End, Peer, Sender, Step};
 
@@ -14,14 +15,71 @@ impl<'s> Cx<'s> {
     pub(crate) fn invoke(&mut self, from: End, f: usize) -> Step {
         let lambda = self.service_index("lambda");
         self.api_call(from, lambda)?;
-        let principal = match from {
-            End::Resource(r) => self.sc.resources[r].name.as_str(),
-            End::Function(g) | End::FunctionEni(g, _) => self.sc.functions[g].name.as_str(),
-            _ => "*",
+        let caller = match from {
+            End::Resource(r) => Some((
+                self.sc.resources[r].name.as_str(),
+                &self.sc.resources[r].identity,
+            )),
+            End::Function(g) | End::FunctionEni(g, _) => Some((
+                self.sc.functions[g].name.as_str(),
+                &self.sc.functions[g].identity,
+            )),
+            End::Host(h) => Some((
+                self.sc.external_hosts[h].name.as_str(),
+                &self.sc.external_hosts[h].identity,
+            )),
+            _ => None,
         };
-        self.policy_allows(f, principal)
+        self.caller_may_invoke(f, caller)
     }
 
+    /// Rule 20: in the function's own account, an allow in the caller's
+    /// identity-based policy or in the function's resource-based policy is
+    /// enough; a caller of another account needs both; a caller with no
+    /// identity only the resource-based policy ("*" or its id). A policy
+    /// that is not modelled (absent) grants what a resource policy could.
+    fn caller_may_invoke(&self, f: usize, caller: Option<(&str, &Identity)>) -> Step {
+        let func = &self.sc.functions[f];
+        let Some((name, id)) = caller else {
+            return self.policy_allows(f, "*");
+        };
+        let account_id = match &id.account {
+            Some(Account::Home) => self.sc.account.as_deref(),
+            Some(Account::Other(a)) => Some(a.as_str()),
+            None => None,
+        };
+        let same = id.account.is_some() && id.account == func.identity.account;
+        // None: the resource-based policy is not modelled. An entry naming
+        // an account delegates to that account's identity-based policies
+        // (IAM "Principal", AWS account principals): in the function's own
+        // account it adds nothing to the caller's role.
+        let named = func.policy.as_ref().map(|list| {
+            list.iter().any(|a| {
+                a == "*"
+                    || a == name
+                    || (!same
+                        && account_id.is_some()
+                        && awsreach_model::validate::policy_account(a) == account_id)
+            })
+        });
+        let role = id.allow.as_ref().is_none_or(|l| {
+            l.iter()
+                .any(|p| awsreach_model::action_matches(p, "lambda:InvokeFunction"))
+        });
+        let ok = match &id.account {
+            None => named != Some(false),
+            Some(a) if Some(a) == func.identity.account.as_ref() => role || named == Some(true),
+            Some(_) => role && named != Some(false),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err("INVOKE_NOT_PERMITTED")
+        }
+    }
+
+    /// A service principal (or an anonymous caller, `*`): the resource-based
+    /// policy must name it (rule 6), unless it is not modelled.
     pub(crate) fn policy_allows(&self, f: usize, principal: &str) -> Step {
         match &self.sc.functions[f].policy {
             None => Ok(()),

@@ -150,6 +150,7 @@ impl Transit {
 fn changed(a: &Scenario, b: &Scenario) -> Option<Changed> {
     // Region-wide data and what paths cross: any difference can touch any cell.
     let global = a.region == b.region
+        && a.account == b.account
         && same(&a.vpcs, &b.vpcs, |x| &x.name)
         && same(&a.internet_gateways, &b.internet_gateways, |x| &x.name)
         && same(&a.egress_only_igws, &b.egress_only_igws, |x| &x.name)

@@ -116,10 +116,35 @@ pub enum Groups {
 pub enum Principal {
     Resource(ResourceId),
     Function(FunctionId),
+    /// An external host (an AWS identity when `identities` gives it one).
+    Host(HostId),
     /// A caller with no identity of its own in the scenario (`*`).
     Any,
     /// A service's principal (`sns.amazonaws.com`).
     Service(ServiceId),
+}
+
+/// Why the Lambda service lets a caller invoke a function (rule 20).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Grant {
+    /// Entry `entry` of the function's resource-based policy names the
+    /// caller (its id, its account, or `*`).
+    Policy { entry: u32 },
+    /// The caller is in the function's account and its identity-based
+    /// policy allows the call (`declared`: written in `identities`, else
+    /// assumed, as awsreach assumes of IAM everywhere else).
+    Identity { declared: bool },
+}
+
+/// What an invocation lacks (rule 20): an entry in the function's
+/// resource-based policy, an allow in the caller's identity-based policy,
+/// and whether one of the two would be enough (a caller in the function's
+/// account) or both are needed (another account).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Denial {
+    pub resource: bool,
+    pub identity: bool,
+    pub either: bool,
 }
 
 /// The IAM action an endpoint policy is asked about.
@@ -471,10 +496,17 @@ pub enum At {
         service: ServiceId,
         via: Via,
     },
-    /// The function's resource-based policy allows or denies `principal`.
-    InvokePolicy {
+    /// IAM lets `principal` invoke the function (rule 20).
+    InvokeAllowed {
         function: FunctionId,
         principal: Principal,
+        grant: Grant,
+    },
+    /// IAM refuses `principal` the invocation (rule 20).
+    InvokeDenied {
+        function: FunctionId,
+        principal: Principal,
+        denial: Denial,
     },
     /// The Lambda service invokes; `None`: with the function's execution
     /// role (an event source mapping).

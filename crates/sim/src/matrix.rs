@@ -174,25 +174,30 @@ struct EniSig {
     ipv6: bool,
 }
 
+/// What an invocation reads of a caller (rule 20): its name when some
+/// resource-based policy names it, and its IAM identity.
+type Who = (Option<String>, awsreach_model::Identity);
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
     /// Services, hosts, the internet, IPs: one class each.
     Unique(Node),
     NonVpcFunction {
-        principal: Option<String>,
+        principal: Who,
     },
     VpcFunction {
         enis: Vec<EniSig>,
-        principal: Option<String>,
+        principal: Who,
     },
     Resource {
         eni: EniSig,
-        principal: Option<String>,
+        principal: Who,
         listen: Vec<awsreach_model::net::Listener>,
     },
-    /// As a destination, a function is its policy and its triggers.
+    /// As a destination, a function is its policy, its account and its triggers.
     Callee {
         policy: Option<Vec<String>>,
+        account: Option<awsreach_model::Account>,
         triggers: Vec<TriggerSig>,
     },
 }
@@ -229,8 +234,11 @@ impl<'e> Classifier<'e> {
         }
     }
 
-    fn principal(&self, name: &str) -> Option<String> {
-        self.principals.contains(name).then(|| name.to_string())
+    fn principal(&self, name: &str, identity: &awsreach_model::Identity) -> Who {
+        (
+            self.principals.contains(name).then(|| name.to_string()),
+            identity.clone(),
+        )
     }
 
     /// A function or resource with data listed as missing (placement,
@@ -258,7 +266,7 @@ impl<'e> Classifier<'e> {
         match n {
             Node::Function(f) => {
                 let func = &sc.functions[f.ix()];
-                let principal = self.principal(&func.name);
+                let principal = self.principal(&func.name, &func.identity);
                 match &func.vpc {
                     None => Key::NonVpcFunction { principal },
                     Some(v) => Key::VpcFunction {
@@ -277,7 +285,7 @@ impl<'e> Classifier<'e> {
         let res = &self.e.sc.resources[r.ix()];
         Key::Resource {
             eni: self.eni_sig(res.eni),
-            principal: self.principal(&res.name),
+            principal: self.principal(&res.name, &res.identity),
             listen: if listen {
                 res.listen.clone()
             } else {
@@ -312,6 +320,7 @@ impl<'e> Classifier<'e> {
                 triggers.shrink_to_fit();
                 Key::Callee {
                     policy: sc.functions[f.ix()].policy.clone(),
+                    account: sc.functions[f.ix()].identity.account.clone(),
                     triggers,
                 }
             }

@@ -197,6 +197,48 @@ impl Builder<'_> {
         }
     }
 
+    /// Callers' IAM identities (rule 20): some callers in another account,
+    /// some roles that cannot invoke, some named accounts in policies (the
+    /// other account, or the scenario's own, which only delegates to roles).
+    pub(super) fn identities(&mut self) {
+        const OTHER: &str = "444455556666";
+        const HOME: &str = "111122223333";
+        let mut callers: Vec<String> = Vec::new();
+        callers.extend(self.spec.resources.iter().map(|r| r.id.clone()));
+        callers.extend(self.spec.functions.iter().map(|f| f.id.clone()));
+        callers.extend(self.spec.external_hosts.iter().map(|h| h.id.clone()));
+        for of in callers {
+            if !self.d.pct(15) {
+                continue;
+            }
+            let account = self.d.pct(50).then(|| OTHER.to_string());
+            let allow = match self.d.below(3) {
+                0 => None,
+                1 => Some(vec!["lambda:InvokeFunction".to_string()]),
+                _ => Some(vec!["s3:GetObject".to_string()]),
+            };
+            self.spec
+                .identities
+                .push(IdentitySpec { of, account, allow });
+        }
+        if !self.spec.identities.is_empty() {
+            let home = self.d.pct(50);
+            if home {
+                self.spec.account = Some(HOME.to_string());
+            }
+            for f in &mut self.spec.functions {
+                if let Some(p) = &mut f.policy {
+                    if self.d.pct(30) {
+                        p.allow.push(OTHER.to_string());
+                    }
+                    if home && self.d.pct(30) {
+                        p.allow.push(format!("arn:aws:iam::{HOME}:root"));
+                    }
+                }
+            }
+        }
+    }
+
     // ----- resources and hosts --------------------------------------------
 
     pub(super) fn resources(&mut self) {

@@ -446,6 +446,7 @@ impl Validator<'_> {
                 eni,
                 listen,
                 forwarding: r.forwarding,
+                identity: Identity::home(),
             });
         }
     }
@@ -547,26 +548,10 @@ impl Validator<'_> {
                 alias: None,
                 vpc: vpc_cfg,
                 policy: f.policy.as_ref().map(|p| p.allow.clone()),
+                identity: Identity::home(),
             });
         }
-        // Principals are checked once every resource and function is known.
-        for f in &spec.functions {
-            let Some(p) = &f.policy else { continue };
-            for who in &p.allow {
-                let known = who == "*"
-                    || who.ends_with(".amazonaws.com")
-                    || self.resource.contains_key(who.as_str())
-                    || self.function.contains_key(who.as_str());
-                if !known {
-                    self.invalid(
-                        path("functions", &f.id, "policy.allow"),
-                        &f.id,
-                        "principal",
-                        who,
-                        "expected \"*\", a service principal such as \"events.amazonaws.com\", or the id of a resource or function".into(),
-                    );
-                }
-            }
-        }
+        // Principals are checked with the identities (identity.rs), once
+        // every caller is known.
     }
 }

@@ -6,7 +6,7 @@
 use std::net::IpAddr;
 
 use crate::catalog;
-use crate::scenario::{EntityKind, ExternalHost};
+use crate::scenario::{EntityKind, ExternalHost, Identity};
 
 use super::{Validator, path};
 
@@ -71,6 +71,10 @@ impl Validator<'_> {
                 ip,
                 hostname,
                 listen,
+                identity: Identity {
+                    account: None,
+                    allow: None,
+                },
             });
         }
     }

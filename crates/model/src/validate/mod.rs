@@ -20,6 +20,9 @@ mod compute;
 mod expect;
 mod filters;
 mod hostname;
+mod identity;
+
+pub use identity::policy_account;
 mod missing;
 mod network;
 mod routes;
@@ -252,6 +255,7 @@ impl<'a> Validator<'a> {
             out: Scenario {
                 name: spec.name.clone().unwrap_or_else(|| "scenario".into()),
                 region: spec.region.clone(),
+                account: None,
                 vpcs: Vec::new(),
                 subnets: Vec::new(),
                 route_tables: Vec::new(),
@@ -536,10 +540,11 @@ impl<'a> Validator<'a> {
         self.security_group_rules();
         self.nacl_rules();
         self.transit_gateways();
-        // triggers.rs, hostname.rs, aliases.rs, expect.rs, missing.rs.
+        // triggers.rs, hostname.rs, aliases.rs, identity.rs, expect.rs, missing.rs.
         self.triggers();
         self.external_hosts();
         self.aliases();
+        self.identities();
         self.expectations(spec);
         self.missing();
         // warnings.rs: only on a scenario without errors.

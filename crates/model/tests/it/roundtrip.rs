@@ -54,6 +54,7 @@ fn everything() -> ScenarioSpec {
         name: Some(s("everything")),
         description: Some(s("every optional field set")),
         region: s("eu-west-1"),
+        account: Some(s("111122223333")),
         vpcs: vec![VpcSpec {
             id: s("vpc"),
             cidr: s("10.0.0.0/16"),
@@ -256,6 +257,11 @@ fn everything() -> ScenarioSpec {
                     vpc: None,
                 },
             ],
+        }],
+        identities: vec![IdentitySpec {
+            of: s("fn"),
+            account: Some(s("444455556666")),
+            allow: Some(v(&["lambda:InvokeFunction"])),
         }],
         missing: vec![MissingSpec {
             entity: s("app"),

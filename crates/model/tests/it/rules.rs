@@ -1,5 +1,7 @@
 //! Validation of AWS rules users get wrong (issue 9): provisioned poller
-//! mode and public addresses.
+//! mode, public addresses, callers' identities (rule 20).
+
+use awsreach_model::{Account, Identity};
 
 use crate::{check, error};
 
@@ -72,4 +74,62 @@ fn public_and_elastic_ips_must_be_public_unicast() {
     check(&format!(
         r#"({base} resources: [(id: "web", subnet: "s", public_ip: "54.160.0.10")])"#
     ));
+}
+
+const CALLERS: &str = r#"
+    vpcs: [(id: "v", cidr: "10.0.0.0/16")],
+    subnets: [(id: "s", vpc: "v", cidr: "10.0.1.0/24")],
+    resources: [(id: "ec2", subnet: "s")],
+    external_hosts: [(id: "laptop", ip: "198.51.100.7")],
+"#;
+
+#[test]
+fn identities_give_callers_an_account_and_a_role() {
+    let sc = check(&format!(
+        r#"({CALLERS} account: "111122223333",
+            functions: [(id: "f", policy: (allow: ["444455556666", "arn:aws:iam::777788889999:root", "laptop"]))],
+            identities: [
+                (of: "ec2", account: "111122223333", allow: ["s3:GetObject"]),
+                (of: "laptop", account: "444455556666"),
+            ])"#
+    ))
+    .scenario;
+    assert_eq!(sc.account.as_deref(), Some("111122223333"));
+    // Naming the scenario's own account is the home account.
+    assert_eq!(sc.resources[0].identity.account, Some(Account::Home));
+    assert!(!sc.resources[0].identity.allows("lambda:InvokeFunction"));
+    assert_eq!(
+        sc.external_hosts[0].identity.account,
+        Some(Account::Other("444455556666".into()))
+    );
+    assert!(
+        sc.external_hosts[0]
+            .identity
+            .allows("lambda:InvokeFunction")
+    );
+    // Without an entry: a function is in the home account, a host anonymous.
+    assert_eq!(sc.functions[0].identity, Identity::home());
+}
+
+#[test]
+fn identities_name_callers_once_with_twelve_digit_accounts() {
+    assert_eq!(
+        error(&format!(r#"({CALLERS} account: "1234")"#)),
+        "account: invalid account id `1234`: an AWS account id is 12 digits, e.g. \"111122223333\""
+    );
+    assert_eq!(
+        error(&format!(
+            r#"({CALLERS} identities: [(of: "ec2", account: "12345678901x")])"#
+        )),
+        "identities[0].account: invalid account id `12345678901x`: an AWS account id is 12 digits, e.g. \"111122223333\""
+    );
+    assert_eq!(
+        error(&format!(r#"({CALLERS} identities: [(of: "s")])"#)),
+        "identities[0].of: invalid identity `s`: `s` is a subnet; identities belong to callers: resources, functions and external hosts"
+    );
+    let dup = error(&format!(
+        r#"({CALLERS} identities: [(of: "ec2"), (of: "ec2", allow: [])])"#
+    ));
+    assert!(dup.starts_with("identities[1].of: "), "{dup}");
+    assert!(dup.contains("another identities entry"), "{dup}");
 }

@@ -103,6 +103,7 @@ pub(crate) fn principal_name(sc: &Scenario, p: Principal) -> &str {
     match p {
         Principal::Resource(r) => &sc.resources[r.ix()].name,
         Principal::Function(x) => &sc.functions[x.ix()].name,
+        Principal::Host(h) => &sc.external_hosts[h.ix()].name,
         Principal::Any => "*",
         Principal::Service(s) => &sc.services[s.ix()].principal,
     }
@@ -236,7 +237,10 @@ fn component(sc: &Scenario, at: &At, f: &mut Formatter<'_>) -> fmt::Result {
         | At::InternetReached
         | At::IpReached { .. }
         | At::PrivateAddress { .. } => "internet",
-        At::OwnLogs | At::InvokePolicy { .. } | At::LambdaInvokes { .. } => "lambda-service",
+        At::OwnLogs
+        | At::InvokeAllowed { .. }
+        | At::InvokeDenied { .. }
+        | At::LambdaInvokes { .. } => "lambda-service",
         At::PrivateDns { .. } | At::PublicDns { .. } => "route53-resolver",
         At::GatewayEndpoint { endpoint }
         | At::EndpointPolicyAllows { endpoint, .. }
@@ -649,18 +653,63 @@ fn detail(sc: &Scenario, hop: &Hop, given: Option<&str>, f: &mut Formatter<'_>) 
                 Via::GatewayEndpoint => "through the gateway endpoint",
             }
         ),
-        At::InvokePolicy {
+        At::InvokeAllowed {
             function,
             principal,
+            grant,
         } => {
             let (name, p) = (
                 &sc.functions[function.ix()].name,
                 principal_name(sc, principal),
             );
-            if hop.decision == Decision::Block {
-                write!(f, "resource-based policy of {name} does not allow {p}")
-            } else {
-                write!(f, "resource-based policy of {name} allows {p}")
+            match grant {
+                Grant::Policy { entry } => {
+                    let e = sc.functions[function.ix()]
+                        .policy
+                        .as_ref()
+                        .and_then(|l| l.get(entry as usize))
+                        .map_or("", String::as_str);
+                    if e == p {
+                        write!(f, "resource-based policy of {name} allows {p}")
+                    } else {
+                        write!(f, "resource-based policy of {name} allows {p} (as `{e}`)")
+                    }
+                }
+                Grant::Identity { declared: true } => write!(
+                    f,
+                    "{p} is in {name}'s account and its identity-based policy allows lambda:InvokeFunction"
+                ),
+                Grant::Identity { declared: false } => write!(
+                    f,
+                    "{p} is in {name}'s account: its identity-based policy (not modelled, taken to allow its calls) is enough"
+                ),
+            }
+        }
+        At::InvokeDenied {
+            function,
+            principal,
+            denial,
+        } => {
+            let (name, p) = (
+                &sc.functions[function.ix()].name,
+                principal_name(sc, principal),
+            );
+            match (denial.resource, denial.identity, denial.either) {
+                (true, true, true) => write!(
+                    f,
+                    "neither {p}'s identity-based policy nor the resource-based policy of {name} allows it"
+                ),
+                (false, true, _) => write!(
+                    f,
+                    "{p}'s identity-based policy does not allow lambda:InvokeFunction"
+                ),
+                (true, false, _) => {
+                    write!(f, "resource-based policy of {name} does not allow {p}")
+                }
+                _ => write!(
+                    f,
+                    "{p} is in another account: both its identity-based policy and the resource-based policy of {name} must allow it"
+                ),
             }
         }
         At::LambdaInvokes { principal } => match principal {

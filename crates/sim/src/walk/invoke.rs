@@ -9,11 +9,12 @@ use awsreach_model::spec::MissingKind;
 use awsreach_model::spec::PollerMode;
 use awsreach_model::*;
 
+use super::permission::permission;
 use super::*;
 use crate::code::Code;
 use crate::engine::{Addr, Node};
 use crate::fix::{Fix, Peer, Remedy, RuleDirection};
-use crate::hop::{At, Groups, HopKind, Principal, principal_name};
+use crate::hop::{At, Groups, HopKind, Principal};
 use crate::remedy::source_for_service;
 use crate::trace::Decision;
 
@@ -27,18 +28,18 @@ impl<'e, S: Sink> Walk<'e, S> {
         let principal = match from {
             Node::Resource(r) => Principal::Resource(r),
             Node::Function(g) | Node::FunctionEni(g, _) => Principal::Function(g),
+            Node::Host(h) => Principal::Host(h),
             _ => Principal::Any,
         };
         self.lambda_delivers(f, Some(principal))
     }
 
-    /// The Lambda service invokes `f`; `principal` is checked against the
-    /// resource-based policy (None: an event source mapping, which uses the
+    /// The Lambda service invokes `f`; `who` is checked against its IAM
+    /// identity and the function's resource-based policy (rule 20,
+    /// `permission.rs`; None: an event source mapping, which uses the
     /// function's execution role instead, rule 4).
     pub(crate) fn lambda_delivers(&mut self, f: FunctionId, who: Option<Principal>) -> Step {
-        let func = &self.sc.functions[f.ix()];
-        let principal = who.map(|p| principal_name(self.sc, p));
-        if principal.is_some()
+        if who.is_some()
             && let Some(m) = self.lacks(EntityRef::Function(f), MissingKind::Policy)
         {
             return Err(
@@ -47,26 +48,30 @@ impl<'e, S: Sink> Walk<'e, S> {
                 }),
             );
         }
-        if let (Some(p), Some(who), Some(policy)) = (principal, who, &func.policy) {
-            let allowed = policy.iter().any(|a| a == "*" || a == p);
-            let at = At::InvokePolicy {
-                function: f,
-                principal: who,
-            };
-            if !allowed {
-                return Err(self.block(Code::InvokeNotPermitted, HopKind::LambdaService, at, |w| {
-                    let name = w.sc.functions[f.ix()].name.clone();
-                    (format!("the resource-based policy of {name} does not allow {p} to call lambda:InvokeFunction"), vec![Remedy::one(Fix::AllowInvoke { function: name, principal: p.to_string() })])
-                }));
-            }
-            hop!(self, HopKind::LambdaService, Decision::Pass, at);
-        } else {
-            hop!(
+        match who.map(|p| (p, permission(self.sc, f, p))) {
+            Some((p, Err(denial))) => return Err(self.invoke_denied(f, p, denial)),
+            Some((principal, Ok(Some(grant)))) => hop!(
+                self,
+                HopKind::LambdaService,
+                Decision::Pass,
+                At::InvokeAllowed {
+                    function: f,
+                    principal,
+                    grant,
+                }
+            ),
+            Some((p, Ok(None))) => hop!(
                 self,
                 HopKind::LambdaService,
                 Decision::Info,
-                At::LambdaInvokes { principal: who }
-            );
+                At::LambdaInvokes { principal: Some(p) }
+            ),
+            None => hop!(
+                self,
+                HopKind::LambdaService,
+                Decision::Info,
+                At::LambdaInvokes { principal: None }
+            ),
         }
         hop!(
             self,

@@ -245,6 +245,7 @@ pub(crate) mod filter;
 mod flow;
 mod gateways;
 mod invoke;
+mod permission;
 mod service;
 mod transit;
 mod unknown;
