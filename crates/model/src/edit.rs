@@ -673,6 +673,7 @@ impl Fix {
             }
             Fix::AddTrigger { source, function } => {
                 spec.triggers.push(TriggerSpec {
+                    engine: None,
                     id: None,
                     source: *source,
                     function: function.clone(),

@@ -121,6 +121,8 @@ pub enum Problem {
     NotPublicAddress { ip: String, block: &'static str },
     #[error("{source_kind} event source mappings have no provisioned poller mode")]
     ProvisionedModeUnsupported { source_kind: String },
+    #[error("`engine` is for AmazonMq triggers, not {source_kind}")]
+    EngineNotMq { source_kind: String },
     #[error("{what} cannot be empty")]
     Empty { what: &'static str },
     #[error("peering connects vpc `{vpc}` to itself")]
@@ -242,6 +244,7 @@ impl Problem {
             Problem::ProvisionedModeUnsupported { .. } => {
                 "provisioned mode exists only for Msk, SelfManagedKafka and Sqs triggers (Lambda \"Provisioned mode\"); remove `mode: Provisioned`".into()
             }
+            Problem::EngineNotMq { .. } => "remove `engine`, or set `source: AmazonMq`".into(),
             Problem::MissingNotApplicable { applies, .. } => {
                 format!("name {applies} in `entity`, or pick the kind of data that is missing")
             }

@@ -10,7 +10,8 @@ use serde::Serialize;
 use crate::catalog::Invokes;
 use crate::net::{Listener, PortRange, Protocol};
 use crate::spec::{
-    EndpointKind, Expect, MissingKind, PollerMode, ResourceKind, RuleAction, TriggerSource,
+    EndpointKind, Expect, MissingKind, MqEngine, PollerMode, ResourceKind, RuleAction,
+    TriggerSource,
 };
 
 macro_rules! ids {
@@ -416,6 +417,9 @@ pub struct Trigger {
     pub port: u16,
     pub mode: PollerMode,
     pub secrets_manager: bool,
+    /// Amazon MQ: the broker engine (ActiveMQ unless declared); `None` for
+    /// every other source.
+    pub engine: Option<MqEngine>,
 }
 
 impl TriggerSource {

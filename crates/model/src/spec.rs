@@ -498,6 +498,18 @@ pub struct TriggerSpec {
     /// VPC event sources: credentials kept in Secrets Manager.
     #[serde(default, skip_serializing_if = "is_false")]
     pub secrets_manager: bool,
+    /// Amazon MQ only: the broker engine (absent: ActiveMQ). Its on-demand
+    /// poller needs an STS endpoint for ActiveMQ only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<MqEngine>,
+}
+
+/// The engine of an Amazon MQ broker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum MqEngine {
+    #[default]
+    ActiveMq,
+    RabbitMq,
 }
 
 fn is_default_mode(m: &PollerMode) -> bool {

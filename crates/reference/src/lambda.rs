@@ -161,7 +161,11 @@ impl<'s> Cx<'s> {
         if tr.mode == PollerMode::Provisioned {
             return Ok(());
         }
-        let mut needed = vec!["lambda", "sts"];
+        // Amazon MQ for RabbitMQ needs Lambda (and Secrets Manager), not STS.
+        let mut needed = vec!["lambda"];
+        if tr.engine != Some(awsreach_model::spec::MqEngine::RabbitMq) {
+            needed.push("sts");
+        }
         if tr.secrets_manager {
             needed.push("secretsmanager");
         }

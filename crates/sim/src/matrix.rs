@@ -211,6 +211,7 @@ struct TriggerSig {
     port: u16,
     provisioned: bool,
     secrets: bool,
+    engine: Option<awsreach_model::spec::MqEngine>,
 }
 
 struct Classifier<'e> {
@@ -313,6 +314,7 @@ impl<'e> Classifier<'e> {
                             port: t.port,
                             provisioned: t.mode == awsreach_model::spec::PollerMode::Provisioned,
                             secrets: t.secrets_manager,
+                            engine: t.engine,
                         }
                     })
                     .collect();

@@ -112,6 +112,7 @@ impl Builder<'_> {
             let source = kinds[t % kinds.len()];
             let f = self.d.below(nf);
             let mut spec = TriggerSpec {
+                engine: None,
                 id: Some(format!("tr{t}")),
                 source,
                 function: format!("fn{f}"),
@@ -144,6 +145,10 @@ impl Builder<'_> {
                     });
                 }
                 spec.secrets_manager = self.d.pct(40);
+                // Amazon MQ: a RabbitMQ broker's poller needs no STS (rule 5).
+                if source == TriggerSource::AmazonMq {
+                    spec.engine = Some(*self.d.pick(&[MqEngine::ActiveMq, MqEngine::RabbitMq]));
+                }
                 self.vpcs[v].broker = true;
                 self.vpcs[v].broker_secrets |= spec.secrets_manager;
             }

@@ -675,6 +675,7 @@ pub fn triggers(cx: &mut Ctx) {
             out.push((
                 it.src.clone(),
                 TriggerSpec {
+                    engine: None,
                     id: Some(tid.clone()),
                     source,
                     function: function.clone(),
@@ -691,6 +692,7 @@ pub fn triggers(cx: &mut Ctx) {
         out.push((
             it.src.clone(),
             TriggerSpec {
+                engine: None,
                 id: Some(format!("esm-{uuid}")),
                 source,
                 function,
@@ -840,6 +842,7 @@ pub fn triggers(cx: &mut Ctx) {
 
 fn push_trigger(source: TriggerSource, name: &str, function: String) -> TriggerSpec {
     TriggerSpec {
+        engine: None,
         id: Some(format!("{name}->{function}")),
         source,
         function,

@@ -311,6 +311,7 @@ fn add_trigger(cx: &mut Ctx<'_>, p: Pending) {
         cx.handled(i);
     }
     cx.spec.triggers.push(TriggerSpec {
+        engine: None,
         id: Some(p.id),
         source: p.source,
         function: p.function,

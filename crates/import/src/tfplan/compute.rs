@@ -703,6 +703,7 @@ fn triggers(b: &mut Builder) {
                 .any(|(_, u)| u.starts_with("arn:aws:secretsmanager"));
         b.used.insert(i);
         b.spec.triggers.push(TriggerSpec {
+            engine: None,
             id: Some(id),
             source,
             function,
@@ -720,6 +721,7 @@ fn triggers(b: &mut Builder) {
     let push = |b: &mut Builder, i: usize, id: String, source, function| {
         b.used.insert(i);
         b.spec.triggers.push(TriggerSpec {
+            engine: None,
             id: Some(id),
             source,
             function,

@@ -113,6 +113,17 @@ impl Validator<'_> {
                     },
                 );
             }
+            // The broker engine belongs to Amazon MQ triggers only.
+            let mq = t.source == crate::spec::TriggerSource::AmazonMq;
+            if t.engine.is_some() && !mq {
+                self.err(
+                    format!("{list_at}.engine"),
+                    &name,
+                    Problem::EngineNotMq {
+                        source_kind: format!("{:?}", t.source),
+                    },
+                );
+            }
             self.out.triggers.push(Trigger {
                 name,
                 source: t.source,
@@ -123,6 +134,7 @@ impl Validator<'_> {
                 port: t.port.unwrap_or(t.source.default_port()),
                 mode: t.mode,
                 secrets_manager: t.secrets_manager,
+                engine: mq.then(|| t.engine.unwrap_or_default()),
             });
         }
     }

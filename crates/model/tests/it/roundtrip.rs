@@ -216,6 +216,7 @@ fn everything() -> ScenarioSpec {
             port: Some(9096),
             mode: PollerMode::Provisioned,
             secrets_manager: true,
+            engine: Some(MqEngine::RabbitMq),
         }],
         external_hosts: vec![ExternalHostSpec {
             id: s("partner"),

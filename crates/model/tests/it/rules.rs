@@ -1,6 +1,7 @@
 //! Validation of AWS rules users get wrong (issue 9): provisioned poller
 //! mode, public addresses, callers' identities (rule 20).
 
+use awsreach_model::spec::MqEngine;
 use awsreach_model::{Account, Identity};
 
 use crate::{check, error};
@@ -132,4 +133,28 @@ fn identities_name_callers_once_with_twelve_digit_accounts() {
     ));
     assert!(dup.starts_with("identities[1].of: "), "{dup}");
     assert!(dup.contains("another identities entry"), "{dup}");
+}
+
+#[test]
+fn the_broker_engine_belongs_to_amazon_mq_triggers() {
+    let sc = check(&format!(
+        r#"({MQ_VPC} triggers: [
+            (id: "rabbit", source: AmazonMq, engine: RabbitMq, function: "f", subnets: ["s"], security_groups: ["mq-sg"]),
+            (id: "active", source: AmazonMq, function: "f", subnets: ["s"], security_groups: ["mq-sg"]),
+            (id: "stream", source: Msk, function: "f", subnets: ["s"], security_groups: ["mq-sg"]),
+        ])"#
+    ))
+    .scenario;
+    let engines: Vec<_> = sc.triggers.iter().map(|t| t.engine).collect();
+    assert_eq!(
+        engines,
+        [Some(MqEngine::RabbitMq), Some(MqEngine::ActiveMq), None],
+        "an Amazon MQ trigger without `engine` is ActiveMQ"
+    );
+    assert_eq!(
+        error(&format!(
+            r#"({MQ_VPC} triggers: [(id: "t", source: Msk, engine: RabbitMq, function: "f", subnets: ["s"], security_groups: ["mq-sg"])])"#
+        )),
+        "triggers[0].engine: `engine` is for AmazonMq triggers, not Msk\n  hint: remove `engine`, or set `source: AmazonMq`"
+    );
 }

@@ -6,7 +6,7 @@ use std::net::Ipv4Addr;
 
 use awsreach_model::net::Protocol;
 use awsreach_model::spec::MissingKind;
-use awsreach_model::spec::PollerMode;
+use awsreach_model::spec::{MqEngine, PollerMode};
 use awsreach_model::*;
 
 use super::permission::permission;
@@ -245,8 +245,24 @@ impl<'e, S: Sink> Walk<'e, S> {
             );
             return Ok(());
         }
-        let all = [self.e.lambda, self.e.sts, self.e.secretsmanager];
-        let needs = &all[..if tr.secrets_manager { 3 } else { 2 }];
+        // Amazon MQ for RabbitMQ needs no STS endpoint: "Deploy an endpoint
+        // for Lambda, and, for ActiveMQ only, an endpoint for AWS STS" (rule
+        // 5; Lambda, "Process Amazon MQ messages with Lambda", network
+        // configuration,
+        // https://docs.aws.amazon.com/lambda/latest/dg/process-mq-messages-with-lambda.html).
+        let sts = tr.engine != Some(MqEngine::RabbitMq);
+        let mut picked = [self.e.lambda; 3];
+        let mut n = 1;
+        for (want, s) in [
+            (sts, self.e.sts),
+            (tr.secrets_manager, self.e.secretsmanager),
+        ] {
+            if want {
+                picked[n] = s;
+                n += 1;
+            }
+        }
+        let needs = &picked[..n];
         for &s in needs {
             // Each API call is a walk of its own (an HTTPS call with its
             // own reply), recorded into this trace.

@@ -625,6 +625,7 @@ fn with_trigger(
     let mut spec = scenario(POLLERS).spec;
     let in_vpc = source.polls_in_vpc();
     spec.triggers.push(awsreach_model::spec::TriggerSpec {
+        engine: None,
         id: Some("t".into()),
         source,
         function: "fn".into(),

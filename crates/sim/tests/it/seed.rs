@@ -154,6 +154,7 @@ fn managed_triggers_invoke_the_function_in_every_placement() {
                     port: None,
                     mode: PollerMode::OnDemand,
                     secrets_manager: false,
+                    engine: None,
                 });
             }
         }
