@@ -674,6 +674,7 @@ impl Fix {
             Fix::AddTrigger { source, function } => {
                 spec.triggers.push(TriggerSpec {
                     engine: None,
+                    auth: None,
                     id: None,
                     source: *source,
                     function: function.clone(),

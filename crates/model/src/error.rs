@@ -123,6 +123,8 @@ pub enum Problem {
     ProvisionedModeUnsupported { source_kind: String },
     #[error("`engine` is for AmazonMq triggers, not {source_kind}")]
     EngineNotMq { source_kind: String },
+    #[error("`auth` is for FunctionUrl triggers, not {source_kind}")]
+    AuthNotUrl { source_kind: String },
     #[error("{what} cannot be empty")]
     Empty { what: &'static str },
     #[error("peering connects vpc `{vpc}` to itself")]
@@ -161,6 +163,35 @@ pub enum Problem {
         "function `{function}` is attached to public subnet `{subnet}`; Lambda ENIs never get a public ip, so it has no internet access"
     )]
     FunctionInPublicSubnet { function: String, subnet: String },
+    #[error(
+        "function `{function}` has subnets with different ways out: `{a}` sends 0.0.0.0/0 to {a_way}, `{b}` to {b_way}"
+    )]
+    FunctionSubnetsDiffer {
+        function: String,
+        a: String,
+        a_way: String,
+        b: String,
+        b_way: String,
+    },
+    #[error(
+        "network acl `{nacl}` admits inbound {what} from {cidr} (rule {rule}) but its outbound rules deny the replies to {cidr} on ports {gap}"
+    )]
+    NaclNoReplyAllowance {
+        nacl: String,
+        rule: u32,
+        what: String,
+        cidr: String,
+        gap: String,
+    },
+    #[error(
+        "subnet `{subnet}` ({az}) sends 0.0.0.0/0 to nat gateway `{nat}` in another availability zone ({nat_az})"
+    )]
+    NatServesOtherAz {
+        subnet: String,
+        az: String,
+        nat: String,
+        nat_az: String,
+    },
     #[error("gateway endpoint `{id}` is associated with no route table, so nothing uses it")]
     GatewayEndpointUnused { id: String },
     #[error(
@@ -229,6 +260,15 @@ impl Problem {
             Problem::NatWithoutInternetRoute { .. } => {
                 "place the nat gateway in a public subnet (0.0.0.0/0 -> internet gateway)".into()
             }
+            Problem::FunctionSubnetsDiffer { function, .. } => format!(
+                "Lambda sends from whichever of {function}'s interfaces it picks, so its calls work from one subnet and fail from the other: route every subnet of the function the same way (each to a NAT gateway in its own zone)"
+            ),
+            Problem::NaclNoReplyAllowance { cidr, .. } => format!(
+                "network ACLs are stateless: add an outbound allow rule for the replies to {cidr} on ports 1024-65535 (clients, NAT gateways and Lambda use ephemeral ports)"
+            ),
+            Problem::NatServesOtherAz { nat_az, subnet, .. } => format!(
+                "this works, but an outage of {nat_az} cuts `{subnet}` off the internet (and cross-zone traffic is billed): give each availability zone its own NAT gateway"
+            ),
             Problem::FunctionInPublicSubnet { .. } => {
                 "attach the function to private subnets routed to a nat gateway".into()
             }
@@ -245,6 +285,7 @@ impl Problem {
                 "provisioned mode exists only for Msk, SelfManagedKafka and Sqs triggers (Lambda \"Provisioned mode\"); remove `mode: Provisioned`".into()
             }
             Problem::EngineNotMq { .. } => "remove `engine`, or set `source: AmazonMq`".into(),
+            Problem::AuthNotUrl { .. } => "remove `auth`, or set `source: FunctionUrl`".into(),
             Problem::MissingNotApplicable { applies, .. } => {
                 format!("name {applies} in `entity`, or pick the kind of data that is missing")
             }
@@ -266,7 +307,10 @@ impl Problem {
             | Problem::FunctionInPublicSubnet { .. }
             | Problem::GatewayEndpointUnused { .. }
             | Problem::NoPublicIpInPublicSubnet { .. }
-            | Problem::Ipv6OnlyInPublicSubnet { .. } => Severity::Warning,
+            | Problem::Ipv6OnlyInPublicSubnet { .. }
+            | Problem::FunctionSubnetsDiffer { .. }
+            | Problem::NaclNoReplyAllowance { .. }
+            | Problem::NatServesOtherAz { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -11,7 +11,7 @@ use crate::catalog::Invokes;
 use crate::net::{Listener, PortRange, Protocol};
 use crate::spec::{
     EndpointKind, Expect, MissingKind, MqEngine, PollerMode, ResourceKind, RuleAction,
-    TriggerSource,
+    TriggerSource, UrlAuth,
 };
 
 macro_rules! ids {
@@ -420,6 +420,8 @@ pub struct Trigger {
     /// Amazon MQ: the broker engine (ActiveMQ unless declared); `None` for
     /// every other source.
     pub engine: Option<MqEngine>,
+    /// Function URLs: the auth type (`AwsIam` unless declared).
+    pub auth: Option<UrlAuth>,
 }
 
 impl TriggerSource {
@@ -436,6 +438,12 @@ impl TriggerSource {
             TriggerSource::Sns => "sns",
             TriggerSource::S3 => "s3",
             TriggerSource::ApiGateway => "execute-api",
+            TriggerSource::StepFunctions => "states",
+            TriggerSource::CloudWatchLogs => "logs",
+            TriggerSource::Cognito => "cognito-idp",
+            TriggerSource::Alb => "elasticloadbalancing",
+            // A function URL is served by the Lambda service itself.
+            TriggerSource::FunctionUrl => "lambda",
         }
     }
 

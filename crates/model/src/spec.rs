@@ -467,6 +467,27 @@ pub enum TriggerSource {
     Sns,
     S3,
     ApiGateway,
+    /// AWS Step Functions task state (`states.amazonaws.com`).
+    StepFunctions,
+    /// CloudWatch Logs subscription filter (`logs.amazonaws.com`).
+    CloudWatchLogs,
+    /// Amazon Cognito user pool trigger (`cognito-idp.amazonaws.com`).
+    Cognito,
+    /// An Application Load Balancer target group (`elasticloadbalancing.amazonaws.com`).
+    Alb,
+    /// A function URL: a public HTTPS endpoint, `auth` decides who may call it.
+    FunctionUrl,
+}
+
+/// A function URL's `AuthType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum UrlAuth {
+    /// `AWS_IAM`: requests signed by an IAM principal the policies allow.
+    #[default]
+    AwsIam,
+    /// `NONE`: no authentication; the resource-based policy must still
+    /// grant public access (`"*"`).
+    NoAuth,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -502,6 +523,9 @@ pub struct TriggerSpec {
     /// poller needs an STS endpoint for ActiveMQ only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<MqEngine>,
+    /// `FunctionUrl` only: the URL's auth type (absent: `AwsIam`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<UrlAuth>,
 }
 
 /// The engine of an Amazon MQ broker.

@@ -134,6 +134,15 @@ impl<'s> Cx<'s> {
                 }
                 Ok(())
             }
+            // A function URL called by an anonymous client: AuthType NONE
+            // needs a public resource-based policy; AWS_IAM refuses unsigned
+            // requests (Lambda "Control access to function URLs").
+            S::FunctionUrl => match tr.auth {
+                Some(awsreach_model::spec::UrlAuth::NoAuth) => {
+                    self.policy_allows(tr.function.ix(), "*")
+                }
+                _ => Err("INVOKE_NOT_PERMITTED"),
+            },
             // Rule 6: push sources invoke through the Lambda service, as their principal.
             _ => {
                 let principal = self.sc.services[tr.service.ix()].principal.clone();

@@ -51,6 +51,10 @@ pub enum HopKind {
     Function,
     Service,
     Poller,
+    /// An Application Load Balancer invoking its target function.
+    LoadBalancer,
+    /// A function URL (Lambda's own public HTTPS endpoint).
+    FunctionUrl,
     Resource,
     Host,
     Internet,
@@ -77,6 +81,8 @@ impl HopKind {
             HopKind::Function => "function",
             HopKind::Service => "service",
             HopKind::Poller => "poller",
+            HopKind::LoadBalancer => "load-balancer",
+            HopKind::FunctionUrl => "function-url",
             HopKind::Resource => "resource",
             HopKind::Host => "host",
             HopKind::Internet => "internet",
@@ -515,6 +521,20 @@ pub enum At {
     },
     Invoked {
         function: FunctionId,
+    },
+    /// An Application Load Balancer invokes its target function through
+    /// the Lambda service, not over a network connection.
+    AlbInvokes {
+        trigger: TriggerId,
+    },
+    /// A client on the internet calls a function URL with auth type `auth`.
+    FunctionUrlCall {
+        trigger: TriggerId,
+        auth: awsreach_model::spec::UrlAuth,
+    },
+    /// A function URL with auth type AWS_IAM refuses an unsigned request.
+    FunctionUrlUnsigned {
+        trigger: TriggerId,
     },
     /// No trigger from `from` to `function` is declared.
     NoTrigger {

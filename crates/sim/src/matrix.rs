@@ -212,6 +212,7 @@ struct TriggerSig {
     provisioned: bool,
     secrets: bool,
     engine: Option<awsreach_model::spec::MqEngine>,
+    auth: Option<awsreach_model::spec::UrlAuth>,
 }
 
 struct Classifier<'e> {
@@ -315,6 +316,7 @@ impl<'e> Classifier<'e> {
                             provisioned: t.mode == awsreach_model::spec::PollerMode::Provisioned,
                             secrets: t.secrets_manager,
                             engine: t.engine,
+                            auth: t.auth,
                         }
                     })
                     .collect();

@@ -618,6 +618,10 @@ pub(crate) fn source_for_service(id: &str) -> Option<awsreach_model::spec::Trigg
         "sns" => T::Sns,
         "s3" => T::S3,
         "execute-api" => T::ApiGateway,
+        "states" => T::StepFunctions,
+        "logs" => T::CloudWatchLogs,
+        "cognito-idp" => T::Cognito,
+        "elasticloadbalancing" => T::Alb,
         _ => return None,
     })
 }

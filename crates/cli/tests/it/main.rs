@@ -14,6 +14,7 @@ mod hostnames;
 mod import;
 mod limits;
 mod matrix_text;
+mod mistakes;
 mod multi_eni;
 mod names;
 mod output;

@@ -79,7 +79,7 @@ impl Builder<'_> {
     }
 
     pub(super) fn triggers(&mut self) {
-        const ALL: [TriggerSource; 11] = [
+        const ALL: [TriggerSource; 16] = [
             TriggerSource::Sqs,
             TriggerSource::Kinesis,
             TriggerSource::DynamoDbStreams,
@@ -91,6 +91,11 @@ impl Builder<'_> {
             TriggerSource::Sns,
             TriggerSource::S3,
             TriggerSource::ApiGateway,
+            TriggerSource::StepFunctions,
+            TriggerSource::CloudWatchLogs,
+            TriggerSource::Cognito,
+            TriggerSource::Alb,
+            TriggerSource::FunctionUrl,
         ];
         let k = self.k;
         let nf = self.opts.functions;
@@ -113,6 +118,7 @@ impl Builder<'_> {
             let f = self.d.below(nf);
             let mut spec = TriggerSpec {
                 engine: None,
+                auth: None,
                 id: Some(format!("tr{t}")),
                 source,
                 function: format!("fn{f}"),
@@ -160,7 +166,15 @@ impl Builder<'_> {
             {
                 spec.mode = PollerMode::Provisioned;
             }
-            if let Some(e) = catalog::lookup(source.service_id()) {
+            if source == TriggerSource::FunctionUrl {
+                // A function URL is called anonymously: AWS_IAM refuses
+                // that, NONE needs a public ("*") policy.
+                let auth = *self.d.pick(&[UrlAuth::AwsIam, UrlAuth::NoAuth]);
+                spec.auth = Some(auth);
+                if auth == UrlAuth::NoAuth {
+                    self.fn_principals[f].push("*");
+                }
+            } else if let Some(e) = catalog::lookup(source.service_id()) {
                 self.fn_principals[f].push(e.principal.as_str());
             }
             self.spec.triggers.push(spec);

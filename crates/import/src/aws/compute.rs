@@ -676,6 +676,7 @@ pub fn triggers(cx: &mut Ctx) {
                 it.src.clone(),
                 TriggerSpec {
                     engine: None,
+                    auth: None,
                     id: Some(tid.clone()),
                     source,
                     function: function.clone(),
@@ -693,6 +694,7 @@ pub fn triggers(cx: &mut Ctx) {
             it.src.clone(),
             TriggerSpec {
                 engine: None,
+                auth: None,
                 id: Some(format!("esm-{uuid}")),
                 source,
                 function,
@@ -801,6 +803,10 @@ pub fn triggers(cx: &mut Ctx) {
             "events.amazonaws.com" => TriggerSource::EventBridge,
             "sns.amazonaws.com" => TriggerSource::Sns,
             "s3.amazonaws.com" => TriggerSource::S3,
+            "states.amazonaws.com" => TriggerSource::StepFunctions,
+            "logs.amazonaws.com" => TriggerSource::CloudWatchLogs,
+            "cognito-idp.amazonaws.com" => TriggerSource::Cognito,
+            "elasticloadbalancing.amazonaws.com" => TriggerSource::Alb,
             _ => continue,
         };
         if out
@@ -843,6 +849,7 @@ pub fn triggers(cx: &mut Ctx) {
 fn push_trigger(source: TriggerSource, name: &str, function: String) -> TriggerSpec {
     TriggerSpec {
         engine: None,
+        auth: None,
         id: Some(format!("{name}->{function}")),
         source,
         function,

@@ -312,6 +312,7 @@ fn add_trigger(cx: &mut Ctx<'_>, p: Pending) {
     }
     cx.spec.triggers.push(TriggerSpec {
         engine: None,
+        auth: None,
         id: Some(p.id),
         source: p.source,
         function: p.function,

@@ -704,6 +704,7 @@ fn triggers(b: &mut Builder) {
         b.used.insert(i);
         b.spec.triggers.push(TriggerSpec {
             engine: None,
+            auth: None,
             id: Some(id),
             source,
             function,
@@ -722,6 +723,7 @@ fn triggers(b: &mut Builder) {
         b.used.insert(i);
         b.spec.triggers.push(TriggerSpec {
             engine: None,
+            auth: None,
             id: Some(id),
             source,
             function,

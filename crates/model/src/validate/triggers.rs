@@ -124,6 +124,15 @@ impl Validator<'_> {
                     },
                 );
             }
+            if t.auth.is_some() && t.source != crate::spec::TriggerSource::FunctionUrl {
+                self.err(
+                    format!("{list_at}.auth"),
+                    &name,
+                    Problem::AuthNotUrl {
+                        source_kind: format!("{:?}", t.source),
+                    },
+                );
+            }
             self.out.triggers.push(Trigger {
                 name,
                 source: t.source,
@@ -135,6 +144,8 @@ impl Validator<'_> {
                 mode: t.mode,
                 secrets_manager: t.secrets_manager,
                 engine: mq.then(|| t.engine.unwrap_or_default()),
+                auth: (t.source == crate::spec::TriggerSource::FunctionUrl)
+                    .then(|| t.auth.unwrap_or_default()),
             });
         }
     }

@@ -89,8 +89,216 @@ impl Validator<'_> {
                 ));
             }
         }
+        // Each route table's 0.0.0.0/0 target, once (a table may hold
+        // 1,000 routes and serve 1,000 subnets).
+        let defaults: Vec<Option<Target>> = self
+            .out
+            .route_tables
+            .iter()
+            .map(|rt| {
+                rt.routes
+                    .iter()
+                    .find(|r| matches!(r.dest, RouteDest::Cidr(ipnet::IpNet::V4(n)) if n.prefix_len() == 0))
+                    .map(|r| r.target)
+            })
+            .collect();
+        self.ways_out(&defaults, &mut found);
+        self.nacl_replies(&mut found);
+        self.nat_zones(&defaults, &mut found);
         for (p, id, problem) in found {
             self.err(p, &id, problem);
+        }
+    }
+}
+
+/// Where a subnet sends 0.0.0.0/0, by kind of target: two NAT gateways in
+/// two zones are the same way out, a NAT gateway and no route are not.
+fn way_out(defaults: &[Option<Target>], sc: &Scenario, s: SubnetId) -> &'static str {
+    match defaults[sc.subnets[s.ix()].route_table.ix()] {
+        None => "nothing (no 0.0.0.0/0 route)",
+        Some(Target::Nat(_)) => "a NAT gateway",
+        Some(Target::Igw(_)) => "an internet gateway",
+        Some(Target::TransitGateway(_)) => "a transit gateway",
+        Some(Target::Peering(_)) => "a peering connection",
+        Some(Target::Eni(_)) => "a network interface",
+        Some(Target::Blackhole) => "a blackhole",
+        Some(_) => "another target",
+    }
+}
+
+/// The first reply port in 1024-65535 that the egress rules of `nacl` do
+/// not allow towards `clients` for `proto` (first match by rule number,
+/// then the implicit deny), or None when every reply gets out. Rules
+/// covering only part of `clients` deny some of them, and allow too few.
+fn reply_gap(
+    nacl: &NetworkAcl,
+    proto: crate::net::Protocol,
+    clients: ipnet::IpNet,
+) -> Option<(u16, u16)> {
+    // Undecided port intervals of the ephemeral range.
+    let mut open: Vec<(u16, u16)> = vec![(1024, 65535)];
+    for r in &nacl.egress {
+        if !r.protocol.matches(proto) || open.is_empty() {
+            continue;
+        }
+        let covers = r.cidr.contains(&clients);
+        let touches = covers || clients.contains(&r.cidr);
+        if !touches {
+            continue;
+        }
+        let (lo, hi) = if r.protocol == crate::net::Protocol::All {
+            (0, 65535)
+        } else {
+            (r.ports.lo, r.ports.hi)
+        };
+        let mut next = Vec::new();
+        for &(a, b) in &open {
+            let (x, y) = (a.max(lo), b.min(hi));
+            if x > y {
+                next.push((a, b));
+                continue;
+            }
+            if r.action == RuleAction::Deny {
+                return Some((x, y));
+            }
+            if !covers {
+                // An allow for some of the clients decides nothing for all.
+                next.push((a, b));
+                continue;
+            }
+            if a < x {
+                next.push((a, x - 1));
+            }
+            if y < b {
+                next.push((y + 1, b));
+            }
+        }
+        open = next;
+    }
+    open.first().copied()
+}
+
+impl Validator<'_> {
+    /// A function whose subnets leave differently: Lambda may use any of
+    /// its interfaces (rule 1), so a call works from one and not another.
+    fn ways_out(&self, defaults: &[Option<Target>], found: &mut Vec<(String, String, Problem)>) {
+        let way_out = |s| way_out(defaults, &self.out, s);
+        for f in &self.out.functions {
+            let Some(v) = &f.vpc else { continue };
+            let Some((&first, rest)) = v.subnets.split_first() else {
+                continue;
+            };
+            let a_way = way_out(first);
+            if let Some(&b) = rest.iter().find(|&&b| way_out(b) != a_way) {
+                found.push((
+                    path("functions", &f.name, "vpc.subnets"),
+                    f.name.clone(),
+                    Problem::FunctionSubnetsDiffer {
+                        function: f.name.clone(),
+                        a: self.out.subnets[first.ix()].name.clone(),
+                        a_way: a_way.into(),
+                        b: self.out.subnets[b.ix()].name.clone(),
+                        b_way: way_out(b).into(),
+                    },
+                ));
+            }
+        }
+    }
+
+    /// An inbound allowance for a service port whose replies the same
+    /// (stateless) ACL denies outbound (rule 17). Wide inbound ranges
+    /// (1,000 ports or more) are themselves reply allowances, not services,
+    /// and are left alone; so are ACLs no subnet uses.
+    fn nacl_replies(&self, found: &mut Vec<(String, String, Problem)>) {
+        use crate::net::Protocol;
+        let mut used = vec![false; self.out.network_acls.len()];
+        for s in &self.out.subnets {
+            used[s.network_acl.ix()] = true;
+        }
+        for (i, nacl) in self.out.network_acls.iter().enumerate() {
+            if !used[i] {
+                continue;
+            }
+            for r in &nacl.ingress {
+                if r.action != RuleAction::Allow || r.protocol == Protocol::Icmp {
+                    continue;
+                }
+                let (lo, hi) = if r.protocol == Protocol::All {
+                    (0, 65535)
+                } else {
+                    (r.ports.lo, r.ports.hi)
+                };
+                if hi - lo >= 1000 {
+                    continue;
+                }
+                let proto = if r.protocol == Protocol::Udp {
+                    Protocol::Udp
+                } else {
+                    Protocol::Tcp
+                };
+                if let Some((x, y)) = reply_gap(nacl, proto, r.cidr) {
+                    let p = if proto == Protocol::Udp { "udp" } else { "tcp" };
+                    let what = if lo == hi {
+                        format!("{p}/{lo}")
+                    } else {
+                        format!("{p}/{lo}-{hi}")
+                    };
+                    found.push((
+                        format!("network_acls[\"{}\"].egress", nacl.name),
+                        nacl.name.clone(),
+                        Problem::NaclNoReplyAllowance {
+                            nacl: nacl.name.clone(),
+                            rule: r.number,
+                            what,
+                            cidr: r.cidr.to_string(),
+                            gap: if x == y {
+                                x.to_string()
+                            } else {
+                                format!("{x}-{y}")
+                            },
+                        },
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// A subnet routed to a NAT gateway of another availability zone: it
+    /// works, but the zone's outage cuts it off (Amazon VPC, "NAT gateway
+    /// basics": a NAT gateway is zonal; "create a NAT gateway in each
+    /// Availability Zone",
+    /// https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html).
+    /// Only subnets that both declare `az` are compared.
+    fn nat_zones(&self, defaults: &[Option<Target>], found: &mut Vec<(String, String, Problem)>) {
+        let declared: std::collections::HashSet<&str> = self
+            .spec
+            .subnets
+            .iter()
+            .filter(|s| s.az.is_some())
+            .map(|s| s.id.as_str())
+            .collect();
+        for s in &self.out.subnets {
+            if !declared.contains(s.name.as_str()) {
+                continue;
+            }
+            let Some(Target::Nat(n)) = defaults[s.route_table.ix()] else {
+                continue;
+            };
+            let nat = &self.out.nat_gateways[n.ix()];
+            let home = &self.out.subnets[nat.subnet.ix()];
+            if declared.contains(home.name.as_str()) && home.az != s.az {
+                found.push((
+                    path("subnets", &s.name, "route_table"),
+                    s.name.clone(),
+                    Problem::NatServesOtherAz {
+                        subnet: s.name.clone(),
+                        az: s.az.clone(),
+                        nat: nat.name.clone(),
+                        nat_az: home.az.clone(),
+                    },
+                ));
+            }
         }
     }
 }

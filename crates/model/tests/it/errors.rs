@@ -66,7 +66,7 @@ fn service_not_in_the_catalog() {
         "{e}"
     );
     // The catalog has more services than a hint shows.
-    assert!(e.ends_with(" and 12 more"), "{e}");
+    assert!(e.ends_with(" and 13 more"), "{e}");
 }
 
 #[test]

@@ -217,6 +217,7 @@ fn everything() -> ScenarioSpec {
             mode: PollerMode::Provisioned,
             secrets_manager: true,
             engine: Some(MqEngine::RabbitMq),
+            auth: Some(UrlAuth::NoAuth),
         }],
         external_hosts: vec![ExternalHostSpec {
             id: s("partner"),

@@ -42,13 +42,22 @@ fn nat_gateway_in_a_public_subnet_or_private_nat_is_quiet() {
 #[test]
 fn function_in_a_public_subnet() {
     let src = format!(r#"({VPC} functions: [(id: "f", vpc: (subnets: ["priv", "pub"]))])"#);
+    let found = warnings(&src);
     assert_eq!(
-        warnings(&src),
-        [
-            "functions[\"f\"].vpc.subnets: function `f` is attached to public subnet `pub`; Lambda ENIs \
+        found[0],
+        "functions[\"f\"].vpc.subnets: function `f` is attached to public subnet `pub`; Lambda ENIs \
           never get a public ip, so it has no internet access\n  \
           hint: attach the function to private subnets routed to a nat gateway"
-        ]
+    );
+    // Its two subnets also leave differently (issue 9): the second warning.
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[1].starts_with(
+            "functions[\"f\"].vpc.subnets: function `f` has subnets with different ways out: \
+             `priv` sends 0.0.0.0/0 to nothing (no 0.0.0.0/0 route), `pub` to an internet gateway"
+        ),
+        "{}",
+        found[1]
     );
     let quiet = format!(r#"({VPC} functions: [(id: "f", vpc: (subnets: ["priv"])), (id: "g")])"#);
     assert_eq!(warnings(&quiet), Vec::<String>::new());
@@ -108,4 +117,97 @@ fn warnings_do_not_block_loading() {
             .all(|w| w.severity() == awsreach_model::Severity::Warning)
     );
     assert_eq!(c.scenario.functions.len(), 1);
+}
+
+/// `pub` with a network ACL admitting tcp/443 from `from`, and `egress`.
+fn web_acl(from: &str, egress: &str) -> String {
+    format!(
+        r#"({VPC} network_acls: [(id: "web-acl", vpc: "v", subnets: ["pub"],
+            ingress: [(rule: 100, action: Allow, protocol: Tcp, ports: "443", cidr: "{from}")],
+            egress: [{egress}])])"#
+    )
+}
+
+#[test]
+fn a_nacl_admitting_a_service_port_needs_a_reply_allowance() {
+    // Replies go out to the clients' ephemeral ports (rule 17).
+    let quiet = [
+        r#"(rule: 100, action: Allow, protocol: Tcp, ports: "1024-65535", cidr: "0.0.0.0/0")"#,
+        r#"(rule: 100, action: Allow, protocol: All, cidr: "0.0.0.0/0")"#,
+    ];
+    for egress in quiet {
+        assert_eq!(
+            warnings(&web_acl("0.0.0.0/0", egress)),
+            Vec::<String>::new(),
+            "{egress}"
+        );
+    }
+    // Narrower clients are covered by a wider allow.
+    let wider =
+        r#"(rule: 100, action: Allow, protocol: Tcp, ports: "1024-65535", cidr: "10.0.0.0/8")"#;
+    assert_eq!(
+        warnings(&web_acl("10.1.0.0/16", wider)),
+        Vec::<String>::new()
+    );
+    // Only the ephemeral ports above 32767: the first gap is named.
+    let half =
+        r#"(rule: 100, action: Allow, protocol: Tcp, ports: "32768-65535", cidr: "0.0.0.0/0")"#;
+    let w = warnings(&web_acl("0.0.0.0/0", half));
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert!(
+        w[0].starts_with(
+            "network_acls[\"web-acl\"].egress: network acl `web-acl` admits inbound tcp/443 from \
+             0.0.0.0/0 (rule 100) but its outbound rules deny the replies to 0.0.0.0/0 on ports 1024-32767"
+        ),
+        "{}",
+        w[0]
+    );
+    // A lower-numbered deny for some of the clients comes first.
+    let denied = r#"(rule: 50, action: Deny, protocol: Tcp, ports: "2000-3000", cidr: "10.0.0.0/8"),
+                    (rule: 100, action: Allow, protocol: All, cidr: "0.0.0.0/0")"#;
+    let w = warnings(&web_acl("0.0.0.0/0", denied));
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert!(w[0].contains("on ports 2000-3000"), "{}", w[0]);
+    // An allow for only some of the clients leaves the rest to the implicit deny.
+    let some =
+        r#"(rule: 100, action: Allow, protocol: Tcp, ports: "1024-65535", cidr: "10.0.0.0/8")"#;
+    assert_eq!(warnings(&web_acl("0.0.0.0/0", some)).len(), 1);
+}
+
+#[test]
+fn a_nat_gateway_serving_another_zone_warns_only_when_both_zones_are_declared() {
+    let src = |az_priv: &str| {
+        format!(
+            r#"(vpcs: [(id: "v", cidr: "10.0.0.0/16")],
+            internet_gateways: [(id: "igw", vpc: "v")],
+            route_tables: [
+                (id: "public-rt", vpc: "v", routes: [(dest: "0.0.0.0/0", target: Igw("igw"))]),
+                (id: "nat-rt", vpc: "v", routes: [(dest: "0.0.0.0/0", target: Nat("nat"))]),
+            ],
+            subnets: [
+                (id: "pub", vpc: "v", cidr: "10.0.0.0/24", az: "a", route_table: "public-rt"),
+                (id: "priv", vpc: "v", cidr: "10.0.1.0/24", {az_priv} route_table: "nat-rt"),
+            ],
+            nat_gateways: [(id: "nat", subnet: "pub", elastic_ip: "52.0.0.1")])"#
+        )
+    };
+    assert_eq!(
+        warnings(&src(r#"az: "b","#)),
+        [
+            "subnets[\"priv\"].route_table: subnet `priv` (us-east-1b) sends 0.0.0.0/0 to nat gateway \
+             `nat` in another availability zone (us-east-1a)\n  \
+             hint: this works, but an outage of us-east-1a cuts `priv` off the internet (and \
+             cross-zone traffic is billed): give each availability zone its own NAT gateway"
+        ]
+    );
+    assert_eq!(
+        warnings(&src(r#"az: "a","#)),
+        Vec::<String>::new(),
+        "same zone"
+    );
+    assert_eq!(
+        warnings(&src("")),
+        Vec::<String>::new(),
+        "zone not declared"
+    );
 }

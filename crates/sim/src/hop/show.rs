@@ -252,7 +252,10 @@ fn component(sc: &Scenario, at: &At, f: &mut Formatter<'_>) -> fmt::Result {
         At::NoTrigger { from, .. } => return node_name(sc, from, f),
         At::PollerInVpc { trigger }
         | At::PollerInAws { trigger }
-        | At::PollerProvisioned { trigger } => &sc.triggers[trigger.ix()].name,
+        | At::PollerProvisioned { trigger }
+        | At::AlbInvokes { trigger }
+        | At::FunctionUrlCall { trigger, .. }
+        | At::FunctionUrlUnsigned { trigger } => &sc.triggers[trigger.ix()].name,
         At::Missing { entity, .. } => sc.entity_name(entity),
     };
     f.write_str(name)
@@ -745,6 +748,21 @@ fn detail(sc: &Scenario, hop: &Hop, given: Option<&str>, f: &mut Formatter<'_>) 
         ),
         At::PollerProvisioned { .. } => {
             f.write_str("provisioned mode: pollers need no NAT gateway or endpoints")
+        }
+        At::AlbInvokes { .. } => f.write_str(
+            "the load balancer invokes its target function through the Lambda service, not over a network connection: its subnets and security groups play no part",
+        ),
+        At::FunctionUrlCall { auth, .. } => write!(
+            f,
+            "a client on the internet calls https://<url-id>.lambda-url.{}.on.aws, auth type {}",
+            sc.region,
+            match auth {
+                awsreach_model::spec::UrlAuth::AwsIam => "AWS_IAM",
+                awsreach_model::spec::UrlAuth::NoAuth => "NONE",
+            }
+        ),
+        At::FunctionUrlUnsigned { .. } => {
+            f.write_str("AWS_IAM: an unsigned request is refused")
         }
         At::PushSource { service } => {
             let svc = &sc.services[service.ix()];

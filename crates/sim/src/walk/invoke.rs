@@ -6,7 +6,7 @@ use std::net::Ipv4Addr;
 
 use awsreach_model::net::Protocol;
 use awsreach_model::spec::MissingKind;
-use awsreach_model::spec::{MqEngine, PollerMode};
+use awsreach_model::spec::{MqEngine, PollerMode, TriggerSource, UrlAuth};
 use awsreach_model::*;
 
 use super::permission::permission;
@@ -171,6 +171,22 @@ impl<'e, S: Sink> Walk<'e, S> {
             );
             return self.lambda_delivers(f, None);
         }
+        if tr.source == TriggerSource::FunctionUrl {
+            return self.function_url(t);
+        }
+        if tr.source == TriggerSource::Alb {
+            // "The load balancer invokes the Lambda function directly
+            // instead of using a network connection" (Elastic Load
+            // Balancing, "Use Lambda functions as targets of an Application
+            // Load Balancer",
+            // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html).
+            hop!(
+                self,
+                HopKind::LoadBalancer,
+                Decision::Info,
+                At::AlbInvokes { trigger: t }
+            );
+        }
         // Rule 6: push sources call Invoke through the Lambda service.
         hop!(
             self,
@@ -319,5 +335,45 @@ impl<'e, S: Sink> Walk<'e, S> {
             }
         }
         Ok(())
+    }
+}
+
+impl<'e, S: Sink> Walk<'e, S> {
+    /// A client on the internet calls the function URL of trigger `t`
+    /// (rule 6; Lambda, "Lambda function URLs" and "Control access to
+    /// Lambda function URLs",
+    /// https://docs.aws.amazon.com/lambda/latest/dg/lambda-urls.html,
+    /// https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html): a
+    /// public HTTPS endpoint of the Lambda service. `NONE` performs no
+    /// authentication, but "your function's resource-based policy is always
+    /// in effect and must grant public access"; `AWS_IAM` refuses requests
+    /// not signed by an IAM principal, so an anonymous client gets nothing.
+    fn function_url(&mut self, t: TriggerId) -> Step {
+        let tr = &self.sc.triggers[t.ix()];
+        let f = tr.function;
+        let auth = tr.auth.unwrap_or_default();
+        hop!(
+            self,
+            HopKind::FunctionUrl,
+            Decision::Info,
+            At::FunctionUrlCall { trigger: t, auth }
+        );
+        match auth {
+            UrlAuth::NoAuth => self.lambda_delivers(f, Some(Principal::Any)),
+            UrlAuth::AwsIam => Err(self.block(
+                Code::InvokeNotPermitted,
+                HopKind::FunctionUrl,
+                At::FunctionUrlUnsigned { trigger: t },
+                |w| {
+                    (
+                        format!(
+                            "{} uses auth type AWS_IAM, so only requests signed by an IAM principal that its identity-based policy or the resource-based policy of {} allows get through; an anonymous client's do not",
+                            tr.name, w.sc.functions[f.ix()].name
+                        ),
+                        Vec::new(),
+                    )
+                },
+            )),
+        }
     }
 }

@@ -626,6 +626,7 @@ fn with_trigger(
     let in_vpc = source.polls_in_vpc();
     spec.triggers.push(awsreach_model::spec::TriggerSpec {
         engine: None,
+        auth: None,
         id: Some("t".into()),
         source,
         function: "fn".into(),
@@ -892,5 +893,40 @@ fn no_public_ip_fix_follows_the_route_that_matched() {
     assert_eq!(
         load_spec(fixed, "fixed").outcome("fn", "host"),
         Outcome::Reachable
+    );
+}
+
+#[test]
+fn a_function_url_with_aws_iam_refuses_an_anonymous_client() {
+    // Lambda, "Control access to Lambda function URLs": AWS_IAM lets only
+    // signed requests through; NONE needs a public resource-based policy.
+    let src = r#"(
+        functions: [(id: "f"), (id: "g", policy: (allow: ["*"]))],
+        triggers: [
+            (id: "iam-url", source: FunctionUrl, function: "f"),
+            (id: "open-url", source: FunctionUrl, auth: NoAuth, function: "f"),
+            (id: "public-url", source: FunctionUrl, auth: NoAuth, function: "g"),
+        ],
+    )"#;
+    let s = scenario(src);
+    let t = s.trace("iam-url", "f");
+    assert_eq!(blocked_code(&t), Some("INVOKE_NOT_PERMITTED"));
+    assert!(
+        t.hops
+            .iter()
+            .any(|h| h.detail.contains("auth type AWS_IAM")),
+        "{:#?}",
+        t.hops
+    );
+    assert_eq!(
+        s.outcome("open-url", "f"),
+        Outcome::Reachable,
+        "no policy modelled"
+    );
+    assert_eq!(s.outcome("public-url", "g"), Outcome::Reachable);
+    assert_eq!(
+        s.outcome("iam-url", "f"),
+        blocked("INVOKE_NOT_PERMITTED"),
+        "the verdict-only path agrees"
     );
 }

@@ -155,6 +155,7 @@ fn managed_triggers_invoke_the_function_in_every_placement() {
                     mode: PollerMode::OnDemand,
                     secrets_manager: false,
                     engine: None,
+                    auth: None,
                 });
             }
         }

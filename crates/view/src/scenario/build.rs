@@ -69,6 +69,11 @@ fn trigger_source(s: spec::TriggerSource) -> &'static str {
         T::Sns => "sns",
         T::S3 => "s3",
         T::ApiGateway => "api-gateway",
+        T::StepFunctions => "step-functions",
+        T::CloudWatchLogs => "cloudwatch-logs",
+        T::Cognito => "cognito",
+        T::Alb => "alb",
+        T::FunctionUrl => "function-url",
     }
 }
 
