@@ -47,6 +47,8 @@ pub struct Ctx<'d> {
     /// IAM role ARN → function, for invoke policies naming a role.
     pub roles: HashMap<String, String>,
     missing_seen: BTreeSet<(String, String)>,
+    /// Stand-ins handed out for public addresses AWS would never assign.
+    stand_ins: u16,
 }
 
 impl<'d> Ctx<'d> {
@@ -174,6 +176,51 @@ impl<'d> Ctx<'d> {
 }
 
 impl Ctx<'_> {
+    /// A public IPv4 address (an Elastic IP, an instance's public IP) as the
+    /// model accepts it: public unicast (rule 10, docs/aws-rules.md). One in a
+    /// special-purpose block is a quirk of the data (moto hands out Elastic
+    /// IPs in 127.0.0.0/8): the resource keeps a public address, as it would
+    /// have in AWS, from the documentation ranges (RFC 5737), with a warning
+    /// naming the one it replaces; none (and a warning) when it is not IPv4.
+    pub fn public_address(&mut self, src: &str, owner: &str, ip: Option<&str>) -> Option<String> {
+        let ip_text = ip?;
+        let Ok(addr) = ip_text.parse::<std::net::Ipv4Addr>() else {
+            self.warn(
+                src,
+                owner,
+                format!("public address `{ip_text}` is not an IPv4 address; ignored"),
+            );
+            return None;
+        };
+        let Some(block) = awsreach_model::validate::non_public_block(addr) else {
+            return Some(ip_text.to_string());
+        };
+        const TEST_NETS: [[u8; 3]; 3] = [[203, 0, 113], [198, 51, 100], [192, 0, 2]];
+        let n = self.stand_ins;
+        let Some(net) = TEST_NETS.get(usize::from(n / 254)) else {
+            self.warn(
+                src,
+                owner,
+                format!(
+                    "public address {addr} is in {block}, which AWS never assigns; \
+                     ignored (no documentation address left to stand in for it)"
+                ),
+            );
+            return None;
+        };
+        self.stand_ins += 1;
+        let stand_in = std::net::Ipv4Addr::new(net[0], net[1], net[2], (n % 254 + 1) as u8);
+        self.warn(
+            src,
+            owner,
+            format!(
+                "public address {addr} is in {block}, which AWS never assigns (a quirk of \
+                 the data, e.g. moto's Elastic IPs); {stand_in} (documentation range) stands in for it"
+            ),
+        );
+        Some(stand_in.to_string())
+    }
+
     /// A CIDR as the model accepts it: host bits cleared (older APIs and
     /// hand-made data keep `2.2.2.2/28`, which AWS matches as `2.2.2.0/28`),
     /// with a warning; none (and a warning) when it is not a CIDR.
@@ -235,6 +282,7 @@ pub fn build(dump: &Dump, region: Option<&str>, label: &str) -> (ScenarioSpec, R
         pl_cidrs: HashMap::new(),
         roles: HashMap::new(),
         missing_seen: BTreeSet::new(),
+        stand_ins: 0,
     };
     if region.is_none() {
         cx.warn(

@@ -102,13 +102,12 @@ pub fn instances(cx: &mut Ctx) {
         }
         cx.eni_resource.insert(id.to_string(), id.to_string());
         let private_ip = cx.address(src, id, subnet, s(v, "PrivateIpAddress"));
-        let public_ip = s(v, "PublicIpAddress")
-            .or_else(|| {
-                primary
-                    .and_then(|p| p.get("Association"))
-                    .and_then(|a| s(a, "PublicIp"))
-            })
-            .map(str::to_string);
+        let public_ip = s(v, "PublicIpAddress").or_else(|| {
+            primary
+                .and_then(|p| p.get("Association"))
+                .and_then(|a| s(a, "PublicIp"))
+        });
+        let public_ip = cx.public_address(src, id, public_ip);
         let ipv6 = s(v, "Ipv6Address")
             .or_else(|| {
                 primary
@@ -226,10 +225,8 @@ pub fn interfaces(cx: &mut Ctx) {
         }
         let vpc = cx.subnets[subnet].vpc.clone();
         let private_ip = cx.address(&it.src, id, subnet, s(&it.v, "PrivateIpAddress"));
-        let public_ip =
-            it.v.get("Association")
-                .and_then(|a| s(a, "PublicIp"))
-                .map(str::to_string);
+        let public_ip = it.v.get("Association").and_then(|a| s(a, "PublicIp"));
+        let public_ip = cx.public_address(&it.src, id, public_ip);
         let ipv6 = arr(&it.v, "Ipv6Addresses")
             .first()
             .and_then(|a| s(a, "Ipv6Address"))

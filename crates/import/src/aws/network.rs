@@ -559,7 +559,7 @@ pub fn gateways(cx: &mut Ctx) {
         };
         let private = s(&it.v, "ConnectivityType") == Some("private");
         let addr = arr(&it.v, "NatGatewayAddresses").first();
-        let public_ip = addr.and_then(|a| s(a, "PublicIp")).map(str::to_string);
+        let public_ip = addr.and_then(|a| s(a, "PublicIp"));
         if let Some(pip) = addr.and_then(|a| s(a, "PrivateIp")) {
             let cidr = cx.subnets[subnet].cidr;
             if pip
@@ -576,6 +576,11 @@ pub fn gateways(cx: &mut Ctx) {
                 );
             }
         }
+        let public_ip = if private {
+            None
+        } else {
+            cx.public_address(&it.src, id, public_ip)
+        };
         if !private && public_ip.is_none() {
             cx.report.push(
                 crate::EntryKind::Missing,
@@ -598,7 +603,7 @@ pub fn gateways(cx: &mut Ctx) {
             } else {
                 NatConnectivity::Public
             },
-            elastic_ip: if private { None } else { public_ip },
+            elastic_ip: public_ip,
         });
     }
     if !items.is_empty() {

@@ -279,3 +279,50 @@ fn security_group_rules_one_peer_each_and_unknown_peers_missing() {
             .any(|m| m.entity == "sg-db" && m.what == MissingKind::Rules)
     );
 }
+
+#[test]
+fn public_addresses_aws_never_assigns_get_a_documentation_stand_in() {
+    // moto hands out Elastic IPs in 127.0.0.0/8; AWS never would.
+    let nat = r#"{"NatGateways": [{"NatGatewayId": "nat-1", "SubnetId": "subnet-a",
+      "State": "available", "ConnectivityType": "public",
+      "NatGatewayAddresses": [{"PublicIp": "127.239.195.33", "PrivateIp": "10.0.1.9"}]}]}"#;
+    let enis = r#"{"NetworkInterfaces": [
+      {"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-a", "VpcId": "vpc-1",
+       "InterfaceType": "interface", "PrivateIpAddress": "10.0.1.20", "Groups": [],
+       "Association": {"PublicIp": "10.1.2.3"}},
+      {"NetworkInterfaceId": "eni-2", "SubnetId": "subnet-a", "VpcId": "vpc-1",
+       "InterfaceType": "interface", "PrivateIpAddress": "10.0.1.21", "Groups": [],
+       "Association": {"PublicIp": "54.160.0.10"}}]}"#;
+    let a = one(&[
+        file("s/vpcs.json", VPCS),
+        file("s/subnets.json", SUBNETS),
+        file("s/nat.json", nat),
+        file("s/enis.json", enis),
+    ]);
+    assert_eq!(
+        a.spec.nat_gateways[0].elastic_ip.as_deref(),
+        Some("203.0.113.1")
+    );
+    let public = |id: &str| {
+        a.spec
+            .resources
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap_or_else(|| panic!("{id} imported"))
+            .public_ip
+            .clone()
+    };
+    assert_eq!(public("eni-1").as_deref(), Some("203.0.113.2"));
+    // A public unicast address is kept as it is.
+    assert_eq!(public("eni-2").as_deref(), Some("54.160.0.10"));
+    let said: Vec<&str> = a
+        .report
+        .entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Warning && e.message.contains("stands in"))
+        .map(|e| e.message.as_str())
+        .collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said[0].contains("127.239.195.33") && said[0].contains("loopback"));
+    awsreach_model::validate(&a.spec).expect("valid");
+}

@@ -39,7 +39,7 @@ impl Validator<'_> {
 }
 
 /// The special-purpose block `a` falls in, if it is not public unicast.
-pub(crate) fn non_public_block(a: Ipv4Addr) -> Option<&'static str> {
+pub fn non_public_block(a: Ipv4Addr) -> Option<&'static str> {
     let blocks: [(u32, u8, &'static str); 11] = [
         (0x0000_0000, 8, "0.0.0.0/8, \"this network\""),
         (0x0a00_0000, 8, "10.0.0.0/8, private (RFC 1918)"),

@@ -15,6 +15,7 @@ use crate::scenario::*;
 use crate::spec::*;
 
 mod address;
+pub use address::non_public_block;
 mod aliases;
 mod compute;
 mod expect;
