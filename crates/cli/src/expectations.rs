@@ -78,6 +78,8 @@ pub struct Row {
     pub protocol: Option<Protocol>,
     /// Asked over IPv6 (`ip_version: 6`).
     pub ipv6: bool,
+    /// The hostname a service call uses (`host:`), when given.
+    pub host: Option<String>,
     pub expected: Judged,
     /// The actual verdict, or why the probe could not be made.
     pub actual: Result<Judged, String>,
@@ -99,6 +101,7 @@ impl Row {
                 port: e.port,
                 protocol: e.protocol,
                 ipv6: e.ip_version == Some(6),
+                host: e.host.clone(),
                 ..ProbeOptions::default()
             };
             engine.probe(&e.from, &e.to, &opts).ok().and_then(|p| {
@@ -126,6 +129,7 @@ impl Row {
             port: e.port,
             protocol: e.protocol,
             ipv6: e.ip_version == Some(6),
+            host: e.host.clone(),
             expected: Judged {
                 verdict: match e.expect {
                     Expect::Reachable => "reachable",
@@ -178,6 +182,9 @@ impl Row {
         }
         if self.ipv6 {
             cmd.push_str(" --ip-version 6");
+        }
+        if let Some(h) = &self.host {
+            let _ = write!(cmd, " --host {}", shell_quote(h));
         }
         cmd
     }

@@ -34,11 +34,42 @@ pub struct CatalogEntry {
     pub principal: String,
     /// The IAM action a probe uses when none is given (endpoint policies).
     pub default_action: String,
+    /// Hostnames besides the regional one (`{region}` stands for the
+    /// region, a leading `*.` for any labels), each with whether an
+    /// interface endpoint's private DNS answers it (rule 25).
+    #[serde(default)]
+    pub hostnames: Vec<CatalogHostname>,
+}
+
+/// One more DNS name of a catalog service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogHostname {
+    pub name: String,
+    pub private_dns: bool,
 }
 
 impl CatalogEntry {
     pub fn hostname(&self, region: &str) -> String {
         format!("{}.{region}.amazonaws.com", self.host)
+    }
+
+    /// Every hostname of the service in `region`, the regional one first
+    /// (which private DNS always answers).
+    pub fn hostnames(&self, region: &str) -> Vec<crate::scenario::ServiceHostname> {
+        let mut v = vec![crate::scenario::ServiceHostname {
+            name: self.hostname(region),
+            private_dns: true,
+        }];
+        v.extend(
+            self.hostnames
+                .iter()
+                .map(|h| crate::scenario::ServiceHostname {
+                    name: h.name.replace("{region}", region),
+                    private_dns: h.private_dns,
+                }),
+        );
+        v
     }
 
     pub fn endpoint_service_name(&self, region: &str) -> String {
@@ -88,6 +119,32 @@ mod tests {
             .map(|e| e.id.as_str())
             .collect();
         assert_eq!(gw, ["s3", "dynamodb"]);
+    }
+
+    #[test]
+    fn legacy_hostnames_are_not_covered_by_private_dns() {
+        // Rule 25: SQS's private DNS answers sqs.<region>.amazonaws.com,
+        // not the legacy <region>.queue.amazonaws.com.
+        let sqs = lookup("sqs").unwrap().hostnames("eu-west-1");
+        assert_eq!(sqs[0].name, "sqs.eu-west-1.amazonaws.com");
+        assert!(sqs[0].private_dns);
+        let legacy = sqs
+            .iter()
+            .find(|h| h.name == "eu-west-1.queue.amazonaws.com")
+            .expect("legacy name listed");
+        assert!(!legacy.private_dns);
+        let dkr = lookup("ecr.dkr").unwrap().hostnames("us-east-1");
+        assert!(
+            dkr.iter()
+                .any(|h| h.private_dns && h.matches("123456789012.dkr.ecr.us-east-1.amazonaws.com"))
+        );
+        assert!(
+            !dkr.iter()
+                .any(|h| h.matches("dkr.ecr.us-east-2.amazonaws.com"))
+        );
+        for id in ["ec2", "ecs", "rds"] {
+            assert!(lookup(id).is_some_and(|e| e.interface_endpoint), "{id}");
+        }
     }
 
     #[test]

@@ -152,6 +152,19 @@ pub enum Problem {
     },
     #[error("`{what}` of `{id}` is already listed as missing")]
     DuplicateMissing { what: &'static str, id: String },
+    #[error("service `{id}` is in the catalog: its name, hostnames and action are catalog data")]
+    CatalogServiceFixed { id: String },
+    #[error("unknown service `{id}`: not in the catalog, and its endpoint kinds are not said")]
+    ExtraServiceKinds {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("external host `{id}` has neither `ip` nor `hostname`")]
+    HostWithoutAddress { id: String },
+    #[error(
+        "endpoint `{endpoint}` has a policy, but service `{service}` (not in the catalog) names no `action` to ask it about"
+    )]
+    PolicyNeedsAction { endpoint: String, service: String },
     // Warnings: legal, but probably not what the author meant.
     #[error(
         "nat gateway `{nat}` sits in subnet `{subnet}`, whose route table has no 0.0.0.0/0 route to an internet gateway"
@@ -290,6 +303,22 @@ impl Problem {
                 format!("name {applies} in `entity`, or pick the kind of data that is missing")
             }
             Problem::DuplicateMissing { .. } => "list each missing piece once".into(),
+            Problem::CatalogServiceFixed { .. } => {
+                "drop `name`, `hostname`, `endpoint_service` and `action`; a probe names another hostname with `host:` (or `--host`)".into()
+            }
+            Problem::ExtraServiceKinds { suggestion, .. } => {
+                let declare = "a service outside the catalog says what AWS offers for it: `interface_endpoint: true, gateway_endpoint: false`";
+                match suggestion {
+                    Some(s) => format!("did you mean `{s}`? or {declare}"),
+                    None => format!("{declare} (`awsreach services` lists the catalog)"),
+                }
+            }
+            Problem::HostWithoutAddress { .. } => {
+                "add `ip: \"203.0.113.10\"`, or `hostname: \"api.example.com\"` when only the name is known".into()
+            }
+            Problem::PolicyNeedsAction { service, .. } => format!(
+                "add `action: \"<iam action>\"` to service `{service}` in `services`"
+            ),
             Problem::NameTaken { .. } => {
                 "a name is another id for probes: it must differ from every id, address, hostname and other name; rename it or drop `name`".into()
             }

@@ -89,6 +89,16 @@ pub enum Refusal {
     Ipv6FlowsOnly,
     /// The address of an interface endpoint's ENI as a source.
     EndpointAsSource { ip: IpAddr, endpoint: String },
+    /// A hostname (`--host`, `host:`) for a probe that is no service call.
+    HostOnlyForServices,
+    /// IPv6 asked of a host known by its hostname only.
+    Ipv6ByName,
+    /// A hostname that is not one of the service's.
+    NotAHostname {
+        host: String,
+        service: String,
+        known: String,
+    },
 }
 
 impl fmt::Display for Refusal {
@@ -118,6 +128,20 @@ impl fmt::Display for Refusal {
             Refusal::EndpointAsSource { ip, endpoint } => write!(
                 f,
                 "{ip} is an address of interface endpoint `{endpoint}`, which only receives; trace from the caller"
+            ),
+            Refusal::Ipv6ByName => f.write_str(
+                "a host known by its hostname only is called by its IPv4 address (A record); give its IPv6 address in `ip` to ask over IPv6",
+            ),
+            Refusal::HostOnlyForServices => f.write_str(
+                "a hostname (`--host`, `host:`) names the DNS name a service call uses; the destination is no service",
+            ),
+            Refusal::NotAHostname {
+                host,
+                service,
+                known,
+            } => write!(
+                f,
+                "`{host}` is not a hostname of service `{service}` (known: {known})"
             ),
             Refusal::FunctionEniAsDestination => f.write_str(
                 "`function@subnet` picks the ENI a function's calls leave from; to invoke it, name the function",
@@ -228,9 +252,10 @@ pub fn sender(sc: &Scenario, n: Node) -> Node {
 }
 
 /// The endpoint a DNS name stands for (case and a trailing dot ignored):
-/// the external host with that `hostname`, or the service whose regional
-/// name it is, whose call then resolves the name as DNS in the source's VPC
-/// would (an interface endpoint's private DNS, else the public endpoint).
+/// the external host with that `hostname`, or the service it is a hostname
+/// of, whose call then resolves the name as DNS in the source's VPC would
+/// (an interface endpoint's private DNS where it covers the name, else the
+/// public endpoint).
 pub fn by_hostname(sc: &Scenario, name: &str) -> Option<Node> {
     if !name.contains('.') {
         return None;
@@ -243,10 +268,46 @@ pub fn by_hostname(sc: &Scenario, name: &str) -> Option<Node> {
     {
         return Some(Node::Host(HostId(i as u32)));
     }
-    sc.services
-        .iter()
-        .position(|s| s.hostname.eq_ignore_ascii_case(&norm))
-        .map(|i| Node::Service(ServiceId(i as u32)))
+    service_by_hostname(sc, &norm).map(|(s, _)| Node::Service(s))
+}
+
+/// The service `name` is a hostname of, and which of its hostnames. Two
+/// services may share a name (DocumentDB's API is RDS's): the one whose id
+/// starts the name wins, else the first.
+pub fn service_by_hostname(sc: &Scenario, name: &str) -> Option<(ServiceId, u16)> {
+    let norm = name.trim_end_matches('.').to_ascii_lowercase();
+    let label = norm.split('.').next().unwrap_or_default();
+    let mut best: Option<(ServiceId, u16)> = None;
+    for (i, s) in sc.services.iter().enumerate() {
+        if let Some(k) = s.hostname_index(&norm) {
+            let hit = (ServiceId(i as u32), k);
+            if s.id == label {
+                return Some(hit);
+            }
+            best = best.or(Some(hit));
+        }
+    }
+    best
+}
+
+/// Which hostname of the destination service a probe calls (`--host`,
+/// `host:`): its index in the service's `hostnames`.
+pub fn service_host(sc: &Scenario, to: Node, host: &str) -> Result<u16, Refusal> {
+    let Node::Service(s) = to else {
+        return Err(Refusal::HostOnlyForServices);
+    };
+    let svc = &sc.services[s.ix()];
+    svc.hostname_index(host)
+        .ok_or_else(|| Refusal::NotAHostname {
+            host: host.to_string(),
+            service: svc.id.clone(),
+            known: svc
+                .hostnames
+                .iter()
+                .map(|h| h.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
 }
 
 /// The call a probe between two endpoints makes when the user names none,
@@ -366,9 +427,15 @@ fn ipv6_flow(
     }
     let v6 = |n: Node| match n {
         Node::Ip(ip) => ip.is_ipv6(),
-        Node::Host(h) => sc.external_hosts[h.ix()].ip.is_ipv6(),
+        Node::Host(h) => sc.external_hosts[h.ix()].ip.is_some_and(|ip| ip.is_ipv6()),
         _ => false,
     };
+    // A host known by its hostname only is called by its A record (rule
+    // 26); whether the name has an IPv6 address is not known.
+    let by_name = |n: Node| matches!(n, Node::Host(h) if sc.external_hosts[h.ix()].ip.is_none());
+    if asked && (by_name(from) || by_name(to)) {
+        return Err(Refusal::Ipv6ByName);
+    }
     Ok(asked || v6(from) || v6(to))
 }
 
@@ -379,7 +446,7 @@ fn ipv6_flow(
 pub fn v4_only_end(sc: &Scenario, from: Node, to: Node) -> Option<Node> {
     let dst = match to {
         Node::Ip(ip) => ip.is_ipv4(),
-        Node::Host(h) => sc.external_hosts[h.ix()].ip.is_ipv4(),
+        Node::Host(h) => sc.external_hosts[h.ix()].ip.is_some_and(|ip| ip.is_ipv4()),
         Node::Resource(r) => sc.enis[sc.resources[r.ix()].eni.ix()].ipv6.is_none(),
         _ => false,
     };
@@ -388,7 +455,7 @@ pub fn v4_only_end(sc: &Scenario, from: Node, to: Node) -> Option<Node> {
     }
     let src = match from {
         Node::Ip(ip) => ip.is_ipv4(),
-        Node::Host(h) => sc.external_hosts[h.ix()].ip.is_ipv4(),
+        Node::Host(h) => sc.external_hosts[h.ix()].ip.is_some_and(|ip| ip.is_ipv4()),
         _ => false,
     };
     src.then_some(from)

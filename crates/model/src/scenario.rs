@@ -395,7 +395,14 @@ pub struct FunctionVpc {
 pub struct Service {
     pub id: String,
     pub name: String,
+    /// The regional hostname (`sqs.us-east-1.amazonaws.com`): the first of
+    /// `hostnames`.
     pub hostname: String,
+    /// Every hostname a call may use, the regional one first, each with
+    /// whether an interface endpoint's private DNS answers it (rule 25).
+    pub hostnames: Vec<ServiceHostname>,
+    /// In the built-in catalog (else declared by the scenario).
+    pub in_catalog: bool,
     pub endpoint_service: String,
     pub gateway_endpoint: bool,
     pub interface_endpoint: bool,
@@ -404,6 +411,38 @@ pub struct Service {
     pub default_action: String,
     /// Listed in the scenario's `services` (rather than only referenced).
     pub declared: bool,
+}
+
+/// One DNS name of a service: a name (`*.` matches one or more labels)
+/// and whether private DNS of an interface endpoint covers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceHostname {
+    pub name: String,
+    pub private_dns: bool,
+}
+
+impl ServiceHostname {
+    /// True when `host` (lower-case, no trailing dot) is this name.
+    pub fn matches(&self, host: &str) -> bool {
+        match self.name.strip_prefix("*.") {
+            Some(rest) => host
+                .strip_suffix(rest)
+                .is_some_and(|head| head.len() > 1 && head.ends_with('.')),
+            None => self.name == host,
+        }
+    }
+}
+
+impl Service {
+    /// The index in `hostnames` of the name `host` (case and a trailing dot
+    /// ignored).
+    pub fn hostname_index(&self, host: &str) -> Option<u16> {
+        let norm = host.trim_end_matches('.').to_ascii_lowercase();
+        self.hostnames
+            .iter()
+            .position(|h| h.matches(&norm))
+            .map(|i| i as u16)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -493,7 +532,8 @@ impl TriggerSource {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExternalHost {
     pub name: String,
-    pub ip: IpAddr,
+    /// None: known by its hostname only (its address is listed missing).
+    pub ip: Option<IpAddr>,
     /// Its DNS name, lower-case without a trailing dot, when declared.
     pub hostname: Option<String>,
     pub listen: Vec<Listener>,
@@ -577,6 +617,8 @@ pub struct Expectation {
     /// 6: the flow over IPv6.
     pub ip_version: Option<u8>,
     pub expect: Expect,
+    /// The hostname a service call uses, when not the regional one.
+    pub host: Option<String>,
     pub code: Option<String>,
     pub note: Option<String>,
 }
@@ -595,6 +637,7 @@ pub enum EntityRef {
     VpcEndpoint(EndpointId),
     TransitGateway(TgwId),
     Trigger(TriggerId),
+    ExternalHost(HostId),
 }
 
 /// One piece of data the scenario lacks: a verdict that depends on it is
@@ -684,6 +727,7 @@ impl Scenario {
             EntityRef::VpcEndpoint(i) => &self.endpoints[i.ix()].name,
             EntityRef::TransitGateway(i) => &self.transit_gateways[i.ix()].name,
             EntityRef::Trigger(i) => &self.triggers[i.ix()].name,
+            EntityRef::ExternalHost(i) => &self.external_hosts[i.ix()].name,
         }
     }
 

@@ -440,12 +440,30 @@ pub struct IdentitySpec {
     pub allow: Option<Vec<String>>,
 }
 
-/// A catalog service used by the scenario; every field but `id` overrides
-/// the catalog entry.
+/// A service used by the scenario. For a catalog service every field but
+/// `id` overrides the catalog entry; a service outside the catalog
+/// (`bedrock-runtime`) is declared here with its endpoint kinds, and
+/// `name`, `hostname`, `endpoint_service` and `action` when they differ
+/// from AWS's usual pattern (`<id>.<region>.amazonaws.com`,
+/// `com.amazonaws.<region>.<id>`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSpec {
     pub id: String,
+    /// Services outside the catalog: its name for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Services outside the catalog: the regional hostname, which an
+    /// interface endpoint's private DNS answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// Services outside the catalog: the endpoint service name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_service: Option<String>,
+    /// Services outside the catalog: the IAM action a call makes
+    /// (endpoint policies are asked about it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_endpoint: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -544,8 +562,12 @@ fn is_default_mode(m: &PollerMode) -> bool {
 #[serde(deny_unknown_fields)]
 pub struct ExternalHostSpec {
     pub id: String,
-    pub ip: String,
-    /// The host's DNS name (`api.stripe.com`): probes may name the host by it.
+    /// Its public address; absent, the address is not known (a host given
+    /// by `hostname` only): a verdict that depends on it is `unknown`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// The host's DNS name (`api.stripe.com`): probes may name the host by
+    /// it, and a probe to it resolves it first (public DNS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -656,6 +678,10 @@ pub struct ExpectationSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<u8>,
     pub expect: Expect,
+    /// The hostname a service call uses (`"us-east-1.queue.amazonaws.com"`,
+    /// a legacy name an SDK may call); absent, the regional hostname.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
     /// The reason code a blocked probe must report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -693,6 +719,8 @@ pub enum MissingKind {
     TgwRoutes,
     /// A function's resource-based policy or an endpoint's policy.
     Policy,
+    /// An external host's address (a host known by its hostname only).
+    Address,
 }
 
 impl MissingKind {
@@ -706,6 +734,7 @@ impl MissingKind {
             MissingKind::Placement => "Placement",
             MissingKind::TgwRoutes => "TgwRoutes",
             MissingKind::Policy => "Policy",
+            MissingKind::Address => "Address",
         }
     }
 
@@ -719,6 +748,7 @@ impl MissingKind {
             MissingKind::Placement => "placement (subnets and security groups)",
             MissingKind::TgwRoutes => "transit gateway routes",
             MissingKind::Policy => "policy",
+            MissingKind::Address => "address",
         }
     }
 }

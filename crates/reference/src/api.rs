@@ -69,6 +69,11 @@ impl<'s> Cx<'s> {
         }
         // Private DNS of an interface endpoint in the caller's VPC captures the
         // service hostname (needs the VPC's DNS support and DNS hostnames).
+        // Rule 25: only the hostnames the catalog says private DNS answers.
+        let covered = self.sc.services[s]
+            .hostnames
+            .get(self.host)
+            .is_none_or(|h| h.private_dns);
         let mut captured = None;
         for e in &self.sc.endpoints {
             if e.vpc.ix() == vpc_ix
@@ -77,6 +82,7 @@ impl<'s> Cx<'s> {
                 && e.private_dns
                 && vpc.dns_hostnames
                 && !e.enis.is_empty()
+                && covered
             {
                 captured = Some(e);
                 break;
@@ -146,7 +152,10 @@ impl<'s> Cx<'s> {
             }
         }
         let svc = &self.sc.services[s];
-        if interface {
+        let covered = svc.hostnames.get(self.host).is_none_or(|h| h.private_dns);
+        if interface && !covered {
+            "HOSTNAME_NOT_IN_PRIVATE_DNS"
+        } else if interface {
             "ENDPOINT_PRIVATE_DNS_OFF"
         } else if gateway_elsewhere {
             "GATEWAY_ENDPOINT_NOT_ASSOCIATED"

@@ -53,6 +53,28 @@ impl<'s> Cx<'s> {
         false
     }
 
+    /// Rule 26: after no group allowed a packet to or from an address the
+    /// scenario lacks, could a rule for a public block have?
+    pub(crate) fn groups_depend(&self, groups: &[SgId], inbound: bool, addr: Addr) -> bool {
+        if !matches!(addr, Addr::Unknown(_)) {
+            return false;
+        }
+        for g in groups {
+            let sg = &self.sc.security_groups[g.ix()];
+            let rules = if inbound { &sg.ingress } else { &sg.egress };
+            for r in rules {
+                let port_ok = !has_ports(self.proto) || r.ports.contains(self.port);
+                if r.protocol.matches(self.proto)
+                    && port_ok
+                    && matches!(r.peer, SgPeer::Cidr(c) if crate::public_block(&c))
+                {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
     /// Rule 17: rules by ascending number, first match wins, implicit deny.
     /// For a port range every port must be allowed.
     pub(crate) fn nacl(
@@ -81,6 +103,40 @@ impl<'s> Cx<'s> {
                         probes.push(p);
                     }
                 }
+            }
+        }
+        if let Addr::Unknown(_) = remote {
+            // Rule 26: the rule deciding each port (or the implicit deny),
+            // and any rule for a public block before it that might match.
+            let (mut deny, mut allow, mut undecided) = (None::<u32>, None::<u32>, false);
+            for &p in &probes {
+                let first = rules.iter().find(|r| {
+                    r.protocol.matches(self.proto)
+                        && (!has_ports(self.proto) || r.ports.contains(p))
+                        && remote.in_cidr(&r.cidr)
+                });
+                match first {
+                    Some(r) if r.action == RuleAction::Allow => {
+                        allow = Some(allow.map_or(r.number, |a: u32| a.max(r.number)));
+                    }
+                    Some(r) => deny = Some(deny.map_or(r.number, |d: u32| d.min(r.number))),
+                    None => undecided = true,
+                }
+            }
+            let deciding = match (deny, undecided) {
+                (Some(d), _) => Some(d),
+                (None, true) => None,
+                (None, false) => allow,
+            };
+            if rules.iter().any(|r| {
+                let overlaps =
+                    !has_ports(self.proto) || (r.ports.lo <= ports.hi && ports.lo <= r.ports.hi);
+                overlaps
+                    && r.protocol.matches(self.proto)
+                    && crate::public_block(&r.cidr)
+                    && deciding.is_none_or(|d| r.number < d)
+            }) {
+                return Err("UNKNOWN_ADDRESS");
             }
         }
         for p in probes {

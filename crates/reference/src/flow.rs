@@ -22,6 +22,7 @@ impl<'s> Cx<'s> {
         match from {
             End::Resource(r) => {
                 let sender = self.eni_sender(self.sc.resources[r].eni.ix());
+                self.resolve_host(Some(sender), to)?;
                 let goal = self.goal(Some(sender), to);
                 self.send(sender, goal, 0)
             }
@@ -30,6 +31,7 @@ impl<'s> Cx<'s> {
                     for eni in &v.enis {
                         self.legs.clear();
                         let sender = self.eni_sender(eni.ix());
+                        self.resolve_host(Some(sender), to)?;
                         let goal = self.goal(Some(sender), to);
                         self.send(sender, goal, 0)?;
                     }
@@ -46,7 +48,10 @@ impl<'s> Cx<'s> {
             },
             End::Host(h) => {
                 let goal = self.goal(None, to);
-                self.internet(Addr::of(self.sc.external_hosts[h].ip), goal)
+                let from = self.sc.external_hosts[h]
+                    .ip
+                    .map_or(Addr::Unknown(h), Addr::of);
+                self.internet(from, goal)
             }
             End::Internet => {
                 let goal = self.goal(None, to);
@@ -54,6 +59,7 @@ impl<'s> Cx<'s> {
             }
             End::FunctionEni(_, eni) => {
                 let sender = self.eni_sender(eni);
+                self.resolve_host(Some(sender), to)?;
                 let goal = self.goal(Some(sender), to);
                 self.send(sender, goal, 0)
             }
@@ -62,6 +68,8 @@ impl<'s> Cx<'s> {
                 match self.eni_holding(ip) {
                     Some(eni) => {
                         let sender = self.eni_sender(eni);
+                        self.resolve_host(Some(sender), to)?;
+                        let goal = self.goal(Some(sender), to);
                         self.send(sender, goal, 0)
                     }
                     None => self.internet(Addr::of(ip), goal),
@@ -69,6 +77,30 @@ impl<'s> Cx<'s> {
             }
             End::Service(_) | End::Trigger(_) => unreachable!("refused in evaluate"),
         }
+    }
+
+    /// Rule 26: a host called by its hostname is resolved by the sender
+    /// VPC's resolver, which answers nothing with DNS support off.
+    fn resolve_host(&self, sender: Option<Sender<'s>>, to: End) -> Step {
+        if let (true, End::Host(_), Some(s)) = (self.by_name, to, sender)
+            && !self.sc.vpcs[self.vpc_of_subnet(s.subnet)].dns_support
+        {
+            return Err("DNS_RESOLUTION_DISABLED");
+        }
+        Ok(())
+    }
+
+    /// Rule 26: would a route to a public block, other than the one
+    /// `0.0.0.0/0` picks, decide for an address the scenario lacks?
+    pub(crate) fn route_depends(&self, table: usize, addr: Addr) -> bool {
+        if !matches!(addr, Addr::Unknown(_)) {
+            return false;
+        }
+        let chosen = self.lookup(table, addr).map(|r| r.target);
+        self.sc.route_tables[table].routes.iter().any(|r| {
+            matches!(r.dest, RouteDest::Cidr(c) if crate::public_block(&c))
+                && Some(r.target) != chosen
+        })
     }
 
     /// Which address of the destination the sender uses.
@@ -116,7 +148,7 @@ impl<'s> Cx<'s> {
                     }
                 }
                 for (i, h) in self.sc.external_hosts.iter().enumerate() {
-                    if h.ip == ip {
+                    if h.ip == Some(ip) {
                         return Goal::Host(i);
                     }
                 }
@@ -145,7 +177,9 @@ impl<'s> Cx<'s> {
                 let n = &self.sc.enis[e];
                 Addr::V4(n.public_ip.unwrap_or(n.private_ip))
             }
-            Goal::Host(h) => Addr::of(self.sc.external_hosts[h].ip),
+            Goal::Host(h) => self.sc.external_hosts[h]
+                .ip
+                .map_or(Addr::Unknown(h), Addr::of),
             Goal::Service(s) => Addr::Service(s),
             Goal::Internet if self.v6 => Addr::Anywhere6,
             Goal::Internet => Addr::Anywhere,
@@ -202,6 +236,9 @@ impl<'s> Cx<'s> {
                 groups: far_groups,
             };
             if !self.groups_allow(groups, false, remote) {
+                if self.groups_depend(groups, false, addr) {
+                    return Err("UNKNOWN_ADDRESS");
+                }
                 return Err("SG_EGRESS_DENIED");
             }
         }
@@ -213,6 +250,9 @@ impl<'s> Cx<'s> {
             self.legs.push((sender.subnet, true, addr));
         }
         let table = self.sc.subnets[sender.subnet].route_table.ix();
+        if self.route_depends(table, addr) {
+            return Err("UNKNOWN_ADDRESS");
+        }
         let Some(route) = self.lookup(table, addr) else {
             let public_goal = matches!(
                 goal,
@@ -293,7 +333,7 @@ impl<'s> Cx<'s> {
     fn v4_only(&self, end: End, destination: bool) -> bool {
         match end {
             End::Ip(ip) => ip.is_ipv4(),
-            End::Host(h) => self.sc.external_hosts[h].ip.is_ipv4(),
+            End::Host(h) => self.sc.external_hosts[h].ip.is_some_and(|ip| ip.is_ipv4()),
             End::Resource(r) => {
                 destination && self.sc.enis[self.sc.resources[r].eni.ix()].ipv6.is_none()
             }
@@ -440,6 +480,9 @@ impl<'s> Cx<'s> {
         // replies to their own sessions, so NAT_INBOUND_UNSOLICITED below).
         let nat = matches!(n.owner, EniOwner::Nat(_));
         if !nat && !self.groups_allow(&n.security_groups, true, me) {
+            if self.groups_depend(&n.security_groups, true, me.addr) {
+                return Err("UNKNOWN_ADDRESS");
+            }
             return Err(match n.owner {
                 EniOwner::Endpoint(_) => "ENDPOINT_SG_DENIED",
                 _ => "SG_INGRESS_DENIED",
@@ -494,6 +537,9 @@ impl<'s> Cx<'s> {
                 }
                 // The reply leaves through the subnet's table: it must lead to the IGW.
                 let table = self.sc.subnets[subnet].route_table.ix();
+                if self.route_depends(table, from) {
+                    return Err("UNKNOWN_ADDRESS");
+                }
                 let back = self.lookup(table, from).map(|r| r.target);
                 if !matches!(back, Some(Target::Igw(_))) {
                     return Err("NO_RETURN_ROUTE");

@@ -95,6 +95,20 @@ pub fn evaluate_ip(
     protocol: Option<Protocol>,
     ipv6: bool,
 ) -> Result<Answer, String> {
+    evaluate_host(sc, from, to, port, protocol, ipv6, None)
+}
+
+/// [`evaluate_ip`] for a service call that uses the hostname `host` (rule
+/// 25, `--host`).
+pub fn evaluate_host(
+    sc: &Scenario,
+    from: &str,
+    to: &str,
+    port: Option<u16>,
+    protocol: Option<Protocol>,
+    ipv6: bool,
+    host: Option<&str>,
+) -> Result<Answer, String> {
     let src_node = probe::resolve(sc, from).ok_or_else(|| format!("unknown id `{from}`"))?;
     let dst_node = probe::resolve(sc, to).ok_or_else(|| format!("unknown id `{to}`"))?;
     let ask = probe::Ask {
@@ -117,6 +131,28 @@ pub fn evaluate_ip(
     let (proto, port) = (m.protocol, m.port);
     let mut cx = Cx::new(sc, proto, port, "lambda:InvokeFunction".to_string());
     cx.v6 = m.ipv6;
+    // Rules 25 and 26: a destination named by a DNS name is called by it
+    // (a service's other hostname; a host's name, resolved first), and a
+    // host known by its name only always is.
+    let named = to.contains('.') && to.parse::<IpAddr>().is_err() && !is_id(sc, to);
+    if let Some(h) = host {
+        cx.host = probe::service_host(sc, dst_node, h).map_err(|r| r.to_string())? as usize;
+    }
+    match dst_node {
+        Node::Service(s) if named && host.is_none() && m.kind == CallKind::ServiceCall => {
+            let svc = &sc.services[s.ix()];
+            let norm = to.trim_end_matches('.').to_ascii_lowercase();
+            cx.host = svc
+                .hostnames
+                .iter()
+                .position(|h| h.matches(&norm))
+                .unwrap_or(0);
+        }
+        Node::Host(h) if m.kind == CallKind::Flow => {
+            cx.by_name = named || sc.external_hosts[h.ix()].ip.is_none();
+        }
+        _ => {}
+    }
     let r = match (kind, dst) {
         (Kind::Trigger, End::Function(f)) => cx.trigger(src, f),
         (Kind::Invoke, End::Function(f)) => cx.invoke(src, f),
@@ -130,6 +166,15 @@ pub fn evaluate_ip(
         Ok(()) => Answer::Reachable,
         Err(code) => Answer::Blocked(code),
     })
+}
+
+/// True when `id` is an id of the scenario a probe may name (not a DNS name).
+fn is_id(sc: &Scenario, id: &str) -> bool {
+    sc.external_hosts.iter().any(|h| h.name == id)
+        || sc.resources.iter().any(|r| r.name == id)
+        || sc.functions.iter().any(|f| f.name == id)
+        || sc.services.iter().any(|s| s.id == id)
+        || sc.triggers.iter().any(|t| t.name == id)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,6 +224,34 @@ enum Addr {
     Anywhere,
     /// The internet over IPv6: only `::/0` covers it.
     Anywhere6,
+    /// An external host's address the scenario lacks (rule 26): covered by
+    /// `/0` only; a narrower rule that may hold a public address makes the
+    /// answer unknown.
+    Unknown(usize),
+}
+
+/// Rule 26: may a CIDR narrower than `/0` hold a public IPv4 address (one
+/// outside the private, shared, loopback, link-local, multicast and
+/// reserved blocks)?
+fn public_block(n: &IpNet) -> bool {
+    let IpNet::V4(n) = n else { return false };
+    if n.prefix_len() == 0 {
+        return false;
+    }
+    let special = [
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/3",
+    ];
+    !special.iter().any(|b| {
+        let b: ipnet::Ipv4Net = b.parse().expect("literal block");
+        b.contains(&n.network()) && b.prefix_len() <= n.prefix_len()
+    })
 }
 
 impl Addr {
@@ -193,7 +266,9 @@ impl Addr {
         match (self, n) {
             (Addr::V4(a), IpNet::V4(n)) => n.contains(&a),
             (Addr::V6(a), IpNet::V6(n)) => n.contains(&a),
-            (Addr::Service(_) | Addr::Anywhere, IpNet::V4(n)) => n.prefix_len() == 0,
+            (Addr::Service(_) | Addr::Anywhere | Addr::Unknown(_), IpNet::V4(n)) => {
+                n.prefix_len() == 0
+            }
             (Addr::Anywhere6, IpNet::V6(n)) => n.prefix_len() == 0,
             _ => false,
         }
@@ -278,6 +353,10 @@ struct Cx<'s> {
     pending: Option<transit::Crossing>,
     /// The flow goes over IPv6.
     v6: bool,
+    /// A service call's hostname (index into the service's `hostnames`).
+    host: usize,
+    /// A flow to an external host called by its hostname.
+    by_name: bool,
 }
 
 impl<'s> Cx<'s> {
@@ -293,6 +372,8 @@ impl<'s> Cx<'s> {
             crossings: Vec::new(),
             pending: None,
             v6: false,
+            host: 0,
+            by_name: false,
         }
     }
 

@@ -130,13 +130,21 @@ impl DangerKind {
 }
 
 /// Probe options that rebuild `p` on another engine.
-fn options_of(p: &Probe) -> ProbeOptions {
+fn options_of(e: &Engine, p: &Probe) -> ProbeOptions {
+    let host = match p.to {
+        Node::Service(s) if p.host != 0 => e.sc.services[s.ix()]
+            .hostnames
+            .get(p.host as usize)
+            .map(|h| h.name.clone()),
+        _ => None,
+    };
     ProbeOptions {
         port: p.protocol.has_ports().then_some(p.port),
         protocol: Some(p.protocol),
         kind: Some(p.kind),
         action: p.action.clone(),
         ipv6: p.ipv6,
+        host,
     }
 }
 
@@ -228,10 +236,14 @@ fn assess_one(
         .probe(
             &engine.node_name(probe.from),
             &engine.node_name(probe.to),
-            &options_of(probe),
+            &options_of(engine, probe),
         )
         .ok()
-        .map(|p| after.outcome(&p));
+        .map(|mut p| {
+            // Called by its hostname before the fix, and after it.
+            p.by_name |= probe.by_name;
+            after.outcome(&p)
+        });
     let (from, to) = (row_key(engine, probe.from), engine.key(probe.to));
     sort_effects(&mut a, &d, &from, &to);
     a.added = d.added.clone();

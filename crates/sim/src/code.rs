@@ -83,6 +83,9 @@ codes! {
     EndpointPrivateDnsOff = "ENDPOINT_PRIVATE_DNS_OFF", ra: None,
         meaning: "An interface endpoint for the service exists in the caller's VPC but private DNS is off, so the service's hostname resolves to the public endpoint, which the caller cannot reach.",
         fix: "Enable private DNS on the endpoint (with the VPC's DNS support and DNS hostnames on), or call the endpoint's own DNS name.";
+    HostnameNotInPrivateDns = "HOSTNAME_NOT_IN_PRIVATE_DNS", ra: None,
+        meaning: "An interface endpoint with private DNS serves the service in the caller's VPC, but the hostname the call uses (a legacy or global name, such as SQS's <region>.queue.amazonaws.com or sts.amazonaws.com) is not one its private DNS answers, so it resolves to the public endpoint, which the caller cannot reach.",
+        fix: "Call the regional hostname the endpoint answers (set the SDK's endpoint or region), or give the subnet a way out (a NAT gateway).";
     GatewayEndpointNotAssociated = "GATEWAY_ENDPOINT_NOT_ASSOCIATED", ra: None,
         meaning: "A gateway endpoint for the service exists in the VPC, but the caller subnet's route table lacks its prefix-list route, so the call goes to the public endpoint, which the caller cannot reach.",
         fix: "Associate the gateway endpoint with the subnet's route table.";
@@ -158,6 +161,9 @@ codes! {
     UnknownPolicy = "UNKNOWN_POLICY", ra: None,
         meaning: "Unknown, not blocked: the call is decided by a resource-based policy of a function, or a VPC endpoint's policy, that is listed as missing.",
         fix: "Supply the policy (lambda get-policy, or the endpoint's PolicyDocument).";
+    UnknownAddress = "UNKNOWN_ADDRESS", ra: None,
+        meaning: "Unknown, not blocked: the probe goes to (or comes from) an external host known by its hostname only, and a route, security group or network ACL rule narrower than 0.0.0.0/0 that could hold a public address would decide differently depending on the address the name resolves to.",
+        fix: "Give the host its address (`ip`), or make the rules that name public CIDRs agree with 0.0.0.0/0.";
 }
 
 impl Code {
@@ -173,6 +179,7 @@ impl Code {
                 | Code::UnknownPlacement
                 | Code::UnknownTgwRoutes
                 | Code::UnknownPolicy
+                | Code::UnknownAddress
         )
     }
 }

@@ -272,7 +272,9 @@ impl Reads<'_> {
             // A service's own data is region-wide (compared above); what it
             // pushes to is the callee's column.
             Node::Service(_) => false,
-            Node::Host(h) => self.ch.addrs.contains(&self.e.sc.external_hosts[h.ix()].ip),
+            Node::Host(h) => self.e.sc.external_hosts[h.ix()]
+                .ip
+                .is_some_and(|ip| self.ch.addrs.contains(&ip)),
             Node::Ip(ip) => self.ch.any_eni || self.ch.addrs.contains(&ip),
             Node::Internet => self.ch.any_eni,
         }

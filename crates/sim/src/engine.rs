@@ -25,6 +25,38 @@ pub enum Addr {
     /// The internet over IPv6 (`--ip-version 6` from `internet`): only
     /// `::/0` covers it.
     Internet6,
+    /// The public address an external host's hostname resolves to, which
+    /// the scenario does not know (rule 26): matched by `0.0.0.0/0` only,
+    /// and a narrower public CIDR makes the hop unknown.
+    Unresolved(HostId),
+}
+
+/// Blocks that hold no public address (RFC 1918, shared, loopback,
+/// link-local, multicast and reserved): a host found by public DNS is not
+/// in them.
+const NOT_PUBLIC: [(u32, u8); 8] = [
+    (0x0000_0000, 8),
+    (0x0a00_0000, 8),
+    (0x6440_0000, 10),
+    (0x7f00_0000, 8),
+    (0xa9fe_0000, 16),
+    (0xac10_0000, 12),
+    (0xc0a8_0000, 16),
+    (0xe000_0000, 3),
+];
+
+/// True when a CIDR narrower than `/0` may hold a public IPv4 address:
+/// for an address the scenario lacks, such a rule may decide (rule 26).
+pub(crate) fn may_hold_public(n: &IpNet) -> bool {
+    let IpNet::V4(n) = n else { return false };
+    if n.prefix_len() == 0 {
+        return false;
+    }
+    let (lo, len) = (u32::from(n.network()), n.prefix_len());
+    !NOT_PUBLIC.iter().any(|&(b, l)| {
+        let mask = u32::MAX << (32 - l as u32);
+        len >= l && lo & mask == b
+    })
 }
 
 impl Addr {
@@ -40,7 +72,9 @@ impl Addr {
         match (self, n) {
             (Addr::V4(a), IpNet::V4(n)) => n.contains(&a),
             (Addr::V6(a), IpNet::V6(n)) => n.contains(&a),
-            (Addr::Svc(_) | Addr::Internet, IpNet::V4(n)) => n.prefix_len() == 0,
+            (Addr::Svc(_) | Addr::Internet | Addr::Unresolved(_), IpNet::V4(n)) => {
+                n.prefix_len() == 0
+            }
             (Addr::Internet6, IpNet::V6(n)) => n.prefix_len() == 0,
             _ => false,
         }
@@ -55,7 +89,7 @@ impl Addr {
         match self {
             Addr::V4(a) => format!("{a}/32"),
             Addr::V6(a) => format!("{a}/128"),
-            Addr::Svc(_) | Addr::Internet => "0.0.0.0/0".into(),
+            Addr::Svc(_) | Addr::Internet | Addr::Unresolved(_) => "0.0.0.0/0".into(),
             Addr::Internet6 => "::/0".into(),
         }
     }
@@ -121,6 +155,14 @@ impl std::fmt::Display for ShowAddr<'_> {
             Addr::Svc(s) => write!(f, "{} (public endpoint)", self.1.services[s.ix()].hostname),
             Addr::Internet => f.write_str("an internet address"),
             Addr::Internet6 => f.write_str("an internet IPv6 address"),
+            Addr::Unresolved(h) => write!(
+                f,
+                "{} (address unknown)",
+                self.1.external_hosts[h.ix()]
+                    .hostname
+                    .as_deref()
+                    .unwrap_or("?")
+            ),
         }
     }
 }
@@ -247,7 +289,7 @@ impl Lpm {
                 .find(|e| e.0 == s)
                 .map(|e| e.1)
                 .or(self.default_v4),
-            Addr::Internet => self.default_v4,
+            Addr::Internet | Addr::Unresolved(_) => self.default_v4,
             Addr::Internet6 => self
                 .v6
                 .iter()
@@ -280,6 +322,13 @@ pub struct Probe {
     pub(crate) action: Option<String>,
     /// A flow over IPv6.
     pub(crate) ipv6: bool,
+    /// A service call: the index of the hostname it calls in the service's
+    /// `hostnames` (0, the regional name, unless `--host` or the
+    /// destination named another).
+    pub(crate) host: u16,
+    /// A flow to an external host named by its hostname (or known by it
+    /// only): the source resolves the name first.
+    pub(crate) by_name: bool,
 }
 
 impl Probe {
@@ -318,6 +367,12 @@ impl Probe {
     pub fn action(&self) -> Option<&str> {
         self.action.as_deref()
     }
+
+    /// A service call's hostname, as an index into the service's
+    /// `hostnames` (0: the regional name).
+    pub fn host(&self) -> u16 {
+        self.host
+    }
 }
 
 /// Options a user may give a probe; absent ones follow from the endpoints.
@@ -329,6 +384,9 @@ pub struct ProbeOptions {
     pub action: Option<String>,
     /// Ask the flow over IPv6 (`--ip-version 6`).
     pub ipv6: bool,
+    /// The hostname a service call uses (`--host`); absent, the regional
+    /// one, or the one the destination was named by.
+    pub host: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -426,7 +484,7 @@ impl Engine {
             .external_hosts
             .iter()
             .enumerate()
-            .map(|(i, h)| (h.ip, HostId(i as u32)))
+            .filter_map(|(i, h)| Some((h.ip?, HostId(i as u32))))
             .collect();
         let mut iface_eps: HashMap<_, Vec<_>> = HashMap::new();
         let mut gw_eps: HashMap<_, Vec<_>> = HashMap::new();
@@ -560,7 +618,21 @@ impl Engine {
     /// follow from the endpoints unless given.
     pub fn probe(&self, from: &str, to: &str, opts: &ProbeOptions) -> Result<Probe, ProbeError> {
         let (f, t) = (self.node(from)?, self.node(to)?);
-        self.probe_nodes(f, t, opts)
+        let mut p = self.probe_nodes(f, t, opts)?;
+        // A destination named by a DNS name is called by that name: a
+        // service's other hostname, or a host's hostname (rules 25, 26).
+        if !self.names.contains_key(to) && to.contains('.') {
+            match t {
+                Node::Service(_) if opts.host.is_none() => {
+                    if let Some((_, k)) = awsreach_model::probe::service_by_hostname(&self.sc, to) {
+                        p.host = k;
+                    }
+                }
+                Node::Host(_) => p.by_name = to.parse::<IpAddr>().is_err(),
+                _ => {}
+            }
+        }
+        Ok(p)
     }
 
     pub fn probe_nodes(
@@ -598,6 +670,17 @@ impl Engine {
             })?;
         // A literal source address held by an ENI sends as that ENI's owner.
         let (named_from, from) = (from, awsreach_model::probe::sender(&self.sc, from));
+        let refused = |r: awsreach_model::probe::Refusal| ProbeError::Unsupported {
+            from: self.node_name(from),
+            to: self.node_name(to),
+            reason: r.to_string(),
+        };
+        let host = match &opts.host {
+            Some(h) => awsreach_model::probe::service_host(&self.sc, to, h).map_err(refused)?,
+            None => 0,
+        };
+        // A host known by its hostname only is called by that name.
+        let by_name = matches!(to, Node::Host(h) if self.sc.external_hosts[h.ix()].ip.is_none());
         Ok(Probe {
             from,
             named_from,
@@ -607,6 +690,8 @@ impl Engine {
             port: m.port,
             action: opts.action.clone(),
             ipv6: m.ipv6,
+            host,
+            by_name,
         })
     }
 

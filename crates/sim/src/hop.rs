@@ -478,14 +478,31 @@ pub enum At {
         vpc: VpcId,
         service: ServiceId,
     },
-    /// Private DNS resolves the service to an interface endpoint's ENI.
+    /// Private DNS resolves the service's hostname `host` (index into its
+    /// `hostnames`) to an interface endpoint's ENI.
     PrivateDns {
         service: ServiceId,
         endpoint: EndpointId,
         eni: EniId,
+        host: u16,
     },
+    /// The service's hostname `host` resolves to the public endpoint;
+    /// `uncovered`: an endpoint's private DNS serves the service in this
+    /// VPC but does not answer this name (rule 25).
     PublicDns {
         service: ServiceId,
+        host: u16,
+        uncovered: bool,
+    },
+    /// An external host's hostname, resolved by public DNS (to its
+    /// address, or to one the scenario lacks).
+    HostDns {
+        host: HostId,
+    },
+    /// DNS resolution is off in `vpc`: the host's name does not resolve.
+    HostDnsOff {
+        vpc: VpcId,
+        host: HostId,
     },
     GatewayEndpoint {
         endpoint: EndpointId,

@@ -197,6 +197,7 @@ pub fn check_expectations(engine: &Engine) -> Vec<ExpectationResult> {
                 port: e.port,
                 protocol: e.protocol,
                 ipv6: e.ip_version == Some(6),
+                host: e.host.clone(),
                 ..ProbeOptions::default()
             };
             let actual = engine

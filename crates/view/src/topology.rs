@@ -480,7 +480,11 @@ pub(crate) fn items(sc: &Scenario) -> Vec<Item> {
             Part::Host(HostId(i as u32)),
             Spot::Outside,
             &h.name,
-            h.ip.to_string(),
+            match (h.ip, &h.hostname) {
+                (Some(ip), _) => ip.to_string(),
+                (None, Some(n)) => n.clone(),
+                (None, None) => String::new(),
+            },
         );
     }
     out

@@ -61,6 +61,11 @@ pub struct Args {
     /// IAM action checked against VPC endpoint policies (default: the service's usual one).
     #[arg(long, value_name = "IAM_ACTION")]
     pub api_action: Option<String>,
+    /// The hostname a service call uses, when not the regional one (an
+    /// SDK's legacy or global name, e.g. us-east-1.queue.amazonaws.com):
+    /// an interface endpoint's private DNS answers only some names.
+    #[arg(long, value_name = "HOSTNAME")]
+    pub host: Option<String>,
     /// Output format: text, JSON, a Mermaid flowchart (for a PR comment),
     /// or a self-contained HTML page with the path drawn on the network.
     #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
@@ -147,6 +152,7 @@ pub fn run(args: Args) -> Result<Exit> {
         }),
         action: args.api_action.clone(),
         ipv6: args.ip_version.as_deref() == Some("6"),
+        host: args.host.clone(),
     };
     let depth = if args.no_followup { 0 } else { 3 };
     let blast = match args.blast_radius {

@@ -21,6 +21,7 @@ pub fn failure_file(spec: &ScenarioSpec, v: &Violation, replay: &str) -> String 
             port: p.port,
             protocol: p.protocol,
             expect,
+            host: None,
             code,
             note: Some(format!("fuzz: {}", v.invariant)),
         });

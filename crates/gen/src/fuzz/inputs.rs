@@ -55,7 +55,7 @@ pub fn stress_routes(spec: &mut ScenarioSpec, seed: u64) {
         hosts.push(a);
         spec.external_hosts.push(ExternalHostSpec {
             id: format!("stress-host-{k}"),
-            ip: std::net::Ipv4Addr::from(a).to_string(),
+            ip: Some(std::net::Ipv4Addr::from(a).to_string()),
             hostname: None,
             listen: vec!["tcp/443".into()],
         });
@@ -121,7 +121,12 @@ pub fn address_probes(sc: &awsreach_model::Scenario, seed: u64, n: usize) -> Vec
         targets.extend(e.public_ip.map(|p| p.to_string()));
         targets.extend(e.ipv6.map(|p| p.to_string()));
     }
-    targets.extend(sc.external_hosts.iter().map(|h| h.ip.to_string()));
+    targets.extend(
+        sc.external_hosts
+            .iter()
+            .filter_map(|h| h.ip)
+            .map(|ip| ip.to_string()),
+    );
     for v in &sc.vpcs {
         for c in &v.cidrs {
             // Deep inside the block, where no interface usually sits.

@@ -407,7 +407,7 @@ impl Builder<'_> {
             };
             self.spec.external_hosts.push(ExternalHostSpec {
                 id: format!("ext{h}"),
-                ip: addr::external_ip(h),
+                ip: Some(addr::external_ip(h)),
                 hostname: None,
                 listen: listen.into_iter().map(str::to_string).collect(),
             });

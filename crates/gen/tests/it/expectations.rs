@@ -62,6 +62,7 @@ fn an_expectation_validates_exactly_when_the_engine_can_probe_it() {
                     port: ports[dice.below(ports.len())],
                     protocol: protocols[dice.below(protocols.len())],
                     expect: Expect::Reachable,
+                    host: None,
                     code: None,
                     note: None,
                 })

@@ -105,6 +105,7 @@ fn entry(v: &Value) -> Result<ExpectationSpec, String> {
         port,
         protocol,
         expect,
+        host: text("host"),
         code: text("code"),
         note: text("note"),
     })

@@ -248,6 +248,7 @@ impl Validator<'_> {
             };
             self.out.services[service.ix()].declared = true;
             let svc = &self.out.services[service.ix()];
+            let in_catalog = svc.in_catalog;
             let supported = match e.kind {
                 EndpointKind::Gateway => svc.gateway_endpoint,
                 EndpointKind::Interface => svc.interface_endpoint,
@@ -264,6 +265,24 @@ impl Validator<'_> {
                     Problem::NoSuchEndpointKind {
                         service: e.service.clone(),
                         kind,
+                    },
+                );
+            }
+            // A service outside the catalog has no known action: a policy
+            // could not be asked about its calls.
+            if !in_catalog
+                && e.policy.is_some()
+                && !spec
+                    .services
+                    .iter()
+                    .any(|x| x.id == e.service && x.action.is_some())
+            {
+                self.err(
+                    path("vpc_endpoints", &e.id, "policy"),
+                    &e.id,
+                    Problem::PolicyNeedsAction {
+                        endpoint: e.id.clone(),
+                        service: e.service.clone(),
                     },
                 );
             }

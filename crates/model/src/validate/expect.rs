@@ -31,7 +31,7 @@ impl Validator<'_> {
                     .get(id.as_str())
                     .is_some_and(|k| probe_kinds.contains(k))
                     || default_triggers.contains(id)
-                    || catalog::lookup(id).is_some()
+                    || self.service.contains_key(id.as_str())
                     || id == "internet"
                     || id.parse::<IpAddr>().is_ok()
                     || crate::probe::function_eni(&self.out, id).is_some()
@@ -87,6 +87,19 @@ impl Validator<'_> {
                 port: e.port,
                 ipv6: e.ip_version == Some(6),
             };
+            if let Some(host) = &e.host
+                && let Err(r) = probe::service_host(&self.out, to, host)
+            {
+                self.diags.push(Diagnostic {
+                    path: format!("expect[{i}].host"),
+                    entity: None,
+                    problem: Problem::ProbeRefused {
+                        from: e.from.clone(),
+                        to: e.to.clone(),
+                        reason: r.to_string(),
+                    },
+                });
+            }
             if let Err(r) = probe::meaning(&self.out, from, to, ask, None) {
                 self.diags.push(Diagnostic {
                     path: format!("expect[{i}]"),
@@ -116,6 +129,7 @@ impl Validator<'_> {
                 protocol: e.protocol,
                 ip_version: e.ip_version,
                 expect: e.expect,
+                host: e.host.clone(),
                 code: e.code.clone(),
                 note: e.note.clone(),
             });

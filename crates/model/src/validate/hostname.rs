@@ -5,7 +5,6 @@
 
 use std::net::IpAddr;
 
-use crate::catalog;
 use crate::scenario::{EntityKind, ExternalHost, Identity};
 
 use super::{Validator, path};
@@ -49,23 +48,35 @@ impl Validator<'_> {
             if !self.declare("external_hosts", &h.id, EntityKind::ExternalHost) {
                 continue;
             }
-            let ip = match h.ip.parse::<IpAddr>() {
-                Ok(ip) => ip,
-                Err(_) => {
+            let ip = match h.ip.as_deref().map(|t| (t, t.parse::<IpAddr>())) {
+                None => None,
+                Some((_, Ok(ip))) => Some(ip),
+                Some((text, Err(_))) => {
                     self.invalid(
                         path("external_hosts", &h.id, "ip"),
                         &h.id,
                         "ip address",
-                        &h.ip,
+                        text,
                         "expected e.g. 203.0.113.10".into(),
                     );
                     continue;
                 }
             };
+            if ip.is_none() && h.hostname.is_none() {
+                self.err(
+                    path("external_hosts", &h.id, "ip"),
+                    &h.id,
+                    crate::error::Problem::HostWithoutAddress { id: h.id.clone() },
+                );
+                continue;
+            }
             let listen = self.listeners(&h.listen, path("external_hosts", &h.id, "listen"), &h.id);
             let hostname = h.hostname.as_deref().and_then(|name| {
                 self.hostname(name, &h.id, path("external_hosts", &h.id, "hostname"))
             });
+            if ip.is_none() && hostname.is_none() {
+                continue; // its hostname was refused above
+            }
             self.out.external_hosts.push(ExternalHost {
                 name: h.id.clone(),
                 ip,
@@ -92,10 +103,11 @@ impl Validator<'_> {
             return None;
         }
         let norm = normalize(name);
-        let region = self.spec.region.clone();
-        if let Some(svc) = catalog::catalog()
+        if let Some(svc) = self
+            .out
+            .services
             .iter()
-            .find(|c| c.hostname(&region) == norm)
+            .find(|s| s.hostnames.iter().any(|n| n.matches(&norm)))
         {
             self.invalid(
                 at,
@@ -103,7 +115,7 @@ impl Validator<'_> {
                 "hostname",
                 name,
                 format!(
-                    "it is the endpoint of service `{}`: probe the service by its id",
+                    "it is a hostname of service `{}`: probe the service by its id (and `host` for this name)",
                     svc.id
                 ),
             );
@@ -129,16 +141,18 @@ impl Validator<'_> {
     }
 
     /// True when `name` is the hostname of a declared external host or of
-    /// a catalog service in the scenario's region: a probe may name it.
+    /// a service: a probe may name it.
     pub(super) fn names_a_host(&self, name: &str) -> bool {
         let norm = normalize(name);
         self.spec
             .external_hosts
             .iter()
             .any(|h| h.hostname.as_deref().map(normalize).as_deref() == Some(norm.as_str()))
-            || catalog::catalog()
+            || self
+                .out
+                .services
                 .iter()
-                .any(|c| c.hostname(&self.spec.region) == norm)
+                .any(|s| s.hostnames.iter().any(|n| n.matches(&norm)))
     }
 }
 

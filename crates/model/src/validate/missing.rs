@@ -4,7 +4,7 @@
 //! binary search.
 
 use crate::error::Problem;
-use crate::scenario::{EntityKind, EntityRef, Missing, TriggerId};
+use crate::scenario::{EntityKind, EntityRef, HostId, Missing, TriggerId};
 use crate::spec::MissingKind;
 
 use super::Validator;
@@ -29,6 +29,12 @@ pub(super) fn applies_to(what: MissingKind) -> (&'static [EntityKind], &'static 
         MissingKind::Policy => (
             &[K::Function, K::VpcEndpoint],
             "a function or a vpc endpoint",
+        ),
+        // Said by the host itself: an external host with a `hostname` and
+        // no `ip` (validation lists its address as missing).
+        MissingKind::Address => (
+            &[],
+            "an external host written with `hostname` and without `ip`",
         ),
     }
 }
@@ -120,6 +126,17 @@ impl Validator<'_> {
             }
             kept.push(m);
         }
+        // A host known by its hostname only lacks its address.
+        for (i, h) in self.out.external_hosts.iter().enumerate() {
+            if h.ip.is_none() {
+                kept.push(Missing {
+                    entity: EntityRef::ExternalHost(HostId(i as u32)),
+                    what: MissingKind::Address,
+                    note: Some("known by its hostname only".into()),
+                });
+            }
+        }
+        kept.sort_by_key(|m| (m.entity, m.what));
         self.out.missing = kept;
     }
 }

@@ -23,6 +23,8 @@ impl Validator<'_> {
                 id: e.id.clone(),
                 name: e.name.clone(),
                 hostname: e.hostname(&region),
+                hostnames: e.hostnames(&region),
+                in_catalog: true,
                 endpoint_service: e.endpoint_service_name(&region),
                 gateway_endpoint: e.gateway_endpoint,
                 interface_endpoint: e.interface_endpoint,
@@ -46,8 +48,26 @@ impl Validator<'_> {
                 );
                 continue;
             }
-            let Some(id) = self.resolve_service(&s.id, format!("{at}.id"), &s.id) else {
-                continue;
+            let id = match self.service.get(s.id.as_str()).copied() {
+                Some(id) => {
+                    // The catalog's names are data about AWS, not overrides.
+                    if s.name.is_some()
+                        || s.hostname.is_some()
+                        || s.endpoint_service.is_some()
+                        || s.action.is_some()
+                    {
+                        self.err(
+                            at.clone(),
+                            &s.id,
+                            Problem::CatalogServiceFixed { id: s.id.clone() },
+                        );
+                    }
+                    id
+                }
+                None => match self.extra_service(s, &at, &region) {
+                    Some(id) => id,
+                    None => continue,
+                },
             };
             let svc = &mut self.out.services[id.ix()];
             svc.declared = true;
@@ -65,6 +85,99 @@ impl Validator<'_> {
                 };
             }
         }
+    }
+
+    /// A service outside the catalog (rule 14: which services have which
+    /// endpoints is data): its id a DNS label sequence, its endpoint kinds
+    /// said, AWS's usual names unless given.
+    fn extra_service(
+        &mut self,
+        s: &crate::spec::ServiceSpec,
+        at: &str,
+        region: &str,
+    ) -> Option<ServiceId> {
+        if let Some(reason) = super::hostname::problem(&s.id) {
+            self.invalid(
+                format!("{at}.id"),
+                &s.id,
+                "service id",
+                &s.id,
+                format!(
+                    "{reason}; a service outside the catalog is named like its endpoint, e.g. bedrock-runtime"
+                ),
+            );
+            return None;
+        }
+        let (Some(gateway), Some(interface)) = (s.gateway_endpoint, s.interface_endpoint) else {
+            let suggestion =
+                crate::suggest(&s.id, catalog::catalog().iter().map(|c| c.id.as_str()));
+            self.err(
+                format!("{at}.id"),
+                &s.id,
+                Problem::ExtraServiceKinds {
+                    id: s.id.clone(),
+                    suggestion,
+                },
+            );
+            return None;
+        };
+        let hostname = match &s.hostname {
+            Some(h) => {
+                if let Some(reason) = super::hostname::problem(h) {
+                    self.invalid(
+                        format!("{at}.hostname"),
+                        &s.id,
+                        "hostname",
+                        h,
+                        format!("{reason}, e.g. bedrock-runtime.{region}.amazonaws.com"),
+                    );
+                    return None;
+                }
+                super::hostname::normalize(h)
+            }
+            None => format!("{}.{region}.amazonaws.com", s.id.to_ascii_lowercase()),
+        };
+        if let Some(other) = self
+            .out
+            .services
+            .iter()
+            .find(|o| o.hostnames.iter().any(|n| n.matches(&hostname)))
+        {
+            let other = other.id.clone();
+            self.invalid(
+                format!("{at}.hostname"),
+                &s.id,
+                "hostname",
+                &hostname,
+                format!("it is a hostname of service `{other}`"),
+            );
+            return None;
+        }
+        let id = ServiceId(self.out.services.len() as u32);
+        self.service.insert(s.id.clone(), id);
+        self.out.services.push(Service {
+            id: s.id.clone(),
+            name: s.name.clone().unwrap_or_else(|| s.id.clone()),
+            hostnames: vec![ServiceHostname {
+                name: hostname.clone(),
+                private_dns: true,
+            }],
+            hostname,
+            in_catalog: false,
+            endpoint_service: s
+                .endpoint_service
+                .clone()
+                .unwrap_or_else(|| format!("com.amazonaws.{region}.{}", s.id)),
+            gateway_endpoint: gateway,
+            interface_endpoint: interface,
+            invokes: Invokes::None,
+            principal: format!("{}.amazonaws.com", s.id),
+            // Without `action`, an endpoint policy cannot be asked (refused
+            // in `endpoints`); this stands for "any action of the service".
+            default_action: s.action.clone().unwrap_or_else(|| format!("{}:*", s.id)),
+            declared: false,
+        });
+        Some(id)
     }
 
     pub(super) fn vpcs(&mut self) {

@@ -56,17 +56,85 @@ fn unknown_route_target_is_reported_at_the_route() {
 
 #[test]
 fn service_not_in_the_catalog() {
+    // Without its endpoint kinds, an id outside the catalog is a typo until
+    // proven otherwise: suggest the catalog service, and say how to declare one.
     let src = r#"(services: [(id: "pinpoin", interface_endpoint: false)])"#;
-    let e = error(src);
-    assert!(
-        e.starts_with(
-            "services[0].id: unknown service `pinpoin`\n  \
-             hint: did you mean `pinpoint`? known service ids: `lambda`, `s3`, `dynamodb`,"
-        ),
-        "{e}"
+    assert_eq!(
+        error(src),
+        "services[0].id: unknown service `pinpoin`: not in the catalog, and its endpoint kinds are not said\n  \
+         hint: did you mean `pinpoint`? or a service outside the catalog says what AWS offers for it: `interface_endpoint: true, gateway_endpoint: false`"
     );
-    // The catalog has more services than a hint shows.
-    assert!(e.ends_with(" and 13 more"), "{e}");
+    // With them, it is a service of the scenario's own (rule 14).
+    let ok = r#"(services: [(id: "bedrock-runtime", interface_endpoint: true, gateway_endpoint: false)])"#;
+    let sc = awsreach_model::load(ok)
+        .expect("an extra service loads")
+        .scenario;
+    let s = &sc.services[sc.service_by_id("bedrock-runtime").unwrap().ix()];
+    assert_eq!(s.hostname, "bedrock-runtime.us-east-1.amazonaws.com");
+    assert_eq!(
+        s.endpoint_service,
+        "com.amazonaws.us-east-1.bedrock-runtime"
+    );
+    assert!(s.interface_endpoint && !s.gateway_endpoint && !s.in_catalog);
+    // A catalog service's names are not the scenario's to change.
+    let fixed = r#"(services: [(id: "sqs", hostname: "queue.example.com")])"#;
+    assert!(
+        error(fixed).contains("service `sqs` is in the catalog"),
+        "{}",
+        error(fixed)
+    );
+    // An endpoint policy needs an action to ask about.
+    let policy = r#"(
+        vpcs: [(id: "v", cidr: "10.0.0.0/16", dns_hostnames: true)],
+        subnets: [(id: "s", vpc: "v", cidr: "10.0.0.0/24")],
+        services: [(id: "bedrock-runtime", interface_endpoint: true, gateway_endpoint: false)],
+        vpc_endpoints: [(id: "ep", vpc: "v", service: "bedrock-runtime", kind: Interface, subnets: ["s"], policy: (deny: ["bedrock:*"]))],
+    )"#;
+    assert!(
+        error(policy).contains("names no `action`"),
+        "{}",
+        error(policy)
+    );
+}
+
+#[test]
+fn hosts_need_an_address_or_a_hostname() {
+    let none = r#"(external_hosts: [(id: "h")])"#;
+    assert!(
+        error(none).starts_with(
+            "external_hosts[\"h\"].ip: external host `h` has neither `ip` nor `hostname`"
+        ),
+        "{}",
+        error(none)
+    );
+    // A hostname alone: its address is listed missing, by validation.
+    let named = r#"(external_hosts: [(id: "h", hostname: "api.stripe.com")])"#;
+    let sc = awsreach_model::load(named)
+        .expect("a host by name loads")
+        .scenario;
+    assert_eq!(sc.external_hosts[0].ip, None);
+    assert_eq!(sc.missing.len(), 1);
+    assert_eq!(
+        sc.missing[0].what,
+        awsreach_model::spec::MissingKind::Address
+    );
+    // Users cannot list it themselves: the host says it by having no `ip`.
+    let listed = r#"(
+        external_hosts: [(id: "h", ip: "203.0.113.5")],
+        missing: [(entity: "h", what: Address)],
+    )"#;
+    assert!(
+        error(listed).contains("cannot be missing"),
+        "{}",
+        error(listed)
+    );
+    // A legacy hostname of a service belongs to the service.
+    let taken = r#"(external_hosts: [(id: "h", hostname: "us-east-1.queue.amazonaws.com")])"#;
+    assert!(
+        error(taken).contains("hostname of service `sqs`"),
+        "{}",
+        error(taken)
+    );
 }
 
 #[test]

@@ -201,12 +201,25 @@ fn everything() -> ScenarioSpec {
                 allow: v(&["events.amazonaws.com", "box"]),
             }),
         }],
-        services: vec![ServiceSpec {
-            id: s("pinpoint"),
-            gateway_endpoint: Some(false),
-            interface_endpoint: Some(false),
-            invokes_lambda: Some(true),
-        }],
+        services: vec![
+            ServiceSpec {
+                id: s("pinpoint"),
+                gateway_endpoint: Some(false),
+                interface_endpoint: Some(false),
+                invokes_lambda: Some(true),
+                ..ServiceSpec::default()
+            },
+            ServiceSpec {
+                id: s("bedrock-runtime"),
+                name: Some(s("Amazon Bedrock Runtime")),
+                hostname: Some(s("bedrock-runtime.us-east-1.amazonaws.com")),
+                endpoint_service: Some(s("com.amazonaws.us-east-1.bedrock-runtime")),
+                action: Some(s("bedrock:InvokeModel")),
+                gateway_endpoint: Some(false),
+                interface_endpoint: Some(true),
+                invokes_lambda: None,
+            },
+        ],
         triggers: vec![TriggerSpec {
             id: Some(s("stream")),
             source: TriggerSource::Msk,
@@ -221,7 +234,7 @@ fn everything() -> ScenarioSpec {
         }],
         external_hosts: vec![ExternalHostSpec {
             id: s("partner"),
-            ip: s("203.0.113.5"),
+            ip: Some(s("203.0.113.5")),
             hostname: Some(s("api.partner.example")),
             listen: v(&["tcp/443"]),
         }],
@@ -277,6 +290,7 @@ fn everything() -> ScenarioSpec {
             port: Some(443),
             protocol: Some(Protocol::Tcp),
             expect: Expect::Blocked,
+            host: None,
             code: Some(s("NO_ROUTE")),
             note: Some(s("a note")),
         }],

@@ -174,6 +174,7 @@ fn entity_name(sc: &Scenario, e: EntityRef) -> (&'static str, &str) {
         EntityRef::VpcEndpoint(_) => "vpc endpoint",
         EntityRef::TransitGateway(_) => "transit gateway",
         EntityRef::Trigger(_) => "trigger",
+        EntityRef::ExternalHost(_) => "external host",
     };
     (noun, sc.entity_name(e))
 }
@@ -219,9 +220,10 @@ fn component(sc: &Scenario, at: &At, f: &mut Formatter<'_>) -> fmt::Result {
         At::Across { via, .. } | At::NotInVpc { via, .. } => {
             return f.write_str(&sc.target_name(via));
         }
-        At::NoInterface { vpc, .. } | At::NoIgw { vpc } | At::DnsOff { vpc, .. } => {
-            &sc.vpcs[vpc.ix()].name
-        }
+        At::NoInterface { vpc, .. }
+        | At::NoIgw { vpc }
+        | At::DnsOff { vpc, .. }
+        | At::HostDnsOff { vpc, .. } => &sc.vpcs[vpc.ix()].name,
         At::NotForwarding { eni } | At::Forwards { eni } | At::NoInbound { eni } => {
             sc.eni_owner_name(eni)
         }
@@ -242,6 +244,7 @@ fn component(sc: &Scenario, at: &At, f: &mut Formatter<'_>) -> fmt::Result {
         | At::InvokeDenied { .. }
         | At::LambdaInvokes { .. } => "lambda-service",
         At::PrivateDns { .. } | At::PublicDns { .. } => "route53-resolver",
+        At::HostDns { .. } => "dns",
         At::GatewayEndpoint { endpoint }
         | At::EndpointPolicyAllows { endpoint, .. }
         | At::EndpointPolicyDenies { endpoint, .. } => &sc.endpoints[endpoint.ix()].name,
@@ -573,7 +576,7 @@ fn detail(sc: &Scenario, hop: &Hop, given: Option<&str>, f: &mut Formatter<'_>) 
                     None => Ok(()),
                 }
             }
-            Listening::Host(h) => write!(f, "{} reached", sc.external_hosts[h.ix()].ip),
+            Listening::Host(h) => write!(f, "{} reached", HostAddr(sc, h)),
         },
         At::NotListening { proto, port: p, .. } => {
             write!(f, "nothing listens on {}", port(proto, p))
@@ -591,9 +594,7 @@ fn detail(sc: &Scenario, hop: &Hop, given: Option<&str>, f: &mut Formatter<'_>) 
             })
         }
         At::OutsideVpcNoIpv6 => f.write_str("no outbound IPv6 outside a VPC"),
-        At::HostOnInternet { host } => {
-            write!(f, "{} on the internet", sc.external_hosts[host.ix()].ip)
-        }
+        At::HostOnInternet { host } => write!(f, "{} on the internet", HostAddr(sc, host)),
         At::IpOnInternet { ip } => write!(f, "{ip} on the internet"),
         At::InternetClient { ipv6: false } => f.write_str("a client on the internet"),
         At::InternetClient { ipv6: true } => f.write_str("a client on the internet, over IPv6"),
@@ -613,17 +614,47 @@ fn detail(sc: &Scenario, hop: &Hop, given: Option<&str>, f: &mut Formatter<'_>) 
             service,
             endpoint,
             eni,
+            host,
         } => write!(
             f,
             "{} resolves to interface endpoint {} ({}) through private DNS",
-            sc.services[service.ix()].hostname,
+            service_host(sc, service, host),
             sc.endpoints[endpoint.ix()].name,
             sc.enis[eni.ix()].private_ip
         ),
-        At::PublicDns { service } => write!(
+        At::PublicDns {
+            service,
+            host,
+            uncovered,
+        } => {
+            write!(
+                f,
+                "{} resolves to the public endpoint",
+                service_host(sc, service, host)
+            )?;
+            if uncovered {
+                f.write_str(": the interface endpoint's private DNS does not answer this name")?;
+            }
+            Ok(())
+        }
+        At::HostDns { host } => {
+            let h = &sc.external_hosts[host.ix()];
+            let name = h.hostname.as_deref().unwrap_or(&h.name);
+            match h.ip {
+                Some(ip) => write!(f, "{name} resolves to {ip} (public DNS)"),
+                None => write!(
+                    f,
+                    "{name} resolves through public DNS to an address the scenario lacks"
+                ),
+            }
+        }
+        At::HostDnsOff { host, .. } => write!(
             f,
-            "{} resolves to the public endpoint",
-            sc.services[service.ix()].hostname
+            "{} does not resolve: dns_support is off",
+            sc.external_hosts[host.ix()]
+                .hostname
+                .as_deref()
+                .unwrap_or("the host's name")
         ),
         At::GatewayEndpoint { endpoint } => {
             let e = &sc.endpoints[endpoint.ix()];
@@ -835,5 +866,27 @@ fn sg_rule(
         SgPeer::Cidr(n) => write!(f, "{n}"),
         SgPeer::Sg(x) => f.write_str(&sc.security_groups[x.ix()].name),
         SgPeer::PrefixList(s) => write!(f, "pl:{}", sc.services[s.ix()].id),
+    }
+}
+
+/// A service's hostname `host` (an index into its `hostnames`).
+fn service_host(sc: &Scenario, s: ServiceId, host: u16) -> &str {
+    let svc = &sc.services[s.ix()];
+    svc.hostnames
+        .get(host as usize)
+        .map_or(svc.hostname.as_str(), |h| h.name.as_str())
+}
+
+/// An external host by its address, else its hostname.
+struct HostAddr<'a>(&'a Scenario, HostId);
+
+impl Display for HostAddr<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let h = &self.0.external_hosts[self.1.ix()];
+        match (h.ip, &h.hostname) {
+            (Some(ip), _) => write!(f, "{ip}"),
+            (None, Some(n)) => f.write_str(n),
+            (None, None) => f.write_str(&h.name),
+        }
     }
 }

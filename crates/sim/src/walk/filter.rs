@@ -7,7 +7,7 @@ use awsreach_model::*;
 
 use super::*;
 use crate::code::Code;
-use crate::engine::Addr;
+use crate::engine::{Addr, may_hold_public};
 use crate::fix::RuleDirection;
 use crate::hop::{At, HopKind};
 use crate::trace::{Decision, Direction};
@@ -79,7 +79,24 @@ impl<'e, S: Sink> Walk<'e, S> {
         } else {
             &acl.egress
         };
-        match nacl_eval(rules, self.proto, ports, remote) {
+        let verdict = nacl_eval(rules, self.proto, ports, remote);
+        if let Addr::Unresolved(_) = remote {
+            // Rule 26: a rule for a public block ahead of the deciding one
+            // may match the address the scenario lacks.
+            let at = match verdict {
+                Ok(n) => Some(n),
+                Err(n) => n,
+            };
+            let proto = self.proto;
+            let decides = rules.iter().any(|r| {
+                r.protocol.matches(proto)
+                    && (!proto.has_ports() || (r.ports.lo <= ports.hi && ports.lo <= r.ports.hi))
+                    && may_hold_public(&r.cidr)
+                    && at.is_none_or(|d| r.number < d)
+            });
+            self.address_known(remote, HopKind::NetworkAcl, decides)?;
+        }
+        match verdict {
             Ok(rule) => {
                 hop!(
                     self,

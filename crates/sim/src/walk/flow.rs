@@ -42,25 +42,17 @@ impl<'e, S: Sink> Walk<'e, S> {
         match from {
             Node::Resource(r) => {
                 let src = self.src_of_eni(self.sc.resources[r.ix()].eni);
-                let dst = self.dst_for(Some(&src), to);
-                self.flow(&src, dst, true)
+                self.flow_named(&src, to)
             }
             Node::FunctionEni(_, e) => {
                 let src = self.src_of_eni(e);
-                let dst = self.dst_for(Some(&src), to);
-                self.flow(&src, dst, true)
+                self.flow_named(&src, to)
             }
-            Node::Function(f) if self.sc.functions[f.ix()].vpc.is_some() => self.each_function_eni(
-                f,
-                &|w, src| {
-                    let dst = w.dst_for(Some(&src), to);
-                    w.flow(&src, dst, true)
-                },
-                &|w, src| {
-                    let dst = w.dst_for(Some(&src), to);
-                    w.flow(&src, dst, true)
-                },
-            ),
+            Node::Function(f) if self.sc.functions[f.ix()].vpc.is_some() => {
+                self.each_function_eni(f, &|w, src| w.flow_named(&src, to), &|w, src| {
+                    w.flow_named(&src, to)
+                })
+            }
             Node::Function(f) => {
                 let dst = self.dst_for(None, to);
                 hop!(
@@ -72,6 +64,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                         flow: true
                     }
                 );
+                self.host_dns(None, to)?;
                 if self.dst_addr(dst).is_v6() {
                     // Rule 8: non-VPC functions have no outbound IPv6.
                     let name: &'e str = &self.sc.functions[f.ix()].name;
@@ -89,8 +82,10 @@ impl<'e, S: Sink> Walk<'e, S> {
                     Decision::Info,
                     At::HostOnInternet { host: h }
                 );
+                self.host_dns(None, to)?;
                 let dst = self.dst_for(None, to);
-                self.internet(Addr::from_ip(host.ip), dst)
+                let from = host.ip.map_or(Addr::Unresolved(h), Addr::from_ip);
+                self.internet(from, dst)
             }
             Node::Internet => {
                 hop!(
@@ -99,6 +94,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     Decision::Info,
                     At::InternetClient { ipv6: self.v6 }
                 );
+                self.host_dns(None, to)?;
                 let dst = self.dst_for(None, to);
                 let me = if self.v6 {
                     Addr::Internet6
@@ -108,6 +104,10 @@ impl<'e, S: Sink> Walk<'e, S> {
                 self.internet(me, dst)
             }
             Node::Ip(ip) => {
+                if let Some(eni) = self.sending_eni(ip) {
+                    let src = self.src_of_eni(eni);
+                    return self.flow_named(&src, to);
+                }
                 let dst = self.dst_for(None, to);
                 self.flow_from_ip(ip, dst)
             }
@@ -115,6 +115,18 @@ impl<'e, S: Sink> Walk<'e, S> {
                 unreachable!("rejected when the probe was built")
             }
         }
+    }
+
+    /// A flow from an ENI to `to`: DNS first when the destination is a
+    /// host called by its hostname (rule 26), then the packet.
+    fn flow_named(&mut self, src: &Src<'e>, to: Node) -> Step {
+        let dst = self.dst_for(Some(src), to);
+        if self.by_name && matches!(to, Node::Host(_)) {
+            self.src_hop(src);
+            self.host_dns(Some(src), to)?;
+            return self.flow(src, dst, false);
+        }
+        self.flow(src, dst, true)
     }
 
     /// A literal source address: an ENI's address if one holds it, else a host on the internet.
@@ -213,7 +225,9 @@ impl<'e, S: Sink> Walk<'e, S> {
                     .public_ip
                     .unwrap_or(self.sc.enis[e.ix()].private_ip),
             ),
-            Dst::Host(h) => Addr::from_ip(self.sc.external_hosts[h.ix()].ip),
+            Dst::Host(h) => self.sc.external_hosts[h.ix()]
+                .ip
+                .map_or(Addr::Unresolved(h), Addr::from_ip),
             Dst::Svc(s) => Addr::Svc(s),
             Dst::Internet if self.v6 => Addr::Internet6,
             Dst::Internet => Addr::Internet,
@@ -373,6 +387,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 }
                 None => {
                     self.sg_known(sgs)?;
+                    self.sg_address_known(sgs, RuleDirection::Egress, daddr)?;
                     let at = At::SgOutDenied {
                         groups: src.groups.expect("a sender with groups names them"),
                         proto: self.proto,

@@ -347,6 +347,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             None if nat => {}
             None => {
                 self.sg_known(&n.security_groups)?;
+                self.sg_address_known(&n.security_groups, RuleDirection::Ingress, seen.addr)?;
                 let code = if endpoint.is_some() {
                     Code::EndpointSgDenied
                 } else {

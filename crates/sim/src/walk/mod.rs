@@ -223,6 +223,11 @@ pub(crate) struct Walk<'e, S: Sink> {
     pub(crate) from: Node,
     /// The flow goes over IPv6 (`--ip-version 6` or an IPv6 end).
     pub(crate) v6: bool,
+    /// The hostname a service call uses (index into the service's
+    /// `hostnames`; 0 for every call but the probe's own, rule 25).
+    pub(crate) host: u16,
+    /// A flow to an external host called by its hostname (rule 26).
+    pub(crate) by_name: bool,
 }
 
 /// Records a hop (`kind`, `decision`, what it concerns); nothing on the
@@ -269,6 +274,10 @@ impl<'e, S: Sink> Walk<'e, S> {
         };
         let mut w = Walk::fresh(e, probe.from, sink, (probe.protocol, probe.port, action));
         w.v6 = probe.ipv6;
+        if probe.kind == CallKind::ServiceCall {
+            w.host = probe.host;
+        }
+        w.by_name = probe.by_name && probe.kind == CallKind::Flow;
         w
     }
 
@@ -294,6 +303,8 @@ impl<'e, S: Sink> Walk<'e, S> {
             tgw_back: None,
             from,
             v6: false,
+            host: 0,
+            by_name: false,
         }
     }
 

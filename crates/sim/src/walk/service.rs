@@ -57,10 +57,8 @@ impl<'e, S: Sink> Walk<'e, S> {
                     Decision::Info,
                     At::HostOnInternet { host: h }
                 );
-                self.internet(
-                    Addr::from_ip(self.sc.external_hosts[h.ix()].ip),
-                    Dst::Svc(s),
-                )
+                let ip = self.sc.external_hosts[h.ix()].ip;
+                self.internet(ip.map_or(Addr::Unresolved(h), Addr::from_ip), Dst::Svc(s))
             }
             Node::Internet => {
                 hop!(
@@ -120,31 +118,80 @@ impl<'e, S: Sink> Walk<'e, S> {
                 self.sc.endpoints[e.ix()].private_dns && !self.sc.endpoints[e.ix()].enis.is_empty()
             })
         });
-        if let Some(ep) = private {
-            let eni = self.pick_endpoint_eni(ep, src.subnet);
-            hop!(
-                self,
-                HopKind::Dns,
-                Decision::Pass,
-                At::PrivateDns {
-                    service: s,
-                    endpoint: ep,
-                    eni
-                }
-            );
-            self.flow(src, Dst::Eni(eni), false)?;
-            return Ok(());
+        // Rule 25: private DNS answers only the names the catalog says it
+        // covers; a legacy or global name resolves publicly.
+        let host = self.host;
+        let covered = svc
+            .hostnames
+            .get(host as usize)
+            .is_none_or(|h| h.private_dns);
+        match private {
+            Some(ep) if covered => {
+                let eni = self.pick_endpoint_eni(ep, src.subnet);
+                hop!(
+                    self,
+                    HopKind::Dns,
+                    Decision::Pass,
+                    At::PrivateDns {
+                        service: s,
+                        endpoint: ep,
+                        eni,
+                        host
+                    }
+                );
+                self.flow(src, Dst::Eni(eni), false)?;
+                return Ok(());
+            }
+            _ => {}
         }
         hop!(
             self,
             HopKind::Dns,
             Decision::Info,
-            At::PublicDns { service: s }
+            At::PublicDns {
+                service: s,
+                host,
+                uncovered: private.is_some()
+            }
         );
         match self.flow(src, Dst::Svc(s), false) {
             Ok(()) => Ok(()),
             Err(b) => Err(self.relabel_public_failure(b, src, s)),
         }
+    }
+
+    /// Rule 26: a flow to an external host called by its hostname resolves
+    /// it first, by the source VPC's resolver (`src`) or public DNS: the
+    /// host's address, or one the scenario lacks.
+    pub(crate) fn host_dns(&mut self, src: Option<&Src<'e>>, to: Node) -> Step {
+        let Node::Host(host) = to else { return Ok(()) };
+        if !self.by_name {
+            return Ok(());
+        }
+        if let Some(src) = src {
+            let vpc = self.sc.subnet_vpc(src.subnet);
+            if !self.sc.vpcs[vpc.ix()].dns_support {
+                let name = src.name;
+                return Err(self.block(
+                    Code::DnsResolutionDisabled,
+                    HopKind::Dns,
+                    At::HostDnsOff { vpc, host },
+                    |w| {
+                        let v = w.vpc_name(vpc).to_string();
+                        let h = &w.sc.external_hosts[host.ix()];
+                        (
+                            format!(
+                                "{v} has dns_support off, so {name} cannot resolve {}",
+                                h.hostname.as_deref().unwrap_or(&h.name)
+                            ),
+                            vec![Remedy::one(Fix::EnableVpcDns { vpc: v })],
+                        )
+                    },
+                ));
+            }
+        }
+        hop!(self, HopKind::Dns, Decision::Info, At::HostDns { host });
+        Ok(())
     }
 
     /// Same subnet first, then same AZ, then any (the resolver answers with
@@ -186,6 +233,35 @@ impl<'e, S: Sink> Walk<'e, S> {
         let vpc = self.sc.subnet_vpc(src.subnet);
         let svc = &self.sc.services[s.ix()];
         let table = self.table_of(src.subnet);
+        // Rule 25: an interface endpoint serves the service here, but its
+        // private DNS never answers the name called: neither the endpoint
+        // nor its private DNS is the remedy; the name (or a NAT gateway) is.
+        let name = svc.hostnames.get(self.host as usize);
+        if let Some(name) = name.filter(|h| !h.private_dns)
+            && let Some(ep) = self
+                .e
+                .iface_eps
+                .get(&(vpc, s))
+                .and_then(|l| l.first().copied())
+        {
+            b.code = Code::HostnameNotInPrivateDns;
+            if S::EXPLAIN {
+                let e = &self.sc.endpoints[ep.ix()];
+                b.why = format!(
+                    "{} calls {}, a name the private DNS of interface endpoint {} never answers (it answers {}), so it resolves to the public endpoint, which {} cannot reach ({})",
+                    src.name, name.name, e.name, svc.hostname, src.name, b.why
+                );
+                b.fixes.retain(|r| {
+                    !r.steps.iter().any(|f| {
+                        matches!(
+                            f,
+                            Fix::CreateInterfaceEndpoint { .. } | Fix::EnablePrivateDns { .. }
+                        )
+                    })
+                });
+            }
+            return b;
+        }
         if let Some(ep) = self
             .e
             .iface_eps

@@ -8,6 +8,8 @@ use awsreach_model::*;
 
 use super::*;
 use crate::code::Code;
+use crate::engine::may_hold_public;
+use crate::fix::RuleDirection;
 use crate::hop::{At, HopKind};
 use crate::trace::Decision;
 
@@ -84,6 +86,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             EntityRef::VpcEndpoint(x) => ("vpc endpoint", &sc.endpoints[x.ix()].name),
             EntityRef::TransitGateway(x) => ("transit gateway", &sc.transit_gateways[x.ix()].name),
             EntityRef::Trigger(x) => ("trigger", &sc.triggers[x.ix()].name),
+            EntityRef::ExternalHost(x) => ("external host", &sc.external_hosts[x.ix()].name),
         }
     }
 
@@ -109,7 +112,67 @@ impl<'e, S: Sink> Walk<'e, S> {
                 }),
             );
         }
+        // Rule 26: a route to a public block other than the default route's
+        // target may be the longest match for an address the scenario lacks.
+        if let Addr::Unresolved(_) = addr {
+            let routes = &self.sc.route_tables[table.ix()].routes;
+            let default = self.e.lpm[table.ix()]
+                .lookup(addr)
+                .map(|i| routes[i as usize].target);
+            let decides = routes.iter().any(|r| {
+                matches!(r.dest, RouteDest::Cidr(n) if may_hold_public(&n))
+                    && Some(r.target) != default
+            });
+            self.address_known(addr, HopKind::RouteTable, decides)?;
+        }
         Ok(table)
+    }
+
+    /// Rule 26: stops with `UNKNOWN_ADDRESS` when `decides` (a rule
+    /// narrower than `0.0.0.0/0` could decide otherwise) and `addr` is a
+    /// host's address the scenario lacks.
+    pub(crate) fn address_known(&mut self, addr: Addr, kind: HopKind, decides: bool) -> Step {
+        let Addr::Unresolved(h) = addr else {
+            return Ok(());
+        };
+        if !decides {
+            return Ok(());
+        }
+        // Validation lists the address of every host without one.
+        let Some(m) = self.lacks(EntityRef::ExternalHost(h), MissingKind::Address) else {
+            return Ok(());
+        };
+        Err(self.unknown(Code::UnknownAddress, kind, m, |w| {
+            format!("which rule applies to {}", addr.show(w.sc))
+        }))
+    }
+
+    /// Rule 26: after no group admitted a packet to or from an address
+    /// the scenario lacks, unknown when a rule for a public block could.
+    pub(crate) fn sg_address_known(
+        &mut self,
+        sgs: &[SgId],
+        dir: RuleDirection,
+        addr: Addr,
+    ) -> Step {
+        if !matches!(addr, Addr::Unresolved(_)) {
+            return Ok(());
+        }
+        let (proto, port) = (self.proto, self.port);
+        let decides = sgs.iter().any(|g| {
+            let sg = &self.sc.security_groups[g.ix()];
+            let rules = if dir == RuleDirection::Ingress {
+                &sg.ingress
+            } else {
+                &sg.egress
+            };
+            rules.iter().any(|r| {
+                r.protocol.matches(proto)
+                    && (!proto.has_ports() || r.ports.contains(port))
+                    && matches!(r.peer, SgPeer::Cidr(n) if may_hold_public(&n))
+            })
+        });
+        self.address_known(addr, HopKind::SecurityGroup, decides)
     }
 
     /// Unknown when the NACL of `subnet` (its association or its rules) is

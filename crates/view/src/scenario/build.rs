@@ -31,6 +31,7 @@ fn entity_kind(e: EntityRef) -> &'static str {
         EntityRef::VpcEndpoint(_) => EntityKind::VpcEndpoint.noun(),
         EntityRef::TransitGateway(_) => EntityKind::TransitGateway.noun(),
         EntityRef::Trigger(_) => EntityKind::Trigger.noun(),
+        EntityRef::ExternalHost(_) => EntityKind::ExternalHost.noun(),
     }
 }
 
@@ -460,7 +461,8 @@ impl ScenarioDoc {
                 .iter()
                 .map(|h| HostDoc {
                     id: h.name.clone(),
-                    ip: h.ip.to_string(),
+                    // A host known by its hostname only has no address.
+                    ip: h.ip.map_or_else(|| "unknown".into(), |ip| ip.to_string()),
                     listen: h.listen.iter().map(Listener::to_string).collect(),
                 })
                 .collect(),
