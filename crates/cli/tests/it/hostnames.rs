@@ -75,7 +75,7 @@ fn bad_hostnames_are_bad_input() {
         ("api_stripe.com", "may hold only letters, digits and `-`"),
         (
             "sqs.us-east-1.amazonaws.com",
-            "it is the endpoint of service `sqs`",
+            "it is a hostname of service `sqs`",
         ),
     ] {
         let run = awsreach_with(
