@@ -802,6 +802,34 @@ mod tests {
     }
 
     #[test]
+    fn public_blocks_are_those_a_public_address_may_fall_in() {
+        let may = |c: &str| may_hold_public(&c.parse::<IpNet>().unwrap());
+        for public in [
+            "203.0.113.0/24",
+            "8.0.0.0/7",
+            "1.2.3.4/32",
+            "128.0.0.0/1",
+            "11.0.0.0/8",
+        ] {
+            assert!(may(public), "{public}");
+        }
+        for not in [
+            "0.0.0.0/0",
+            "10.1.0.0/16",
+            "172.16.0.0/12",
+            "172.20.1.0/24",
+            "192.168.5.0/24",
+            "100.64.0.0/10",
+            "169.254.169.254/32",
+            "127.0.0.1/32",
+            "224.0.0.0/4",
+            "2001:db8::/32",
+        ] {
+            assert!(!may(not), "{not}");
+        }
+    }
+
+    #[test]
     fn dotted_quads_match_the_standard_display() {
         for a in [
             Ipv4Addr::new(0, 0, 0, 0),

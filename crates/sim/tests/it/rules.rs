@@ -929,4 +929,75 @@ fn a_function_url_with_aws_iam_refuses_an_anonymous_client() {
         blocked("INVOKE_NOT_PERMITTED"),
         "the verdict-only path agrees"
     );
+// ------------------------------------------- rule 26: a host by its name
+
+/// One instance with all egress allowed, a host known by its hostname only,
+/// and the instance subnet's NACL given by `acl_rules` (outbound).
+fn by_name(acl_rules: &str) -> crate::Loaded {
+    scenario(&format!(
+        r#"(
+        vpcs: [(id: "vpc", cidr: "10.0.0.0/16")],
+        subnets: [
+            (id: "public", vpc: "vpc", cidr: "10.0.0.0/24", route_table: "rt-public"),
+            (id: "app", vpc: "vpc", cidr: "10.0.1.0/24", route_table: "rt-app", network_acl: "acl"),
+        ],
+        route_tables: [
+            (id: "rt-public", vpc: "vpc", routes: [(dest: "0.0.0.0/0", target: Igw("igw"))]),
+            (id: "rt-app", vpc: "vpc", routes: [(dest: "0.0.0.0/0", target: Nat("nat"))]),
+        ],
+        internet_gateways: [(id: "igw", vpc: "vpc")],
+        nat_gateways: [(id: "nat", subnet: "public", elastic_ip: "54.160.0.100")],
+        network_acls: [(id: "acl", vpc: "vpc",
+            ingress: [(rule: 100, action: Allow, protocol: All, cidr: "0.0.0.0/0")],
+            egress: [{acl_rules}])],
+        security_groups: [(id: "sg", vpc: "vpc")],
+        resources: [(id: "vm", kind: Ec2, subnet: "app", security_groups: ["sg"])],
+        external_hosts: [(id: "stripe", hostname: "api.stripe.com")],
+    )"#
+    ))
+}
+
+#[test]
+fn an_unknown_address_decides_only_where_a_public_rule_comes_first() {
+    let allow_all = r#"(rule: 100, action: Allow, protocol: All, cidr: "0.0.0.0/0")"#;
+    assert_eq!(
+        by_name(allow_all).outcome("vm", "api.stripe.com"),
+        Outcome::Reachable
+    );
+    // A deny for a public block ahead of the allow: the address decides.
+    let public_first = format!(
+        r#"(rule: 90, action: Deny, protocol: Tcp, ports: "443", cidr: "203.0.113.0/24"), {allow_all}"#
+    );
+    assert_eq!(
+        by_name(&public_first).outcome("vm", "api.stripe.com"),
+        Outcome::Unknown(awsreach_sim::Code::UnknownAddress)
+    );
+    // The same deny after the allow, or for a private block, or another
+    // port: no public address could meet it first.
+    for rules in [
+        format!(
+            r#"{allow_all}, (rule: 200, action: Deny, protocol: Tcp, ports: "443", cidr: "203.0.113.0/24")"#
+        ),
+        format!(
+            r#"(rule: 90, action: Deny, protocol: Tcp, ports: "443", cidr: "192.168.0.0/16"), {allow_all}"#
+        ),
+        format!(
+            r#"(rule: 90, action: Deny, protocol: Tcp, ports: "22", cidr: "203.0.113.0/24"), {allow_all}"#
+        ),
+    ] {
+        assert_eq!(
+            by_name(&rules).outcome("vm", "api.stripe.com"),
+            Outcome::Reachable,
+            "{rules}"
+        );
+    }
+    // Nothing allows any address: blocked whatever the name points to.
+    let none = r#"(rule: 100, action: Deny, protocol: All, cidr: "0.0.0.0/0")"#;
+    assert_eq!(
+        by_name(none).outcome("vm", "api.stripe.com"),
+        blocked("NACL_OUTBOUND_DENIED")
+    );
+    // The trace names the DNS answer and the missing address.
+    let t = by_name(&public_first).trace("vm", "stripe");
+    assert!(components(&t).contains(&"dns"), "{:?}", components(&t));
 }
