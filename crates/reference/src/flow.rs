@@ -28,14 +28,25 @@ impl<'s> Cx<'s> {
             }
             End::Function(f) => match &self.sc.functions[f].vpc {
                 Some(v) => {
+                    // Any ENI may carry the call: one that is blocked
+                    // decides; one whose answer is unknown only when none is.
+                    let mut unknown = None;
                     for eni in &v.enis {
                         self.legs.clear();
                         let sender = self.eni_sender(eni.ix());
-                        self.resolve_host(Some(sender), to)?;
-                        let goal = self.goal(Some(sender), to);
-                        self.send(sender, goal, 0)?;
+                        let r = self.resolve_host(Some(sender), to).and_then(|()| {
+                            let goal = self.goal(Some(sender), to);
+                            self.send(sender, goal, 0)
+                        });
+                        match r {
+                            Err(c) if c.starts_with("UNKNOWN_") => {
+                                unknown.get_or_insert(c);
+                            }
+                            Err(c) => return Err(c),
+                            Ok(()) => {}
+                        }
                     }
-                    Ok(())
+                    unknown.map_or(Ok(()), Err)
                 }
                 None => {
                     let goal = self.goal(None, to);

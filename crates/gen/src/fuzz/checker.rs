@@ -4,7 +4,9 @@
 use std::cell::RefCell;
 
 use awsreach_model::{ScenarioSpec, parse, to_ron, validate};
-use awsreach_sim::{Decision, Engine, Node, Outcome, ProbeError, ProbeOptions, Split, Verdict};
+use awsreach_sim::{
+    Code, Decision, Engine, Node, Outcome, ProbeError, ProbeOptions, Split, Verdict,
+};
 
 use crate::ProbeSpec;
 use crate::reference::{self, Answer};
@@ -322,9 +324,14 @@ impl Checker<'_, '_> {
             // unknown answer is compared only in being allowed at all (a
             // scenario that lists missing data), and is pinned by the
             // scenarios' own `expect: Unknown` entries.
+            // It does model the addresses of hosts known by their hostname
+            // only (rule 26): UNKNOWN_ADDRESS is compared like a code.
             let lacks = !engine.scenario().missing.is_empty();
             let agree = match (&r, outcome) {
-                (_, Outcome::Unknown(_)) => lacks,
+                (Ok(Answer::Blocked(a)), Outcome::Unknown(c)) if c == Code::UnknownAddress => {
+                    *a == c.as_str()
+                }
+                (_, Outcome::Unknown(c)) => lacks && c != Code::UnknownAddress,
                 (Ok(Answer::Reachable), Outcome::Reachable) => true,
                 (Ok(Answer::Blocked(a)), Outcome::Blocked(c)) => *a == c.as_str(),
                 _ => false,

@@ -60,6 +60,15 @@ pub fn stress_routes(spec: &mut ScenarioSpec, seed: u64) {
             listen: vec!["tcp/443".into()],
         });
     }
+    // A host known by its hostname only (rule 26): the random routes to
+    // public blocks below make its address decide, or not. No dice: the
+    // rest of the stress stays what it was for every seed.
+    spec.external_hosts.push(ExternalHostSpec {
+        id: "stress-by-name".into(),
+        ip: None,
+        hostname: Some("stress.example.com".into()),
+        listen: vec!["tcp/443".into()],
+    });
     let tables: Vec<usize> = (0..spec.route_tables.len()).collect();
     for t in tables {
         let vpc = spec.route_tables[t].vpc.clone();
