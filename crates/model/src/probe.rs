@@ -433,10 +433,11 @@ fn ipv6_flow(
     // A host known by its hostname only is called by its A record (rule
     // 26); whether the name has an IPv6 address is not known.
     let by_name = |n: Node| matches!(n, Node::Host(h) if sc.external_hosts[h.ix()].ip.is_none());
-    if asked && (by_name(from) || by_name(to)) {
+    let ipv6 = asked || v6(from) || v6(to);
+    if ipv6 && (by_name(from) || by_name(to)) {
         return Err(Refusal::Ipv6ByName);
     }
-    Ok(asked || v6(from) || v6(to))
+    Ok(ipv6)
 }
 
 /// On an IPv6 flow, the end that has only an IPv4 address, if any: the

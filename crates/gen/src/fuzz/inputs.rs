@@ -168,5 +168,15 @@ pub fn address_probes(sc: &awsreach_model::Scenario, seed: u64, n: usize) -> Vec
                 protocol: Some(protocol),
             }
         })
+        // A host known by its hostname only is never asked over IPv6 (rule
+        // 26: the probe means nothing); dropped after the dice, so the
+        // other probes stay what they were.
+        .filter(|p| {
+            let by_name = sc
+                .external_hosts
+                .iter()
+                .any(|h| h.name == p.from && h.ip.is_none());
+            !(by_name && p.to.parse::<std::net::Ipv6Addr>().is_ok())
+        })
         .collect()
 }
