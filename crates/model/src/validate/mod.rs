@@ -328,13 +328,20 @@ impl<'a> Validator<'a> {
             );
             return false;
         }
-        if catalog::lookup(id).is_some() {
+        // Services (the catalog's and those the scenario declares, listed
+        // first) share the namespace of probe ids.
+        if let Some(s) = self.service.get(id) {
+            let other = if self.out.services[s.ix()].in_catalog {
+                "the catalog service of that name"
+            } else {
+                "the service of that name declared in `services`"
+            };
             self.err(
                 path(list, id, "id"),
                 id,
                 Problem::DuplicateId {
                     id: id.into(),
-                    other: "the catalog service of that name".into(),
+                    other: other.into(),
                 },
             );
             return false;

@@ -76,6 +76,18 @@ fn service_not_in_the_catalog() {
         "com.amazonaws.us-east-1.bedrock-runtime"
     );
     assert!(s.interface_endpoint && !s.gateway_endpoint && !s.in_catalog);
+    // Its id is a probe id like the catalog's.
+    let taken = r#"(
+        vpcs: [(id: "v", cidr: "10.0.0.0/16")],
+        subnets: [(id: "s", vpc: "v", cidr: "10.0.0.0/24")],
+        services: [(id: "bedrock-runtime", interface_endpoint: true, gateway_endpoint: false)],
+        resources: [(id: "bedrock-runtime", subnet: "s")],
+    )"#;
+    assert!(
+        error(taken).contains("already used by the service of that name declared in `services`"),
+        "{}",
+        error(taken)
+    );
     // A catalog service's names are not the scenario's to change.
     let fixed = r#"(services: [(id: "sqs", hostname: "queue.example.com")])"#;
     assert!(

@@ -80,7 +80,7 @@ fn public_and_elastic_ips_must_be_public_unicast() {
 const CALLERS: &str = r#"
     vpcs: [(id: "v", cidr: "10.0.0.0/16")],
     subnets: [(id: "s", vpc: "v", cidr: "10.0.1.0/24")],
-    resources: [(id: "ec2", subnet: "s")],
+    resources: [(id: "vm", subnet: "s")],
     external_hosts: [(id: "laptop", ip: "198.51.100.7")],
 "#;
 
@@ -90,7 +90,7 @@ fn identities_give_callers_an_account_and_a_role() {
         r#"({CALLERS} account: "111122223333",
             functions: [(id: "f", policy: (allow: ["444455556666", "arn:aws:iam::777788889999:root", "laptop"]))],
             identities: [
-                (of: "ec2", account: "111122223333", allow: ["s3:GetObject"]),
+                (of: "vm", account: "111122223333", allow: ["s3:GetObject"]),
                 (of: "laptop", account: "444455556666"),
             ])"#
     ))
@@ -120,7 +120,7 @@ fn identities_name_callers_once_with_twelve_digit_accounts() {
     );
     assert_eq!(
         error(&format!(
-            r#"({CALLERS} identities: [(of: "ec2", account: "12345678901x")])"#
+            r#"({CALLERS} identities: [(of: "vm", account: "12345678901x")])"#
         )),
         "identities[0].account: invalid account id `12345678901x`: an AWS account id is 12 digits, e.g. \"111122223333\""
     );
@@ -129,7 +129,7 @@ fn identities_name_callers_once_with_twelve_digit_accounts() {
         "identities[0].of: invalid identity `s`: `s` is a subnet; identities belong to callers: resources, functions and external hosts"
     );
     let dup = error(&format!(
-        r#"({CALLERS} identities: [(of: "ec2"), (of: "ec2", allow: [])])"#
+        r#"({CALLERS} identities: [(of: "vm"), (of: "vm", allow: [])])"#
     ));
     assert!(dup.starts_with("identities[1].of: "), "{dup}");
     assert!(dup.contains("another identities entry"), "{dup}");

@@ -929,6 +929,8 @@ fn a_function_url_with_aws_iam_refuses_an_anonymous_client() {
         blocked("INVOKE_NOT_PERMITTED"),
         "the verdict-only path agrees"
     );
+}
+
 // ------------------------------------------- rule 26: a host by its name
 
 /// One instance with all egress allowed, a host known by its hostname only,
