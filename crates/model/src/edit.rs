@@ -100,6 +100,11 @@ pub enum Fix {
         resource: String,
         ip: String,
     },
+    /// An IPv6 address from the resource's subnet's IPv6 block for its ENI.
+    AssignIpv6 {
+        resource: String,
+        ip: String,
+    },
     AddListener {
         resource: String,
         listener: String,
@@ -315,6 +320,9 @@ impl fmt::Display for Fix {
             }
             Fix::AssignPublicIp { resource, ip } => {
                 write!(f, "assign public ip {ip} to {resource}")
+            }
+            Fix::AssignIpv6 { resource, ip } => {
+                write!(f, "assign ipv6 address {ip} to {resource}")
             }
             Fix::AddListener { resource, listener } => {
                 write!(f, "listen on {listener} on {resource}")
@@ -577,6 +585,11 @@ impl Fix {
             Fix::AssignPublicIp { resource, ip } => {
                 if let Some(r) = spec.resources.iter_mut().find(|r| &r.id == resource) {
                     r.public_ip = Some(ip.clone());
+                }
+            }
+            Fix::AssignIpv6 { resource, ip } => {
+                if let Some(r) = spec.resources.iter_mut().find(|r| &r.id == resource) {
+                    r.ipv6_ip = Some(ip.clone());
                 }
             }
             Fix::AddListener { resource, listener } => {

@@ -277,6 +277,22 @@ fn sort_effects(a: &mut Assessment, d: &ReachDiff, from: &Key, to: &Key) {
     }
 }
 
+/// Whether the subnet of resource `name` routes `::/0` to an internet gateway.
+fn ipv6_internet_facing(sc: &Scenario, name: &str) -> bool {
+    use awsreach_model::{RouteDest, Target};
+    let Some(r) = sc.resources.iter().find(|r| r.name == name) else {
+        return false;
+    };
+    let subnet = &sc.subnets[sc.enis[r.eni.ix()].subnet.ix()];
+    sc.route_tables[subnet.route_table.ix()]
+        .routes
+        .iter()
+        .any(|x| {
+            matches!(x.target, Target::Igw(_))
+                && matches!(x.dest, RouteDest::Cidr(ipnet::IpNet::V6(n)) if n.prefix_len() == 0)
+        })
+}
+
 fn is_world(cidr: &str) -> bool {
     matches!(cidr, "0.0.0.0/0" | "::/0")
 }
@@ -347,6 +363,18 @@ fn dangers(
                     "gives {resource} the public ip {ip}: the internet reaches it wherever its security groups and network acl allow"
                 ),
             }),
+            // An IPv6 address is global unicast: where the subnet routes
+            // ::/0 to an internet gateway, the internet reaches it as it
+            // would a public IPv4 address (rule 24). The matrix asks IPv4
+            // only, so the diff cannot show it: flagged here.
+            Fix::AssignIpv6 { resource, ip } if ipv6_internet_facing(sc, resource) => {
+                out.push(Danger {
+                    kind: DangerKind::PublicResource,
+                    detail: format!(
+                        "gives {resource} the IPv6 address {ip}, which its subnet routes to an internet gateway: the internet reaches it wherever its security groups and network acl allow"
+                    ),
+                })
+            }
             Fix::AddSgRule {
                 sg,
                 direction: RuleDirection::Ingress,

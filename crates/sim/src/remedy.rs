@@ -12,6 +12,7 @@ use crate::engine::{Addr, Node};
 use crate::fix::{Fix, Peer, Remedy, RuleDirection};
 use crate::walk::{Dst, Seen, Sink, Src, SrcKind, Walk};
 
+mod ipv6;
 mod nacl;
 
 impl<'e, S: Sink> Walk<'e, S> {
@@ -177,24 +178,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         let vpc = self.sc.subnet_vpc(src.subnet);
         let mut out = Vec::new();
         if daddr.is_v6() {
-            // Rule 8: IPv6 leaves through an egress-only internet gateway (or
-            // an internet gateway); NAT gateways carry IPv4 only, so an IPv4
-            // default route is no fix (found by `awsreach fuzz`, fix-sound).
-            let v = &self.sc.vpcs[vpc.ix()];
-            let dest = replace.unwrap_or_else(|| "::/0".into());
-            let target = match (v.egress_only_igw, v.internet_gateway) {
-                (Some(g), _) => {
-                    let name = self.sc.egress_only_igws[g.ix()].name.clone();
-                    Some((RT::EgressOnlyIgw(name.clone()), name))
-                }
-                (None, Some(g)) => {
-                    let name = self.sc.internet_gateways[g.ix()].name.clone();
-                    Some((RT::Igw(name.clone()), name))
-                }
-                (None, None) => None,
-            };
-            out.extend(target.map(|(t, name)| Remedy::one(self.add_route(table, dest, t, name))));
-            return out;
+            return self.ipv6_route_fixes(vpc, daddr, table, replace);
         }
         match dst {
             Dst::Svc(_) | Dst::Internet | Dst::Host(_) | Dst::PublicIp(_) | Dst::Ip(_) if !matches!(daddr, Addr::V4(a) if a.is_private()) =>

@@ -211,11 +211,21 @@ impl Validator<'_> {
         // and a prefix already propagated by another attachment is not
         // propagated again ("Transit gateway route tables"; overlapping
         // CIDRs in tgw-vpc-attachments).
+        // An attachment propagates its VPC's IPv6 block too (a transit
+        // gateway route table holds IPv4 and IPv6 CIDRs, "Transit gateways
+        // in AWS Transit Gateway",
+        // <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html>).
         for (ai, tabs) in propagations.iter().enumerate() {
             let vpc = attachments[ai].vpc;
+            let v = &self.out.vpcs[vpc.ix()];
+            let blocks: Vec<IpNet> = v
+                .cidrs
+                .iter()
+                .map(|c| IpNet::V4(*c))
+                .chain(v.ipv6_cidr.map(IpNet::V6))
+                .collect();
             for &ti in tabs {
-                for c in &self.out.vpcs[vpc.ix()].cidrs {
-                    let dest = IpNet::V4(*c);
+                for &dest in &blocks {
                     if tables[ti].routes.iter().any(|x| x.dest == dest) {
                         continue;
                     }

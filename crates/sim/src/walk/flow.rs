@@ -30,12 +30,17 @@ impl<'e, S: Sink> Walk<'e, S> {
             return Err(
                 self.block(Code::NoIpv6, kind, At::NoIpv6End { end, dst }, |w| {
                     let name = w.e.node_name(end);
-                    let why = if dst {
+                    let mut why = if dst {
                         format!("{name} has no IPv6 address, so nothing reaches it over IPv6")
                     } else {
                         format!("{name} has no IPv6 address, so it sends nothing over IPv6")
                     };
-                    (why, Vec::new())
+                    let (fixes, needs) = match end {
+                        Node::Resource(r) => w.assign_ipv6_fixes(r),
+                        _ => (Vec::new(), None),
+                    };
+                    why.extend(needs);
+                    (why, fixes)
                 }),
             );
         }
@@ -308,6 +313,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 HopKind::Eni,
                 At::NoIpv6 { sender: src.what },
                 |w| {
+                    let mut why_more = None;
                     let fixes = match src.what {
                         // Dual stack gives an IPv6 address only in subnets that
                         // have an IPv6 CIDR (rule 8); otherwise move the function
@@ -345,16 +351,19 @@ impl<'e, S: Sink> Walk<'e, S> {
                                 Vec::new()
                             }
                         }
-                        _ => Vec::new(),
+                        _ => {
+                            let (fixes, needs) = w.sender_ipv6_fixes(src);
+                            why_more = needs;
+                            fixes
+                        }
                     };
-                    (
-                        format!(
-                            "{} has no IPv6 address, so it cannot reach {}",
-                            src.name,
-                            daddr.show(w.sc)
-                        ),
-                        fixes,
-                    )
+                    let mut why = format!(
+                        "{} has no IPv6 address, so it cannot reach {}",
+                        src.name,
+                        daddr.show(w.sc)
+                    );
+                    why.extend(why_more);
+                    (why, fixes)
                 },
             ));
         }
@@ -624,16 +633,15 @@ impl<'e, S: Sink> Walk<'e, S> {
             At::NoRoute { table, to: daddr },
             |w| {
                 let t = &w.sc.route_tables[table.ix()];
-                (
-                    format!(
-                        "{} cannot leave subnet {}: its route table {} has no route to {}",
-                        src.name,
-                        w.subnet_name(src.subnet),
-                        t.name,
-                        daddr.show(w.sc)
-                    ),
-                    w.route_fixes(src, dst, daddr, table, None),
-                )
+                let mut why = format!(
+                    "{} cannot leave subnet {}: its route table {} has no route to {}",
+                    src.name,
+                    w.subnet_name(src.subnet),
+                    t.name,
+                    daddr.show(w.sc)
+                );
+                why.extend(w.ipv6_unjoined(w.sc.subnet_vpc(src.subnet), daddr));
+                (why, w.route_fixes(src, dst, daddr, table, None))
             },
         )
     }

@@ -484,12 +484,12 @@ impl<'e, S: Sink> Walk<'e, S> {
         if let Some(Target::EgressOnlyIgw(g)) = back {
             let gname: &'e str = &self.sc.egress_only_igws[g.ix()].name;
             return Err(self.block(Code::EgressOnlyInbound, HopKind::EgressOnlyIgw, At::EgressOnlyInbound { eigw: g }, |w| {
-                (format!("subnet {} sends IPv6 to the internet through egress-only internet gateway {gname}, which carries connections {name} opens but none opened from the internet to {ip}", w.subnet_name(n.subnet)), Vec::new())
+                (format!("subnet {} sends IPv6 to the internet through egress-only internet gateway {gname}, which carries connections {name} opens but none opened from the internet to {ip}", w.subnet_name(n.subnet)), w.ipv6_join_fixes(from, vpc))
             }));
         }
         let Some(g) = self.sc.vpcs[vpc.ix()].internet_gateway else {
             return Err(self.block(Code::NoRoute, HopKind::Vpc, At::NoIgw { vpc }, |w| {
-                (format!("{} has no internet gateway, so nothing reaches {name} ({ip}) from the internet", w.vpc_name(vpc)), Vec::new())
+                (format!("{} has no internet gateway, so nothing reaches {name} ({ip}) from the internet", w.vpc_name(vpc)), w.ipv6_join_fixes(from, vpc))
             }));
         };
         hop!(

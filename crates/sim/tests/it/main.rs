@@ -3,6 +3,7 @@
 //! AWS rule, and snapshots of a handful of traces.
 
 mod blast;
+mod ipv6;
 mod rules;
 mod scenarios;
 mod seed;
