@@ -166,6 +166,9 @@ pub fn show_probe(p: &ProbeSpec) -> String {
     if let Some(proto) = p.protocol {
         s.push_str(&format!("/{proto}"));
     }
+    if p.ipv6 {
+        s.push_str(" over IPv6");
+    }
     s
 }
 

@@ -22,7 +22,15 @@ pub struct ProbeSpec {
     pub to: String,
     pub port: Option<u16>,
     pub protocol: Option<Protocol>,
+    /// The flow is asked over IPv6 (`ip_version: 6`, rule 24).
+    pub ipv6: bool,
 }
+
+/// Of the flows that can be asked over IPv6 (to a resource with an IPv6
+/// address, or to the internet from a source that may have one), the share
+/// asked over IPv6: the egress-only gateway, inbound IPv6 through the
+/// internet gateway and `NO_IPV6` at the sender are met only so.
+const IPV6_SHARE: u32 = 50;
 
 /// A listening endpoint and the listeners it declares.
 struct Listening<'a> {
@@ -82,6 +90,27 @@ pub fn probes(spec: &ScenarioSpec, seed: u64, n: usize) -> Vec<ProbeSpec> {
     if callers == 0 && triggers.is_empty() {
         return Vec::new();
     }
+    // Who may take part in an IPv6 flow: resources with an IPv6 address or
+    // in a subnet with an IPv6 block (one without an address is blocked
+    // NO_IPV6, whose fix assigns one), and dual-stack functions.
+    let dual: BTreeSet<&str> = spec
+        .subnets
+        .iter()
+        .filter(|s| s.ipv6_cidr.is_some())
+        .map(|s| s.id.as_str())
+        .collect();
+    let v6: BTreeSet<&str> = spec
+        .resources
+        .iter()
+        .filter(|r| r.ipv6_ip.is_some() || dual.contains(r.subnet.as_str()))
+        .map(|r| r.id.as_str())
+        .chain(
+            spec.functions
+                .iter()
+                .filter(|f| f.vpc.as_ref().is_some_and(|v| v.ipv6_dual_stack))
+                .map(|f| f.id.as_str()),
+        )
+        .collect();
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
         // Sources: function, resource, trigger, external host, the internet.
@@ -130,6 +159,15 @@ pub fn probes(spec: &ScenarioSpec, seed: u64, n: usize) -> Vec<ProbeSpec> {
                 }
             }
         };
+        // Only a probe that can be asked over IPv6 draws for it, so the
+        // probes of a scenario without IPv6 are what they were.
+        let mut p = p;
+        let eligible = p.protocol.is_some()
+            && (v6.contains(p.to.as_str()) && !fns.contains(&p.to.as_str())
+                || p.to == "internet" && v6.contains(p.from.as_str()));
+        if eligible && d.pct(IPV6_SHARE) {
+            p.ipv6 = true;
+        }
         out.push(p);
     }
     out
@@ -141,6 +179,7 @@ fn api(from: &str, to: &str) -> ProbeSpec {
         to: to.to_string(),
         port: None,
         protocol: None,
+        ipv6: false,
     }
 }
 
@@ -176,6 +215,7 @@ fn flow(d: &mut Dice, from: &str, to: &Listening) -> ProbeSpec {
         to: to.id.to_string(),
         port: protocol.has_ports().then_some(port),
         protocol: Some(protocol),
+        ipv6: false,
     }
 }
 
@@ -215,6 +255,7 @@ fn from_caller(
                 to: "internet".to_string(),
                 port: Some(port),
                 protocol: Some(Protocol::Tcp),
+                ipv6: false,
             }
         }
     }

@@ -56,7 +56,10 @@ impl Checker<'_, '_> {
                 .chain(n.ipv6.map(IpAddr::V6))
                 // A private address repeated in another VPC names the first
                 // VPC's ENI (rule 23): compare only addresses that name this one.
-                .filter(|a| eni_holding(sc, *a) == Some(eni));
+                .filter(|a| eni_holding(sc, *a) == Some(eni))
+                // An IPv4 address cannot send over IPv6: on an IPv6 probe
+                // the literal's flow is NO_IPV6 by design (rule 24).
+                .filter(|a| !p.ipv6 || a.is_ipv6());
             for addr in addresses {
                 self.count(Invariant::AddressIsEni);
                 // An IPv6 address as the source of a flow asks the flow over

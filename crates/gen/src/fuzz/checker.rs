@@ -78,6 +78,7 @@ pub(super) fn opts(p: &ProbeSpec) -> ProbeOptions {
     ProbeOptions {
         port: p.port,
         protocol: p.protocol,
+        ipv6: p.ipv6,
         ..ProbeOptions::default()
     }
 }
@@ -203,9 +204,16 @@ impl Checker<'_, '_> {
         twin: Option<&Engine>,
         p: &ProbeSpec,
     ) -> Result<Outcome, ProbeError> {
-        let reference = self
-            .on(Invariant::Differential)
-            .then(|| reference::evaluate(engine.scenario(), &p.from, &p.to, p.port, p.protocol));
+        let reference = self.on(Invariant::Differential).then(|| {
+            reference::evaluate_ip(
+                engine.scenario(),
+                &p.from,
+                &p.to,
+                p.port,
+                p.protocol,
+                p.ipv6,
+            )
+        });
         let probe = match engine.probe(&p.from, &p.to, &opts(p)) {
             Ok(probe) => probe,
             Err(e) => {
@@ -453,6 +461,7 @@ impl Checker<'_, '_> {
                         to: c,
                         port: None,
                         protocol: None,
+                        ipv6: false,
                     };
                     let said = match reference {
                         Ok(a) => a.to_string(),

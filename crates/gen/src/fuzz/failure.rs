@@ -15,7 +15,7 @@ pub fn failure_file(spec: &ScenarioSpec, v: &Violation, replay: &str) -> String 
     if let Some(p) = &v.probe {
         let (expect, code) = expected_for(v);
         spec.expect.push(ExpectationSpec {
-            ip_version: None,
+            ip_version: p.ipv6.then_some(6),
             from: p.from.clone(),
             to: p.to.clone(),
             port: p.port,

@@ -18,6 +18,7 @@ pub fn replay_probes(spec: &ScenarioSpec, seed: u64, n: usize) -> Vec<ProbeSpec>
             to: e.to.clone(),
             port: e.port,
             protocol: e.protocol,
+            ipv6: e.ip_version == Some(6),
         })
         .collect();
     // Small scenarios repeat generated probes: ask each question once.
@@ -166,6 +167,7 @@ pub fn address_probes(sc: &awsreach_model::Scenario, seed: u64, n: usize) -> Vec
                 to: targets[pick.below(targets.len())].clone(),
                 port,
                 protocol: Some(protocol),
+                ipv6: false,
             }
         })
         // A host known by its hostname only is never asked over IPv6 (rule

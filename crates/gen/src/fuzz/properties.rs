@@ -208,6 +208,7 @@ impl Checker<'_, '_> {
                     to: function.clone(),
                     port: None,
                     protocol: None,
+                    ipv6: false,
                 };
                 *self.current.borrow_mut() = Some(p.clone());
                 self.count(Invariant::CalleePlacement);

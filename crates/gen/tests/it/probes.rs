@@ -27,6 +27,7 @@ fn every_probe_is_accepted_by_the_engine() {
                 let opts = ProbeOptions {
                     port: p.port,
                     protocol: p.protocol,
+                    ipv6: p.ipv6,
                     ..ProbeOptions::default()
                 };
                 if let Err(e) = engine.probe(&p.from, &p.to, &opts) {
@@ -80,4 +81,56 @@ fn probes_ask_every_kind_of_question() {
 fn probes_on_a_bench_topology() {
     let spec = bench_topology(100, 0);
     assert_eq!(probes(&spec, 0, 1000).len(), 1000);
+}
+
+/// A share of the flows that can be asked over IPv6 are asked so, and
+/// between them they meet what only IPv6 meets: the egress-only gateway
+/// refusing inbound, inbound IPv6 through the internet gateway, and an end
+/// without an IPv6 address; the reference evaluator answers each the same.
+#[test]
+fn probes_ask_ipv6_flows_and_meet_the_ipv6_rules() {
+    let mut codes = BTreeSet::new();
+    let (mut asked, mut flows) = (0, 0);
+    for seed in 0..40 {
+        let spec = gen_with(Profile::Realistic, seed);
+        let engine = Engine::new(check(&spec, "").scenario);
+        for p in probes(&spec, seed, 200) {
+            flows += p.protocol.is_some() as usize;
+            if !p.ipv6 {
+                continue;
+            }
+            asked += 1;
+            assert!(p.protocol.is_some(), "only flows go over IPv6: {p:?}");
+            let opts = ProbeOptions {
+                port: p.port,
+                protocol: p.protocol,
+                ipv6: true,
+                ..ProbeOptions::default()
+            };
+            let q = engine.probe(&p.from, &p.to, &opts).expect("accepted");
+            let out = engine.outcome(&q);
+            codes.insert(out.code().map_or("reachable", |c| c.as_str()));
+            if matches!(out, awsreach_sim::Outcome::Unknown(_)) {
+                continue; // the reference does not read the `missing` section
+            }
+            let r = awsreach_reference::evaluate_ip(
+                engine.scenario(),
+                &p.from,
+                &p.to,
+                p.port,
+                p.protocol,
+                true,
+            )
+            .expect("the reference answers");
+            assert_eq!(
+                out.code().map_or("reachable", |c| c.as_str()),
+                r.to_string().trim_start_matches("blocked ").to_string(),
+                "seed {seed}: {p:?}"
+            );
+        }
+    }
+    assert!(asked * 20 > flows, "{asked} of {flows} flows over IPv6");
+    for c in ["reachable", "NO_IPV6", "EGRESS_ONLY_IGW_INBOUND"] {
+        assert!(codes.contains(c), "no IPv6 probe is {c}: {codes:?}");
+    }
 }
