@@ -217,3 +217,56 @@ fn hop_line(out: &str, words: &[&str]) -> bool {
         })
     })
 }
+
+/// `--apply-fix` writes the IPv6 fixes: an address from the subnet's IPv6
+/// block for an end without one, a route for a peered VPC's IPv6 block.
+#[test]
+fn apply_fix_assigns_an_ipv6_address_and_routes_a_peered_vpcs_block() {
+    let dir = std::env::temp_dir().join(format!("awsreach-v6-fix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = workspace().join("scenarios/rules/ipv6-fixes.ron");
+    let file = file.to_str().unwrap();
+    for (from, to, port, words) in [
+        (
+            "app",
+            "old",
+            "443",
+            "fix: assign ipv6 address 2600:1f18:aaaa:a101:",
+        ),
+        (
+            "batch",
+            "db",
+            "5432",
+            "fix: add route 2600:1f18:bbbb:b100::/56 -> pcx-ab to rt-a3",
+        ),
+    ] {
+        let probe = [
+            "--from",
+            from,
+            "--to",
+            to,
+            "--port",
+            port,
+            "--ip-version",
+            "6",
+        ];
+        let before = trace(file, &probe);
+        assert_eq!(before.code, 1, "{}", before.transcript());
+        assert!(before.stdout.contains(words), "{}", before.stdout);
+        let out = dir.join(format!("{from}-{to}.ron"));
+        let out = out.to_str().unwrap();
+        let mut args = vec!["trace", file];
+        args.extend(probe);
+        args.extend(["--apply-fix", "1", "-o", out]);
+        let run = awsreach(&dir, &args);
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        let after = trace(out, &probe);
+        assert_eq!(
+            after.code,
+            0,
+            "{from} -> {to} fixed: {}",
+            after.transcript()
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
