@@ -162,7 +162,13 @@ pub fn probes(spec: &ScenarioSpec, seed: u64, n: usize) -> Vec<ProbeSpec> {
         // Only a probe that can be asked over IPv6 draws for it, so the
         // probes of a scenario without IPv6 are what they were.
         let mut p = p;
+        // A host known by its hostname only is asked over IPv4 only.
+        let by_name = spec
+            .external_hosts
+            .iter()
+            .any(|h| h.ip.is_none() && (h.id == p.from || h.id == p.to));
         let eligible = p.protocol.is_some()
+            && !by_name
             && (v6.contains(p.to.as_str()) && !fns.contains(&p.to.as_str())
                 || p.to == "internet" && v6.contains(p.from.as_str()));
         if eligible && d.pct(IPV6_SHARE) {
