@@ -218,13 +218,23 @@ impl ReachDiff {
         c: &Change,
         opts: &ProbeOptions,
     ) -> (Option<Trace>, Option<Trace>) {
-        let (r, k) = (&self.rows[c.row as usize], &self.cols[c.col as usize]);
-        let tr = |e: &Engine, from: Node, to: Node| -> Option<Trace> {
-            let p: Probe = e.probe_nodes(from, to, opts).ok()?;
-            Some(e.trace(&p))
-        };
-        (tr(before, r.before, k.before), tr(after, r.after, k.after))
+        traces_of(&self.rows, &self.cols, (before, after), c, opts)
     }
+}
+
+fn traces_of(
+    rows: &[Shared],
+    cols: &[Shared],
+    (before, after): (&Engine, &Engine),
+    c: &Change,
+    opts: &ProbeOptions,
+) -> (Option<Trace>, Option<Trace>) {
+    let (r, k) = (&rows[c.row as usize], &cols[c.col as usize]);
+    let tr = |e: &Engine, from: Node, to: Node| -> Option<Trace> {
+        let p: Probe = e.probe_nodes(from, to, opts).ok()?;
+        Some(e.trace(&p))
+    };
+    (tr(before, r.before, k.before), tr(after, r.after, k.after))
 }
 
 /// The nodes both sides have, matched by key, in `a`'s order; and the
@@ -263,7 +273,7 @@ pub fn diff_in_blocks(
     opts: &ProbeOptions,
     block_cells: usize,
 ) -> ReachDiff {
-    run(before, after, opts, block_cells, true)
+    compare(before, after, opts).collect_in_blocks(block_cells)
 }
 
 /// [`diff_in_blocks`] walking every cell of both sides, whatever changed:
@@ -274,10 +284,11 @@ pub fn diff_full_in_blocks(
     opts: &ProbeOptions,
     block_cells: usize,
 ) -> ReachDiff {
-    run(before, after, opts, block_cells, false)
+    compare_all(before, after, opts).collect_in_blocks(block_cells)
 }
 
 /// The nodes of each side, in the shared order.
+#[derive(Debug)]
 struct Grid {
     rows_a: Vec<Node>,
     rows_b: Vec<Node>,
@@ -326,57 +337,190 @@ impl Grid {
         }
         total
     }
+}
 
-    /// Appends the changed cells among `rows × cols` (positions in the
-    /// grid), computed `block_cells` at a time, both sides in parallel.
-    fn compare(
+/// A diff before its cells are walked: what the two sides share, what only
+/// one has, how many cells count, and which rows and columns can differ.
+/// [`Comparison::each_change`] then hands the changed cells over one at a
+/// time, in row-major order, as each block of rows is computed; none is
+/// kept, so a caller that writes each change as it comes holds memory
+/// bounded by the block size, however many cells changed.
+#[derive(Debug)]
+pub struct Comparison<'e> {
+    /// Sources present on both sides, in the before side's order.
+    pub rows: Vec<Shared>,
+    /// Destinations present on both sides, in the before side's order.
+    pub cols: Vec<Shared>,
+    /// Sources or destinations only after / only before, sorted.
+    pub added: Vec<Key>,
+    pub removed: Vec<Key>,
+    /// Meaningful cells compared (both sides have a probe for the pair).
+    pub compared: u64,
+    before: &'e Engine,
+    after: &'e Engine,
+    opts: ProbeOptions,
+    grid: Grid,
+    /// Per shared row, whether it is walked against every column; a row
+    /// that is not is walked against `hit_cols` only.
+    hit_rows: Vec<bool>,
+    hit_cols: Vec<usize>,
+}
+
+/// Prepares the incremental diff of `before` and `after` (see [`diff`]).
+pub fn compare<'e>(before: Side<'e>, after: Side<'e>, opts: &ProbeOptions) -> Comparison<'e> {
+    prepare(before, after, opts, true)
+}
+
+/// Prepares a diff that walks every cell of both sides (see
+/// [`diff_full_in_blocks`]).
+pub fn compare_all<'e>(before: Side<'e>, after: Side<'e>, opts: &ProbeOptions) -> Comparison<'e> {
+    prepare(before, after, opts, false)
+}
+
+impl Comparison<'_> {
+    /// The (source, destination) keys of a change.
+    pub fn keys(&self, c: &Change) -> (&Key, &Key) {
+        (
+            &self.rows[c.row as usize].key,
+            &self.cols[c.col as usize].key,
+        )
+    }
+
+    /// The full traces behind a change, before and after (see
+    /// [`ReachDiff::traces`]).
+    pub fn traces(&self, c: &Change) -> (Option<Trace>, Option<Trace>) {
+        traces_of(
+            &self.rows,
+            &self.cols,
+            (self.before, self.after),
+            c,
+            &self.opts,
+        )
+    }
+
+    /// Hands every changed cell to `f`, row-major (by source, then by
+    /// destination, in the shared order), computing [`BLOCK_CELLS`] cells
+    /// of each side at a time; stops at the first error `f` returns.
+    pub fn each_change<E>(&self, f: impl FnMut(&Change) -> Result<(), E>) -> Result<(), E> {
+        self.each_change_in_blocks(BLOCK_CELLS, f)
+    }
+
+    /// [`Comparison::each_change`] computing at most about `block_cells`
+    /// cells of each side at a time.
+    pub fn each_change_in_blocks<E>(
         &self,
-        (ea, eb): (&Engine, &Engine),
-        rows: &[usize],
-        cols: &[usize],
-        opts: &ProbeOptions,
         block_cells: usize,
-        changes: &mut Vec<Change>,
-    ) {
-        if rows.is_empty() || cols.is_empty() {
-            return;
+        mut f: impl FnMut(&Change) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (ncols, nhit) = (self.cols.len(), self.hit_cols.len());
+        let cost = |i: usize| if self.hit_rows[i] { ncols } else { nhit };
+        // Blocks of consecutive rows, so that the changes come out in
+        // order without being gathered and sorted.
+        let mut start = 0;
+        while start < self.rows.len() {
+            let (mut end, mut cells) = (start, 0);
+            while end < self.rows.len() && (end == start || cells + cost(end) <= block_cells) {
+                cells += cost(end);
+                end += 1;
+            }
+            if cells > 0 {
+                self.block(start..end, &mut f)?;
+            }
+            start = end;
         }
+        Ok(())
+    }
+
+    /// The changes of the rows `range`, in order: the rows a change can
+    /// touch against every column, the others against the touched columns.
+    fn block<E>(
+        &self,
+        range: std::ops::Range<usize>,
+        f: &mut impl FnMut(&Change) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let g = &self.grid;
+        let (hit, other): (Vec<usize>, Vec<usize>) = range.clone().partition(|i| self.hit_rows[*i]);
         let pick =
             |nodes: &[Node], ix: &[usize]| -> Vec<Node> { ix.iter().map(|i| nodes[*i]).collect() };
-        let (cols_a, cols_b) = (pick(&self.cols_a, cols), pick(&self.cols_b, cols));
-        let block = (block_cells / cols.len()).max(1);
-        for chunk in rows.chunks(block) {
-            let (ra, rb) = (pick(&self.rows_a, chunk), pick(&self.rows_b, chunk));
-            let (ma, mb) = rayon::join(
-                || ea.matrix_with(&ra, &cols_a, opts),
-                || eb.matrix_with(&rb, &cols_b, opts),
-            );
-            for (i, row) in chunk.iter().enumerate() {
-                for (j, col) in cols.iter().enumerate() {
-                    let (Some(x), Some(y)) = (ma.get(i, j), mb.get(i, j)) else {
-                        continue;
-                    };
-                    if x != y {
-                        changes.push(Change {
-                            row: *row as u32,
-                            col: *col as u32,
-                            before: x,
-                            after: y,
-                        });
-                    }
+        let side = |e: &Engine, rows: &[Node], cols: &[Node], hit_cols: &[Node]| {
+            let full =
+                (!hit.is_empty()).then(|| e.matrix_with(&pick(rows, &hit), cols, &self.opts));
+            let part = (!other.is_empty() && !hit_cols.is_empty())
+                .then(|| e.matrix_with(&pick(rows, &other), hit_cols, &self.opts));
+            (full, part)
+        };
+        let (hit_a, hit_b) = (
+            pick(&g.cols_a, &self.hit_cols),
+            pick(&g.cols_b, &self.hit_cols),
+        );
+        let ((full_a, part_a), (full_b, part_b)) = rayon::join(
+            || side(self.before, &g.rows_a, &g.cols_a, &hit_a),
+            || side(self.after, &g.rows_b, &g.cols_b, &hit_b),
+        );
+        let all_cols: Vec<usize> = (0..self.cols.len()).collect();
+        let (mut nh, mut no) = (0, 0);
+        for row in range {
+            // This row's place in its matrices, and the columns it was walked against.
+            let (ma, mb, i, cols) = if self.hit_rows[row] {
+                nh += 1;
+                (&full_a, &full_b, nh - 1, &all_cols)
+            } else {
+                no += 1;
+                (&part_a, &part_b, no - 1, &self.hit_cols)
+            };
+            let (Some(ma), Some(mb)) = (ma, mb) else {
+                continue;
+            };
+            for (j, col) in cols.iter().enumerate() {
+                let (Some(x), Some(y)) = (ma.get(i, j), mb.get(i, j)) else {
+                    continue;
+                };
+                if x != y {
+                    f(&Change {
+                        row: row as u32,
+                        col: *col as u32,
+                        before: x,
+                        after: y,
+                    })?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Every change gathered into a [`ReachDiff`].
+    pub fn collect(self) -> ReachDiff {
+        self.collect_in_blocks(BLOCK_CELLS)
+    }
+
+    fn collect_in_blocks(self, block_cells: usize) -> ReachDiff {
+        let mut changes = Vec::new();
+        let gathered: Result<(), std::convert::Infallible> =
+            self.each_change_in_blocks(block_cells, |c| {
+                changes.push(*c);
+                Ok(())
+            });
+        match gathered {
+            Ok(()) => {}
+            Err(never) => match never {},
+        }
+        ReachDiff {
+            rows: self.rows,
+            cols: self.cols,
+            changes,
+            added: self.added,
+            removed: self.removed,
+            compared: self.compared,
         }
     }
 }
 
-fn run(
-    before: Side<'_>,
-    after: Side<'_>,
+fn prepare<'e>(
+    before: Side<'e>,
+    after: Side<'e>,
     opts: &ProbeOptions,
-    block_cells: usize,
     incremental: bool,
-) -> ReachDiff {
+) -> Comparison<'e> {
     let (ea, eb) = (before.engine, after.engine);
     let (rows, rows_removed, rows_added) = pair_up(ea, before.rows, eb, after.rows);
     let (cols, cols_removed, cols_added) = pair_up(ea, before.cols, eb, after.cols);
@@ -396,53 +540,27 @@ fn run(
         cols_b: cols.iter().map(|s| s.after).collect(),
     };
     let compared = grid.meaningful((ea, eb), opts);
-    let all = |n: usize| -> Vec<usize> { (0..n).collect() };
-    let mut changes = Vec::new();
     // The incremental diff needs the same nodes at the same positions.
     let same_nodes = grid.rows_a == grid.rows_b && grid.cols_a == grid.cols_b;
     let touched = (incremental && same_nodes)
         .then(|| crate::delta::affected(ea, eb, &grid.rows_a, &grid.cols_a))
         .flatten();
-    match touched {
-        Some(t) => {
-            let (hit_rows, other_rows): (Vec<usize>, Vec<usize>) =
-                (0..rows.len()).partition(|i| t.rows[*i]);
-            let hit_cols: Vec<usize> = (0..cols.len()).filter(|j| t.cols[*j]).collect();
-            let cols_all = all(cols.len());
-            grid.compare(
-                (ea, eb),
-                &hit_rows,
-                &cols_all,
-                opts,
-                block_cells,
-                &mut changes,
-            );
-            grid.compare(
-                (ea, eb),
-                &other_rows,
-                &hit_cols,
-                opts,
-                block_cells,
-                &mut changes,
-            );
-            changes.sort_unstable_by_key(|c| (c.row, c.col));
-        }
-        None => grid.compare(
-            (ea, eb),
-            &all(rows.len()),
-            &all(cols.len()),
-            opts,
-            block_cells,
-            &mut changes,
-        ),
-    }
-    ReachDiff {
+    let (hit_rows, hit_cols) = match touched {
+        Some(t) => (t.rows, (0..cols.len()).filter(|j| t.cols[*j]).collect()),
+        None => (vec![true; rows.len()], (0..cols.len()).collect()),
+    };
+    Comparison {
         rows,
         cols,
-        changes,
         added,
         removed,
         compared,
+        before: ea,
+        after: eb,
+        opts: opts.clone(),
+        grid,
+        hit_rows,
+        hit_cols,
     }
 }
 

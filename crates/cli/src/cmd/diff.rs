@@ -4,14 +4,17 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use awsreach_sim::diff::{ChangeKind, Key, ReachDiff, Side};
+use awsreach_sim::diff::{Change, ChangeKind, Comparison, Key, ReachDiff, Side};
 use awsreach_sim::{Direction, Engine, Outcome, ProbeOptions, Trace, Verdict};
 use clap::ValueEnum;
 use serde_json::{Value, json};
 
+use rayon::prelude::*;
+
 use crate::cli::Exit;
 use crate::cmd::matrix::known_filter;
 use crate::load::InputKind;
+use crate::out::{Out, OutputError};
 use crate::render::{kind_str, paint};
 use crate::style::{DIM, ERROR as RED, HEADER as BOLD, OK as GREEN, WARNING as YELLOW};
 
@@ -205,81 +208,184 @@ pub fn run(args: Args) -> Result<Exit> {
         eb.select(eb.sources(), &args.from),
         eb.select(eb.destinations(), &args.to),
     );
-    let d = awsreach_sim::diff::diff(Side::all(&ea, &ra, &ca), Side::all(&eb, &rb, &cb), &opts);
-    // Text and markdown list `limit` changes per kind: only those are
-    // traced again and rendered (a 10k-ENI diff with 433,499 changed cells
-    // took 101 s and 331 MiB tracing every one of them, to show 300).
-    let limited = matches!(args.format, DiffFormat::Text | DiffFormat::Markdown) && args.limit > 0;
-    let mut per_kind = [0usize; ChangeKind::ALL.len()];
-    let shown: Vec<Shown> = d
-        .changes
-        .iter()
-        .filter(|c| {
-            let i = ChangeKind::ALL
-                .iter()
-                .position(|k| *k == c.kind())
-                .unwrap_or(0);
-            per_kind[i] += 1;
-            !limited || per_kind[i] <= args.limit
-        })
-        .map(|c| {
-            let (from, to) = d.keys(c);
-            let (tb, ta) = d.traces(&ea, &eb, c, &opts);
-            let kind = c.kind();
-            let (block, path) = match kind {
-                ChangeKind::NewlyReachable => (
-                    tb.as_ref().and_then(|t| block_at(&ea, t)),
-                    ta.as_ref().map(|t| path_of(&eb, t)).unwrap_or_default(),
-                ),
-                // No longer unknown and now reachable: what was missing, and the path.
-                ChangeKind::Unknown if c.after == Outcome::Reachable => (
-                    tb.as_ref().and_then(|t| block_at(&ea, t)),
-                    ta.as_ref().map(|t| path_of(&eb, t)).unwrap_or_default(),
-                ),
-                _ => (ta.as_ref().and_then(|t| block_at(&eb, t)), Vec::new()),
-            };
-            Shown {
-                kind,
-                from,
-                to,
-                call: ta.as_ref().or(tb.as_ref()).map(call_of).unwrap_or_default(),
-                before: c.before,
-                after: c.after,
-                block,
-                path,
-            }
-        })
-        .collect();
+    let cmp =
+        awsreach_sim::diff::compare(Side::all(&ea, &ra, &ca), Side::all(&eb, &rb, &cb), &opts);
     let before_name = match &args.after {
         Some(_) => args.before.display().to_string(),
         None => format!("{} (prior state)", args.before.display()),
     };
     let names = (before_name, after_name);
-    let text = match args.format {
-        DiffFormat::Text => text(&d, &shown, &names, args.limit),
-        DiffFormat::Markdown => markdown(&d, &shown, &names, args.limit),
-        DiffFormat::Json => serde_json::to_string_pretty(&json_doc(&d, &shown, &names))? + "\n",
-        DiffFormat::Csv => csv(&d, &shown),
+    let tally = match args.format {
+        // JSON and CSV list every change: each is traced and written as
+        // its block of the diff is computed, and none is kept (at 10k ENIs
+        // the whole list took about 1 KiB per change, 465 MiB for 433,499).
+        DiffFormat::Json | DiffFormat::Csv => {
+            let mut out = Out::stdout();
+            let tally = if args.format == DiffFormat::Json {
+                json(&cmp, (&ea, &eb), &names, &mut out)?
+            } else {
+                csv(&cmp, (&ea, &eb), &mut out)?
+            };
+            out.finish()?;
+            tally
+        }
+        DiffFormat::Text | DiffFormat::Markdown => {
+            let d = cmp.collect();
+            let shown = limited(&d, (&ea, &eb), &opts, args.limit);
+            let text = if args.format == DiffFormat::Text {
+                text(&d, &shown, &names, args.limit)
+            } else {
+                markdown(&d, &shown, &names, args.limit)
+            };
+            crate::out::print(&text)?;
+            Tally::of(&d)
+        }
     };
-    crate::out::print(&text)?;
-    Ok(if fails(&d, &args.fail_on) {
+    Ok(if tally.fails(&args.fail_on) {
         Exit::Blocked
     } else {
         Exit::Ok
     })
 }
 
-/// True when the diff holds a change of a kind the user asked to fail on.
-fn fails(d: &ReachDiff, fail_on: &[FailOn]) -> bool {
-    fail_on.iter().any(|f| match f {
-        FailOn::NewlyBlocked => d.count(ChangeKind::NewlyBlocked) > 0,
-        FailOn::NewlyOpen => d.count(ChangeKind::NewlyReachable) > 0,
-        FailOn::CodeChanged => d.count(ChangeKind::CodeChanged) > 0,
-        FailOn::Unknown => d.count(ChangeKind::Unknown) > 0,
-        FailOn::Added => !d.added.is_empty(),
-        FailOn::Removed => !d.removed.is_empty(),
-        FailOn::Any => !d.is_empty(),
-    })
+/// What the traces say about one change.
+fn show<'d>(
+    (ea, eb): (&Engine, &Engine),
+    c: &Change,
+    (from, to): (&'d Key, &'d Key),
+    (tb, ta): (Option<Trace>, Option<Trace>),
+) -> Shown<'d> {
+    let kind = c.kind();
+    let (block, path) = match kind {
+        ChangeKind::NewlyReachable => (
+            tb.as_ref().and_then(|t| block_at(ea, t)),
+            ta.as_ref().map(|t| path_of(eb, t)).unwrap_or_default(),
+        ),
+        // No longer unknown and now reachable: what was missing, and the path.
+        ChangeKind::Unknown if c.after == Outcome::Reachable => (
+            tb.as_ref().and_then(|t| block_at(ea, t)),
+            ta.as_ref().map(|t| path_of(eb, t)).unwrap_or_default(),
+        ),
+        _ => (ta.as_ref().and_then(|t| block_at(eb, t)), Vec::new()),
+    };
+    Shown {
+        kind,
+        from,
+        to,
+        call: ta.as_ref().or(tb.as_ref()).map(call_of).unwrap_or_default(),
+        before: c.before,
+        after: c.after,
+        block,
+        path,
+    }
+}
+
+/// The first `limit` changes of each kind (all with 0), traced: text and
+/// markdown trace only what they list (a 10k-ENI diff with 433,499
+/// changed cells took 101 s and 331 MiB tracing every one, to show 300).
+fn limited<'d>(
+    d: &'d ReachDiff,
+    engines: (&Engine, &Engine),
+    opts: &ProbeOptions,
+    limit: usize,
+) -> Vec<Shown<'d>> {
+    let mut per_kind = [0usize; ChangeKind::ALL.len()];
+    d.changes
+        .iter()
+        .filter(|c| {
+            let i = kind_ix(c.kind());
+            per_kind[i] += 1;
+            limit == 0 || per_kind[i] <= limit
+        })
+        .map(|c| {
+            let traces = d.traces(engines.0, engines.1, c, opts);
+            show(engines, c, d.keys(c), traces)
+        })
+        .collect()
+}
+
+fn kind_ix(k: ChangeKind) -> usize {
+    ChangeKind::ALL.iter().position(|x| *x == k).unwrap_or(0)
+}
+
+/// How many changes of each kind (in [`ChangeKind::ALL`] order), entities
+/// added and removed: what `--fail-on` and the JSON summary need.
+#[derive(Debug, Default)]
+struct Tally {
+    changes: [usize; ChangeKind::ALL.len()],
+    added: usize,
+    removed: usize,
+}
+
+impl Tally {
+    fn of(d: &ReachDiff) -> Tally {
+        let mut t = Tally {
+            added: d.added.len(),
+            removed: d.removed.len(),
+            ..Tally::default()
+        };
+        d.changes
+            .iter()
+            .for_each(|c| t.changes[kind_ix(c.kind())] += 1);
+        t
+    }
+
+    fn count(&self, k: ChangeKind) -> usize {
+        self.changes[kind_ix(k)]
+    }
+
+    /// True when the diff holds a change of a kind the user asked to fail on.
+    fn fails(&self, fail_on: &[FailOn]) -> bool {
+        fail_on.iter().any(|f| match f {
+            FailOn::NewlyBlocked => self.count(ChangeKind::NewlyBlocked) > 0,
+            FailOn::NewlyOpen => self.count(ChangeKind::NewlyReachable) > 0,
+            FailOn::CodeChanged => self.count(ChangeKind::CodeChanged) > 0,
+            FailOn::Unknown => self.count(ChangeKind::Unknown) > 0,
+            FailOn::Added => self.added > 0,
+            FailOn::Removed => self.removed > 0,
+            FailOn::Any => self.changes.iter().sum::<usize>() + self.added + self.removed > 0,
+        })
+    }
+}
+
+/// Changes traced and rendered together (in parallel), then written in
+/// order: a bound on what is held at once, whatever the diff's size.
+const BATCH: usize = 1024;
+
+/// Hands every change of `cmp`, in order, rendered by `render`, to
+/// `write`; counts them by kind. Each batch of changes is traced in
+/// parallel and written before the next is taken.
+fn stream(
+    cmp: &Comparison<'_>,
+    engines: (&Engine, &Engine),
+    render: impl Fn(&Shown) -> String + Sync,
+    mut write: impl FnMut(String) -> Result<(), OutputError>,
+) -> Result<Tally, OutputError> {
+    let mut tally = Tally {
+        added: cmp.added.len(),
+        removed: cmp.removed.len(),
+        ..Tally::default()
+    };
+    let mut batch: Vec<Change> = Vec::with_capacity(BATCH);
+    let flush = |batch: &mut Vec<Change>,
+                 write: &mut dyn FnMut(String) -> Result<(), OutputError>| {
+        let rendered: Vec<String> = batch
+            .par_iter()
+            .map(|c| render(&show(engines, c, cmp.keys(c), cmp.traces(c))))
+            .collect();
+        batch.clear();
+        rendered.into_iter().try_for_each(write)
+    };
+    cmp.each_change(|c| {
+        tally.changes[kind_ix(c.kind())] += 1;
+        batch.push(*c);
+        if batch.len() == BATCH {
+            flush(&mut batch, &mut write)?;
+        }
+        Ok(())
+    })?;
+    flush(&mut batch, &mut write)?;
+    Ok(tally)
 }
 
 fn title(k: ChangeKind) -> &'static str {
@@ -489,50 +595,104 @@ fn outcome_json(o: Outcome) -> Value {
     }
 }
 
-/// The JSON document: `before`, `after`, `compared`, `summary` (a count per
-/// kind), `changes[]` {`change`, `from`, `to`, `call`, `before`, `after`
-/// ({`verdict`, `code`?}), `blocking_hop`? {`step`, `kind`, `component`,
-/// `detail`, `why`}, `path`? }, `added[]`, `removed[]` ({`kind`, `id`}).
-fn json_doc(d: &ReachDiff, shown: &[Shown], (b, a): &(String, String)) -> Value {
-    let mut summary = serde_json::Map::new();
-    for k in ChangeKind::ALL {
-        summary.insert(k.as_str().into(), json!(d.count(k)));
+/// One change as a JSON object.
+fn change_json(s: &Shown) -> Value {
+    let mut v = json!({
+        "change": s.kind.as_str(),
+        "from": s.from.id,
+        "to": s.to.id,
+        "call": s.call,
+        "before": outcome_json(s.before),
+        "after": outcome_json(s.after),
+    });
+    let o = v.as_object_mut().expect("object");
+    if let Some(bl) = &s.block {
+        o.insert(
+            "blocking_hop".into(),
+            json!({"step": bl.step, "kind": bl.kind, "component": bl.component, "detail": bl.detail, "why": bl.why}),
+        );
     }
-    summary.insert("added".into(), json!(d.added.len()));
-    summary.insert("removed".into(), json!(d.removed.len()));
-    let changes: Vec<Value> = shown
-        .iter()
-        .map(|s| {
-            let mut v = json!({
-                "change": s.kind.as_str(),
-                "from": s.from.id,
-                "to": s.to.id,
-                "call": s.call,
-                "before": outcome_json(s.before),
-                "after": outcome_json(s.after),
-            });
-            let o = v.as_object_mut().expect("object");
-            if let Some(bl) = &s.block {
-                o.insert(
-                    "blocking_hop".into(),
-                    json!({"step": bl.step, "kind": bl.kind, "component": bl.component, "detail": bl.detail, "why": bl.why}),
-                );
-            }
-            if s.kind == ChangeKind::NewlyReachable || !s.path.is_empty() {
-                o.insert("path".into(), json!(s.path));
-            }
-            v
-        })
-        .collect();
-    json!({
+    if s.kind == ChangeKind::NewlyReachable || !s.path.is_empty() {
+        o.insert("path".into(), json!(s.path));
+    }
+    v
+}
+
+/// `v` as `serde_json::to_string_pretty` writes it nested `depth` levels
+/// deep: every line after the first indented two spaces a level (JSON
+/// strings hold no raw newline, so each line break is the printer's).
+fn pretty_at(v: &Value, depth: usize) -> String {
+    let text = serde_json::to_string_pretty(v).expect("a JSON value serializes");
+    text.replace('\n', &format!("\n{}", "  ".repeat(depth)))
+}
+
+/// The JSON document, written as the diff goes: `before`, `after`,
+/// `compared`, `summary` (a count per kind), `changes[]` {`change`, `from`,
+/// `to`, `call`, `before`, `after` ({`verdict`, `code`?}), `blocking_hop`?
+/// {`step`, `kind`, `component`, `detail`, `why`}, `path`? }, `added[]`,
+/// `removed[]` ({`kind`, `id`}). Byte for byte what
+/// `serde_json::to_string_pretty` makes of the whole document (keys in
+/// its order), without holding the changes.
+fn json(
+    cmp: &Comparison<'_>,
+    engines: (&Engine, &Engine),
+    (b, a): &(String, String),
+    out: &mut Out,
+) -> Result<Tally> {
+    // The document's fields in serde_json's order, the changes and the
+    // summary (known once the changes are) left to fill in.
+    let doc = json!({
         "before": b,
         "after": a,
-        "compared": d.compared,
-        "summary": summary,
-        "changes": changes,
-        "added": d.added,
-        "removed": d.removed,
-    })
+        "compared": cmp.compared,
+        "summary": null,
+        "changes": null,
+        "added": cmp.added,
+        "removed": cmp.removed,
+    });
+    let Value::Object(fields) = doc else {
+        unreachable!("json! of an object literal is an object")
+    };
+    let mut tally = None;
+    out.write_str("{")?;
+    for (i, (key, value)) in fields.iter().enumerate() {
+        let sep = if i == 0 { "" } else { "," };
+        write!(out, "{sep}\n  {}: ", Value::from(key.as_str()))?;
+        match key.as_str() {
+            "changes" => {
+                let mut first = true;
+                let t = stream(
+                    cmp,
+                    engines,
+                    |s| pretty_at(&change_json(s), 2),
+                    |obj| {
+                        let open = if first { "[\n    " } else { ",\n    " };
+                        first = false;
+                        out.write_str(open)?;
+                        out.write_str(&obj)
+                    },
+                )?;
+                out.write_str(if first { "[]" } else { "\n  ]" })?;
+                tally = Some(t);
+            }
+            "summary" => {
+                // serde_json orders keys by name: the summary comes after the changes.
+                let Some(t) = &tally else {
+                    anyhow::bail!("internal error: the JSON summary precedes the changes");
+                };
+                let mut summary = serde_json::Map::new();
+                for k in ChangeKind::ALL {
+                    summary.insert(k.as_str().into(), json!(t.count(k)));
+                }
+                summary.insert("added".into(), json!(t.added));
+                summary.insert("removed".into(), json!(t.removed));
+                out.write_str(&pretty_at(&Value::Object(summary), 1))?;
+            }
+            _ => out.write_str(&pretty_at(value, 1))?,
+        }
+    }
+    out.write_str("\n}\n")?;
+    tally.ok_or_else(|| anyhow::anyhow!("internal error: the JSON document has no changes"))
 }
 
 /// A CSV field, quoted when it needs to be.
@@ -544,33 +704,38 @@ fn field(s: &str) -> String {
     }
 }
 
-fn csv(d: &ReachDiff, shown: &[Shown]) -> String {
-    let mut out = String::from("change,from,to,call,before,after,hop,component,why\n");
-    for s in shown {
-        let (hop, comp, why) = match &s.block {
-            Some(b) => (b.step.to_string(), b.component.clone(), b.why.clone()),
-            None => Default::default(),
-        };
-        let cells = [
-            s.kind.as_str().to_string(),
-            s.from.id.clone(),
-            s.to.id.clone(),
-            s.call.clone(),
-            outcome_str(s.before).into(),
-            outcome_str(s.after).into(),
-            hop,
-            comp,
-            why,
-        ];
-        let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
-        let _ = writeln!(out, "{}", line.join(","));
-    }
-    for (label, keys) in [("added", &d.added), ("removed", &d.removed)] {
+/// One change as a CSV line.
+fn csv_line(s: &Shown) -> String {
+    let (hop, comp, why) = match &s.block {
+        Some(b) => (b.step.to_string(), b.component.as_str(), b.why.as_str()),
+        None => Default::default(),
+    };
+    let cells = [
+        s.kind.as_str(),
+        &s.from.id,
+        &s.to.id,
+        &s.call,
+        outcome_str(s.before),
+        outcome_str(s.after),
+        &hop,
+        comp,
+        why,
+    ];
+    let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
+    line.join(",") + "\n"
+}
+
+/// The CSV, one line per change written as the diff goes, then the
+/// entities added and removed.
+fn csv(cmp: &Comparison<'_>, engines: (&Engine, &Engine), out: &mut Out) -> Result<Tally> {
+    out.write_str("change,from,to,call,before,after,hop,component,why\n")?;
+    let tally = stream(cmp, engines, csv_line, |line| out.write_str(&line))?;
+    for (label, keys) in [("added", &cmp.added), ("removed", &cmp.removed)] {
         for k in keys {
-            let _ = writeln!(out, "{label},{},,{},,,,,", field(&k.id), k.kind);
+            writeln!(out, "{label},{},,{},,,,,", field(&k.id), k.kind)?;
         }
     }
-    out
+    Ok(tally)
 }
 
 /// The two sides of one Terraform plan: the scenario of its `prior_state`

@@ -7,6 +7,7 @@ mod check_inputs;
 mod cloudformation;
 mod completions;
 mod diff;
+mod diff_stream;
 mod dns;
 mod examples;
 mod gen_fuzz;

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use awsreach_gen::fuzz::{Change, Direction};
 use awsreach_gen::{GenOptions, Profile, generate};
 use awsreach_model::{ScenarioSpec, validate};
-use awsreach_sim::diff::{ReachDiff, Side, diff_full_in_blocks, diff_in_blocks};
+use awsreach_sim::diff::{ReachDiff, Side, compare, diff_full_in_blocks, diff_in_blocks};
 use awsreach_sim::{Engine, Outcome, ProbeOptions};
 
 fn engine(spec: &ScenarioSpec) -> Engine {
@@ -167,6 +167,37 @@ fn full(a: &Engine, b: &Engine, block: usize) -> ReachDiff {
     )
 }
 
+#[test]
+fn a_streamed_diff_stops_at_the_first_error_of_its_sink() {
+    let spec = generate(&GenOptions::new(Profile::ALL[0], 1));
+    let mut after = spec.clone();
+    // Every source loses its subnets' routes: many cells change.
+    for t in &mut after.route_tables {
+        t.routes.clear();
+    }
+    let (a, b) = (engine(&spec), engine(&after));
+    let (ra, ca, rb, cb) = (a.sources(), a.destinations(), b.sources(), b.destinations());
+    let cmp = compare(
+        Side::all(&a, &ra, &ca),
+        Side::all(&b, &rb, &cb),
+        &ProbeOptions::default(),
+    );
+    let total = cmp.collect().changes.len();
+    assert!(total > 3, "only {total} changes");
+    let cmp = compare(
+        Side::all(&a, &ra, &ca),
+        Side::all(&b, &rb, &cb),
+        &ProbeOptions::default(),
+    );
+    let mut seen = 0;
+    let stopped = cmp.each_change_in_blocks(2, |_| {
+        seen += 1;
+        if seen == 3 { Err("full") } else { Ok(()) }
+    });
+    assert_eq!(stopped, Err("full"));
+    assert_eq!(seen, 3, "the sink was called after it failed");
+}
+
 /// Changes the fuzz changes do not make: an interface's groups, a
 /// subnet's table and ACL associations, an address, a group's rules both
 /// ways; each keeps every entity (so the diff can stay incremental).
@@ -266,6 +297,24 @@ fn incremental_diff_equals_the_full_diff() {
                 assert_eq!(inc, all, "{what}");
                 // Small blocks give the same incremental answer.
                 assert_eq!(run(&a, &b, 5), inc, "{what}: blocks of 5 cells");
+                // Streamed one change at a time, in the same order.
+                let (ra, ca, rb, cb) =
+                    (a.sources(), a.destinations(), b.sources(), b.destinations());
+                let cmp = compare(
+                    Side::all(&a, &ra, &ca),
+                    Side::all(&b, &rb, &cb),
+                    &ProbeOptions::default(),
+                );
+                let mut streamed = Vec::new();
+                cmp.each_change_in_blocks(3, |c| {
+                    streamed.push(*c);
+                    Ok::<(), ()>(())
+                })
+                .unwrap();
+                assert_eq!(
+                    streamed, all.changes,
+                    "{what}: streamed in blocks of 3 cells"
+                );
                 pairs += 1;
                 narrowed += usize::from(awsreach_sim::diff::is_incremental(&a, &b));
             }
