@@ -5,8 +5,10 @@
 //! scenario id; for imported data that id is the AWS id or resource
 //! address), never by position. The two matrices are computed block by
 //! block of rows with the class-based matrix, so memory stays bounded by
-//! the block size, not by the number of cells; only the changed cells are
-//! kept, eight bytes of indices each. When the two scenarios hold the same
+//! the block size, not by the number of cells. [`compare`] hands the
+//! changed cells over one at a time, in row-major order, as each block is
+//! computed ([`Comparison::each_change`]), so a caller that writes them as
+//! they come holds none; [`diff`] gathers them, 16 bytes each. When the two scenarios hold the same
 //! entities, only the rows and columns a changed entity can touch are
 //! walked ([`crate::delta`]): a one-rule change costs its few rows and
 //! columns, not the whole matrix twice.
