@@ -537,7 +537,8 @@ pub struct TriggerSpec {
     /// VPC event sources: credentials kept in Secrets Manager.
     #[serde(default, skip_serializing_if = "is_false")]
     pub secrets_manager: bool,
-    /// Amazon MQ only: the broker engine (absent: ActiveMQ). Its on-demand
+    /// Amazon MQ only: the broker engine (absent: ActiveMQ, unless the
+    /// `missing` section lists the trigger's `Engine`). Its on-demand
     /// poller needs an STS endpoint for ActiveMQ only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<MqEngine>,
@@ -721,6 +722,9 @@ pub enum MissingKind {
     Policy,
     /// An external host's address (a host known by its hostname only).
     Address,
+    /// An Amazon MQ trigger's broker engine (ActiveMQ or RabbitMQ): an
+    /// importer that could not read the broker.
+    Engine,
 }
 
 impl MissingKind {
@@ -735,6 +739,7 @@ impl MissingKind {
             MissingKind::TgwRoutes => "TgwRoutes",
             MissingKind::Policy => "Policy",
             MissingKind::Address => "Address",
+            MissingKind::Engine => "Engine",
         }
     }
 
@@ -749,6 +754,7 @@ impl MissingKind {
             MissingKind::TgwRoutes => "transit gateway routes",
             MissingKind::Policy => "policy",
             MissingKind::Address => "address",
+            MissingKind::Engine => "broker engine (ActiveMQ or RabbitMQ)",
         }
     }
 }

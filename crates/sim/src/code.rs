@@ -164,6 +164,9 @@ codes! {
     UnknownAddress = "UNKNOWN_ADDRESS", ra: None,
         meaning: "Unknown, not blocked: the probe goes to (or comes from) an external host known by its hostname only, and a route, security group or network ACL rule narrower than 0.0.0.0/0 that could hold a public address would decide differently depending on the address the name resolves to.",
         fix: "Give the host its address (`ip`), or make the rules that name public CIDRs agree with 0.0.0.0/0.";
+    UnknownEngine = "UNKNOWN_ENGINE", ra: None,
+        meaning: "Unknown, not blocked: an on-demand Amazon MQ poller cannot reach STS, which only an ActiveMQ broker's poller needs (Lambda, \"Process Amazon MQ messages with Lambda\"), and the broker's engine is listed as missing; with RabbitMQ the poller gets through, with ActiveMQ it is blocked.",
+        fix: "Supply the broker's engine (`engine: ActiveMq` or `RabbitMq`; mq describe-broker EngineType, Terraform engine_type, CloudFormation EngineType), or give the broker's subnets a path to STS.";
 }
 
 impl Code {
@@ -180,6 +183,7 @@ impl Code {
                 | Code::UnknownTgwRoutes
                 | Code::UnknownPolicy
                 | Code::UnknownAddress
+                | Code::UnknownEngine
         )
     }
 }

@@ -36,6 +36,7 @@ pub(super) fn applies_to(what: MissingKind) -> (&'static [EntityKind], &'static 
             &[],
             "an external host written with `hostname` and without `ip`",
         ),
+        MissingKind::Engine => (&[K::Trigger], "an AmazonMq trigger"),
     }
 }
 
@@ -97,6 +98,23 @@ impl Validator<'_> {
             // Declared but not built (its own errors are reported): nothing
             // more to say here.
             let Some(entity) = entity else { continue };
+            // Only an Amazon MQ broker has an engine.
+            if let EntityRef::Trigger(t) = entity
+                && m.what == MissingKind::Engine
+                && self.out.triggers[t.0 as usize].source != crate::spec::TriggerSource::AmazonMq
+            {
+                self.err(
+                    at(),
+                    &m.entity,
+                    Problem::MissingNotApplicable {
+                        what: m.what.name(),
+                        kind: kind.noun(),
+                        id: m.entity.clone(),
+                        applies,
+                    },
+                );
+                continue;
+            }
             out.push((
                 Missing {
                     entity,

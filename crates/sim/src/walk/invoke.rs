@@ -266,13 +266,29 @@ impl<'e, S: Sink> Walk<'e, S> {
         // 5; Lambda, "Process Amazon MQ messages with Lambda", network
         // configuration,
         // https://docs.aws.amazon.com/lambda/latest/dg/process-mq-messages-with-lambda.html).
-        let sts = tr.engine != Some(MqEngine::RabbitMq);
+        // An engine listed as missing: STS is asked last, and a poller that
+        // reaches everything else but STS is unknown, since only ActiveMQ
+        // needs it.
+        let engine_missing = if tr.source == TriggerSource::AmazonMq {
+            self.lacks(EntityRef::Trigger(t), MissingKind::Engine)
+        } else {
+            None
+        };
+        let sts = engine_missing.is_some() || tr.engine != Some(MqEngine::RabbitMq);
         let mut picked = [self.e.lambda; 3];
         let mut n = 1;
-        for (want, s) in [
-            (sts, self.e.sts),
-            (tr.secrets_manager, self.e.secretsmanager),
-        ] {
+        let order = if engine_missing.is_some() {
+            [
+                (tr.secrets_manager, self.e.secretsmanager),
+                (sts, self.e.sts),
+            ]
+        } else {
+            [
+                (sts, self.e.sts),
+                (tr.secrets_manager, self.e.secretsmanager),
+            ]
+        };
+        for (want, s) in order {
             if want {
                 picked[n] = s;
                 n += 1;
@@ -289,6 +305,16 @@ impl<'e, S: Sink> Walk<'e, S> {
             if let Err(inner) = r {
                 if inner.code.is_unknown() {
                     return Err(inner);
+                }
+                if let Some(m) = engine_missing
+                    && s == self.e.sts
+                {
+                    return Err(self.unknown(Code::UnknownEngine, HopKind::Poller, m, |w| {
+                        format!(
+                            "whether its poller needs STS (ActiveMQ does, RabbitMQ does not), which {} cannot reach",
+                            w.subnet_name(sub)
+                        )
+                    }));
                 }
                 let svc = &self.sc.services[s.ix()].id;
                 let why = if S::EXPLAIN {
