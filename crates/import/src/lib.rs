@@ -11,6 +11,7 @@
 
 pub mod aws;
 pub mod cfn;
+mod mq;
 pub mod report;
 pub mod tfplan;
 

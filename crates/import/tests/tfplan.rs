@@ -537,3 +537,56 @@ fn pollers_and_an_endpoint_outside_the_plan_are_unknown() {
         "NO_ROUTE"
     );
 }
+
+/// Amazon MQ: the mapping's `event_source_arn` resolves to its
+/// `aws_mq_broker` (through the configuration's references, or a
+/// post-processed address), whose `engine_type` decides whether the poller
+/// needs STS (rule 5). The VPC has Lambda and Secrets Manager endpoints,
+/// no STS: the RabbitMQ poller gets through, the ActiveMQ poller is
+/// blocked, and a broker whose engine the plan does not say is unknown,
+/// never blocked on the ActiveMQ default.
+#[test]
+fn mq_engines_come_from_the_broker() {
+    use awsreach_model::spec::MqEngine;
+    let imp = fixture("mq-engines.json");
+    let tr = |t: &str| {
+        imp.spec
+            .triggers
+            .iter()
+            .find(|x| x.id.as_deref() == Some(t))
+            .unwrap_or_else(|| panic!("{t} declared: {:?}", imp.spec.triggers))
+    };
+    let engine_missing = |t: &str| {
+        imp.spec
+            .missing
+            .iter()
+            .any(|m| m.entity == t && m.what == MissingKind::Engine)
+    };
+    let rabbit = "aws_lambda_event_source_mapping.rabbit";
+    let active = "aws_lambda_event_source_mapping.active";
+    let pending = "aws_lambda_event_source_mapping.pending";
+    let shared = "aws_lambda_event_source_mapping.shared";
+    assert_eq!(tr(rabbit).engine, Some(MqEngine::RabbitMq));
+    assert_eq!(tr(active).engine, Some(MqEngine::ActiveMq));
+    assert_eq!(tr(pending).engine, None);
+    assert_eq!(tr(shared).engine, None);
+    assert!(!engine_missing(rabbit) && !engine_missing(active));
+    assert!(engine_missing(pending) && engine_missing(shared));
+    assert!(imp.report.entries.iter().any(|e| e.kind == EntryKind::Missing
+        && e.subject == pending
+        && e.message.contains("engine_type is not known")));
+    let e = engine(&imp);
+    assert_eq!(
+        out(&e, rabbit, "aws_lambda_function.orders", None),
+        Outcome::Reachable
+    );
+    assert_eq!(
+        blocked(out(&e, active, "aws_lambda_function.audit", None)),
+        "POLLER_NO_PATH"
+    );
+    let o = out(&e, pending, "aws_lambda_function.billing", None);
+    assert!(
+        matches!(o, Outcome::Unknown(c) if c.as_str() == "UNKNOWN_ENGINE"),
+        "{o:?}"
+    );
+}

@@ -656,6 +656,31 @@ pub fn triggers(cx: &mut Ctx) {
                 _ => {}
             }
         }
+        // Amazon MQ: the broker (`mq describe-broker`, `list-brokers`)
+        // gives the engine, which decides whether the poller needs STS
+        // (rule 5), and the subnets and groups its ENIs sit in; without
+        // it, a `VIRTUAL_HOST` access configuration exists for RabbitMQ
+        // only (Lambda API Reference, SourceAccessConfiguration,
+        // https://docs.aws.amazon.com/lambda/latest/api/API_SourceAccessConfiguration.html).
+        let mut engine = None;
+        if source == TriggerSource::AmazonMq {
+            let b = super::mq::broker(cx, arn);
+            if let Some(b) = &b
+                && subnets.is_empty()
+            {
+                subnets.clone_from(&b.subnets);
+                sgs.clone_from(&b.security_groups);
+            }
+            let vhost = access.iter().any(|a| s(a, "Type") == Some("VIRTUAL_HOST"));
+            engine = b
+                .and_then(|b| b.engine)
+                .or(vhost.then_some(awsreach_model::spec::MqEngine::RabbitMq));
+            if engine.is_none() {
+                let tid = format!("esm-{uuid}");
+                let why = format!("no mq describe-broker or list-brokers entry for {arn}");
+                cx.missing(&it.src, &tid, MissingKind::Engine, crate::mq::missing_note(&tid, &why));
+            }
+        }
         subnets.retain(|x| cx.subnets.contains_key(x));
         sgs.retain(|x| cx.sgs.contains(x));
         let in_vpc = matches!(
@@ -672,7 +697,7 @@ pub fn triggers(cx: &mut Ctx) {
             out.push((
                 it.src.clone(),
                 TriggerSpec {
-                    engine: None,
+                    engine,
                     auth: None,
                     id: Some(tid.clone()),
                     source,
@@ -690,7 +715,7 @@ pub fn triggers(cx: &mut Ctx) {
         out.push((
             it.src.clone(),
             TriggerSpec {
-                engine: None,
+                engine,
                 auth: None,
                 id: Some(format!("esm-{uuid}")),
                 source,

@@ -67,6 +67,7 @@ const LISTS: &[&str] = &[
     "DBInstances",
     "Rules",
     "Subscriptions",
+    "BrokerSummaries",
 ];
 
 /// Keys of calls awsreach reads but does not model: each non-empty item is
@@ -202,6 +203,11 @@ impl Dump {
                 .entry("Functions")
                 .or_default()
                 .push(item("", &v));
+            return;
+        }
+        if map.contains_key("BrokerArn") && map.contains_key("EngineType") {
+            // mq describe-broker: one broker, with its engine and placement.
+            self.lists.entry("Brokers").or_default().push(item("", &v));
             return;
         }
         if let (Some(vpc), true) = (s(&v, "VpcId"), map.len() <= 3) {

@@ -16,6 +16,7 @@
 mod build;
 mod compute;
 mod dump;
+mod mq;
 mod names;
 mod network;
 mod routing;

@@ -306,12 +306,39 @@ fn add_trigger(cx: &mut Ctx<'_>, p: Pending) {
             }
         }
     };
+    // Amazon MQ: the broker's `EngineType` decides whether the poller needs
+    // STS (rule 5); a broker outside the template leaves it missing.
+    let engine = if p.source == TriggerSource::AmazonMq {
+        let read = match p.src {
+            Some(i) if cx.res[i].ty == "AWS::AmazonMQ::Broker" => match cx.text(i, "EngineType") {
+                Some(t) => crate::mq::engine(&t).ok_or(format!("EngineType `{t}` is not ACTIVEMQ or RABBITMQ")),
+                None => Err(format!("{} has no EngineType that can be read", cx.res[i].id)),
+            },
+            _ => Err("the broker is not created by this template".to_string()),
+        };
+        // `VIRTUAL_HOST` access exists for RabbitMQ only (Lambda API
+        // Reference, SourceAccessConfiguration,
+        // https://docs.aws.amazon.com/lambda/latest/api/API_SourceAccessConfiguration.html).
+        let vhost = matches!(&p.access, Some(Val::List(l))
+            if l.iter().any(|a| a.get("Type").and_then(Val::text).as_deref() == Some("VIRTUAL_HOST")));
+        match read {
+            Ok(e) => Some(e),
+            Err(_) if vhost => Some(awsreach_model::spec::MqEngine::RabbitMq),
+            Err(why) => {
+                let note = crate::mq::missing_note(&p.id, &why);
+                cx.missing(p.r, &p.id, MissingKind::Engine, note);
+                None
+            }
+        }
+    } else {
+        None
+    };
     if let Some(i) = p.src {
         // The event source's resource is part of the scenario through its trigger.
         cx.handled(i);
     }
     cx.spec.triggers.push(TriggerSpec {
-        engine: None,
+        engine,
         auth: None,
         id: Some(p.id),
         source: p.source,

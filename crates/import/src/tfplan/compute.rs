@@ -616,6 +616,8 @@ fn triggers(b: &mut Builder) {
         let mut source = None;
         let mut subnets = Vec::new();
         let mut sgs = Vec::new();
+        // The instance the event source ARN resolves to, if in the plan.
+        let mut src_res = None;
         let self_managed = b
             .plan
             .value(i, &["self_managed_event_source"])
@@ -658,6 +660,7 @@ fn triggers(b: &mut Builder) {
                 Some(Target::Res(j)) => {
                     if let Some((k, s, g)) = source_of(b, *j) {
                         b.used.insert(*j);
+                        src_res = Some(*j);
                         source = Some(k);
                         subnets = s;
                         sgs = g;
@@ -701,9 +704,15 @@ fn triggers(b: &mut Builder) {
             || configs
                 .iter()
                 .any(|(_, u)| u.starts_with("arn:aws:secretsmanager"));
+        let engine = (source == TriggerSource::AmazonMq)
+            .then(|| {
+                let vhost = configs.iter().any(|(t, _)| t == "VIRTUAL_HOST");
+                super::mq::engine_of(b, i, &id, src_res, vhost)
+            })
+            .flatten();
         b.used.insert(i);
         b.spec.triggers.push(TriggerSpec {
-            engine: None,
+            engine,
             auth: None,
             id: Some(id),
             source,

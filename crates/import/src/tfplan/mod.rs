@@ -13,6 +13,7 @@
 mod compute;
 mod expect;
 mod filter;
+mod mq;
 pub mod graph;
 mod net;
 mod transit;

@@ -311,7 +311,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 {
                     return Err(self.unknown(Code::UnknownEngine, HopKind::Poller, m, |w| {
                         format!(
-                            "whether its poller needs STS (ActiveMQ does, RabbitMQ does not), which {} cannot reach",
+                            "whether its poller needs STS, unreachable from subnet {} (ActiveMQ does, RabbitMQ does not),",
                             w.subnet_name(sub)
                         )
                     }));
