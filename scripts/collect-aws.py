@@ -61,6 +61,7 @@ LIST_CALLS = [
     ("rds", "describe_db_instances", "rds-describe-db-instances", "DBInstances"),
     ("events", "list_rules", "events-list-rules", "Rules"),
     ("sns", "list_subscriptions", "sns-list-subscriptions", "Subscriptions"),
+    ("mq", "list_brokers", "mq-list-brokers", "BrokerSummaries"),
 ]
 
 READ_ONLY = re.compile(r"^(describe|list|get|search)_")
@@ -152,6 +153,12 @@ class Collector:
             data = self.call("lambda", "get_policy", FunctionName=name)
             if data is not None:
                 self.write(f"FunctionName-{safe(name)}", data, "lambda-get-policy")
+        # Amazon MQ: the engine decides whether a poller needs STS, and the
+        # broker's subnets and groups are where the poller's ENIs sit.
+        for b in got.get("mq-list-brokers", {}).get("BrokerSummaries", []):
+            data = self.call("mq", "describe_broker", BrokerId=b["BrokerId"])
+            if data is not None:
+                self.write(f"BrokerId-{safe(b['BrokerId'])}", data, "mq-describe-broker")
         for rule in got.get("events-list-rules", {}).get("Rules", []):
             data = self.call("events", "list_targets_by_rule", "Targets", Rule=rule["Name"])
             if data is not None:

@@ -602,6 +602,7 @@ pub fn triggers(cx: &mut Ctx) {
             .map(str::to_string)
     };
     let mut out: Vec<(String, TriggerSpec)> = Vec::new();
+    super::mq::report(cx);
     for it in cx.dump.list("EventSourceMappings").to_vec() {
         let uuid = s(&it.v, "UUID").unwrap_or("?").to_string();
         let Some(function) = s(&it.v, "FunctionArn").and_then(&target_fn) else {
@@ -673,11 +674,15 @@ pub fn triggers(cx: &mut Ctx) {
             }
             let vhost = access.iter().any(|a| s(a, "Type") == Some("VIRTUAL_HOST"));
             engine = b
+                .as_ref()
                 .and_then(|b| b.engine)
                 .or(vhost.then_some(awsreach_model::spec::MqEngine::RabbitMq));
             if engine.is_none() {
                 let tid = format!("esm-{uuid}");
-                let why = format!("no mq describe-broker or list-brokers entry for {arn}");
+                let why = match b {
+                    Some(_) => format!("mq describe-broker and list-brokers give no EngineType for {arn}"),
+                    None => format!("no mq describe-broker or list-brokers entry for {arn}"),
+                };
                 cx.missing(&it.src, &tid, MissingKind::Engine, crate::mq::missing_note(&tid, &why));
             }
         }

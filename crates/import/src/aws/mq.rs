@@ -50,3 +50,20 @@ pub(super) fn broker(cx: &Ctx, arn: &str) -> Option<Broker> {
     }
     found
 }
+
+/// A report line for the brokers read (distinct ids over both calls).
+pub(super) fn report(cx: &mut Ctx) {
+    let mut ids: Vec<&str> = cx
+        .dump
+        .list("Brokers")
+        .iter()
+        .chain(cx.dump.list("BrokerSummaries"))
+        .filter_map(|it| s(&it.v, "BrokerId"))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let n = ids.len();
+    if n > 0 {
+        cx.read("mq", "Brokers", format!("{n} Amazon MQ brokers"));
+    }
+}

@@ -310,9 +310,13 @@ fn add_trigger(cx: &mut Ctx<'_>, p: Pending) {
     // STS (rule 5); a broker outside the template leaves it missing.
     let engine = if p.source == TriggerSource::AmazonMq {
         let read = match p.src {
-            Some(i) if cx.res[i].ty == "AWS::AmazonMQ::Broker" => match cx.text(i, "EngineType") {
-                Some(t) => crate::mq::engine(&t).ok_or(format!("EngineType `{t}` is not ACTIVEMQ or RABBITMQ")),
-                None => Err(format!("{} has no EngineType that can be read", cx.res[i].id)),
+            Some(i) if cx.res[i].ty == "AWS::AmazonMQ::Broker" => match cx.prop(i, "EngineType") {
+                Some(Val::Unknown(w)) => Err(w.clone()),
+                v => match v.and_then(Val::text) {
+                    Some(t) => crate::mq::engine(&t)
+                        .ok_or(format!("EngineType `{t}` is not ACTIVEMQ or RABBITMQ")),
+                    None => Err(format!("{} has no EngineType", cx.res[i].id)),
+                },
             },
             _ => Err("the broker is not created by this template".to_string()),
         };

@@ -572,3 +572,38 @@ fn pollers_and_an_endpoint_placed_outside_the_template_are_unknown() {
         "reachable"
     );
 }
+
+/// Amazon MQ: each mapping's broker (by `GetAtt .Arn`, or a `Sub` over its
+/// `Ref`) gives the engine, which decides whether the poller needs STS
+/// (rule 5): with Lambda and Secrets Manager endpoints and no STS, RabbitMQ
+/// gets through and ActiveMQ is blocked; an engine another stack exports is
+/// listed missing and the verdict is unknown, not blocked.
+#[test]
+fn mq_engines_come_from_the_broker() {
+    use awsreach_model::spec::MqEngine;
+    let i = import("mq-engines.yaml", &[]);
+    let engine = |t: &str| {
+        i.spec
+            .triggers
+            .iter()
+            .find(|x| x.id.as_deref() == Some(t))
+            .map(|x| x.engine)
+    };
+    assert_eq!(engine("FromRabbit"), Some(Some(MqEngine::RabbitMq)));
+    assert_eq!(engine("FromActive"), Some(Some(MqEngine::ActiveMq)));
+    assert_eq!(engine("FromShared"), Some(None));
+    assert!(!missing(&i, "FromRabbit", MissingKind::Engine));
+    assert!(!missing(&i, "FromActive", MissingKind::Engine));
+    assert!(missing(&i, "FromShared", MissingKind::Engine));
+    let said = messages(&i, EntryKind::Missing).join("\n");
+    assert!(said.contains("shared-mq-EngineType"), "{said}");
+    assert_eq!(verdict(&i.spec, "FromRabbit", "Orders", None), "reachable");
+    assert_eq!(
+        verdict(&i.spec, "FromActive", "Audit", None),
+        "POLLER_NO_PATH"
+    );
+    assert_eq!(
+        verdict(&i.spec, "FromShared", "Billing", None),
+        "unknown UNKNOWN_ENGINE"
+    );
+}

@@ -158,3 +158,26 @@ fn the_broker_engine_belongs_to_amazon_mq_triggers() {
         "triggers[0].engine: `engine` is for AmazonMq triggers, not Msk\n  hint: remove `engine`, or set `source: AmazonMq`"
     );
 }
+
+#[test]
+fn a_missing_engine_belongs_to_amazon_mq_triggers() {
+    use awsreach_model::spec::MissingKind;
+    use awsreach_model::{EntityRef, TriggerId};
+    let sc = check(&format!(
+        r#"({MQ_VPC} triggers: [(id: "broker", source: AmazonMq, function: "f", subnets: ["s"], security_groups: ["mq-sg"])],
+            missing: [(entity: "broker", what: Engine)])"#
+    ))
+    .scenario;
+    assert!(
+        sc.missing(EntityRef::Trigger(TriggerId(0)), MissingKind::Engine)
+            .is_some()
+    );
+    let e = error(&format!(
+        r#"({MQ_VPC} triggers: [(id: "k", source: Msk, function: "f", subnets: ["s"], security_groups: ["mq-sg"])],
+            missing: [(entity: "k", what: Engine)])"#
+    ));
+    assert!(
+        e.starts_with("missing[0].entity: `Engine` cannot be missing for trigger `k`"),
+        "{e}"
+    );
+}
