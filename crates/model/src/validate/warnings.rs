@@ -178,6 +178,51 @@ fn reply_gap(
     open.first().copied()
 }
 
+/// True when inbound rule `k` of `nacl` decides some packet: rules are
+/// evaluated in order and the first match wins (rule 17), so an allow whose
+/// every (protocol, port) for all of its sources a lower-numbered rule
+/// already decides (a deny above it, or an allow that says it first) is
+/// never used. Only earlier rules covering all of its sources decide for
+/// it; one for some of them leaves the rest to it.
+fn ingress_effective(nacl: &NetworkAcl, k: usize) -> bool {
+    let r = &nacl.ingress[k];
+    let ports = |x: &crate::scenario::NaclRule| {
+        if x.protocol.has_ports() {
+            (x.ports.lo, x.ports.hi)
+        } else {
+            (0, 65535)
+        }
+    };
+    // Undecided port intervals of the rule.
+    let mut open: Vec<(u16, u16)> = vec![ports(r)];
+    for e in &nacl.ingress[..k] {
+        let same_proto = e.protocol == crate::net::Protocol::All || e.protocol == r.protocol;
+        if !same_proto || !e.cidr.contains(&r.cidr) {
+            continue;
+        }
+        let (lo, hi) = ports(e);
+        let mut next = Vec::new();
+        for &(a, b) in &open {
+            let (x, y) = (a.max(lo), b.min(hi));
+            if x > y {
+                next.push((a, b));
+                continue;
+            }
+            if a < x {
+                next.push((a, x - 1));
+            }
+            if y < b {
+                next.push((y + 1, b));
+            }
+        }
+        open = next;
+        if open.is_empty() {
+            return false;
+        }
+    }
+    true
+}
+
 impl Validator<'_> {
     /// A function whose subnets leave differently: Lambda may use any of
     /// its interfaces (rule 1), so a call works from one and not another.
@@ -205,8 +250,9 @@ impl Validator<'_> {
         }
     }
 
-    /// An inbound allowance for a service port whose replies the same
-    /// (stateless) ACL denies outbound (rule 17). Wide inbound ranges
+    /// An inbound allowance for a service port, effective under first-match
+    /// evaluation, whose replies the same (stateless) ACL denies outbound
+    /// (rule 17). Wide inbound ranges
     /// (1,000 ports or more) are themselves reply allowances, not services,
     /// and are left alone; so are ACLs no subnet uses.
     fn nacl_replies(&self, found: &mut Vec<(String, String, Problem)>) {
@@ -219,8 +265,12 @@ impl Validator<'_> {
             if !used[i] {
                 continue;
             }
-            for r in &nacl.ingress {
+            for (k, r) in nacl.ingress.iter().enumerate() {
                 if r.action != RuleAction::Allow || r.protocol == Protocol::Icmp {
+                    continue;
+                }
+                // An allowance a lower-numbered rule shadows admits nothing.
+                if !ingress_effective(nacl, k) {
                     continue;
                 }
                 let (lo, hi) = if r.protocol == Protocol::All {

@@ -174,6 +174,47 @@ fn a_nacl_admitting_a_service_port_needs_a_reply_allowance() {
     assert_eq!(warnings(&web_acl("0.0.0.0/0", some)).len(), 1);
 }
 
+/// Rules are evaluated in order, first match wins (rule 17): an inbound
+/// allow that lower-numbered rules shadow for every source and port admits
+/// nothing, so its missing replies are not worth a warning; one shadowed
+/// for only some sources or ports still admits the rest.
+#[test]
+fn a_shadowed_inbound_allowance_needs_no_reply_allowance() {
+    let acl = |ingress: &str| {
+        format!(
+            r#"({VPC} network_acls: [(id: "web-acl", vpc: "v", subnets: ["pub"],
+            ingress: [{ingress}], egress: [])])"#
+        )
+    };
+    let allow = r#"(rule: 100, action: Allow, protocol: Tcp, ports: "443", cidr: "10.1.0.0/16")"#;
+    let shadowed = [
+        r#"(rule: 50, action: Deny, protocol: Tcp, ports: "443", cidr: "10.0.0.0/8")"#,
+        r#"(rule: 50, action: Deny, protocol: All, cidr: "0.0.0.0/0")"#,
+        // Two denies that together cover every port of the allow.
+        r#"(rule: 40, action: Deny, protocol: Tcp, ports: "0-442", cidr: "0.0.0.0/0"),
+           (rule: 50, action: Deny, protocol: Tcp, ports: "443-1000", cidr: "10.1.0.0/16")"#,
+    ];
+    for deny in shadowed {
+        assert_eq!(
+            warnings(&acl(&format!("{deny}, {allow}"))),
+            Vec::<String>::new(),
+            "{deny}"
+        );
+    }
+    // Still effective: the deny is for some sources, another protocol, or
+    // comes after it.
+    let effective = [
+        r#"(rule: 50, action: Deny, protocol: Tcp, ports: "443", cidr: "10.1.2.0/24")"#,
+        r#"(rule: 50, action: Deny, protocol: Udp, ports: "443", cidr: "0.0.0.0/0")"#,
+        r#"(rule: 150, action: Deny, protocol: Tcp, ports: "443", cidr: "0.0.0.0/0")"#,
+    ];
+    for deny in effective {
+        let w = warnings(&acl(&format!("{deny}, {allow}")));
+        assert_eq!(w.len(), 1, "{deny}: {w:#?}");
+        assert!(w[0].contains("admits inbound tcp/443 from 10.1.0.0/16 (rule 100)"), "{}", w[0]);
+    }
+}
+
 #[test]
 fn a_nat_gateway_serving_another_zone_warns_only_when_both_zones_are_declared() {
     let src = |az_priv: &str| {
