@@ -572,9 +572,14 @@ fn mq_engines_come_from_the_broker() {
     assert_eq!(tr(shared).engine, None);
     assert!(!engine_missing(rabbit) && !engine_missing(active));
     assert!(engine_missing(pending) && engine_missing(shared));
-    assert!(imp.report.entries.iter().any(|e| e.kind == EntryKind::Missing
-        && e.subject == pending
-        && e.message.contains("engine_type is not known")));
+    assert!(
+        imp.report
+            .entries
+            .iter()
+            .any(|e| e.kind == EntryKind::Missing
+                && e.subject == pending
+                && e.message.contains("engine_type is not known"))
+    );
     let e = engine(&imp);
     assert_eq!(
         out(&e, rabbit, "aws_lambda_function.orders", None),

@@ -680,10 +680,17 @@ pub fn triggers(cx: &mut Ctx) {
             if engine.is_none() {
                 let tid = format!("esm-{uuid}");
                 let why = match b {
-                    Some(_) => format!("mq describe-broker and list-brokers give no EngineType for {arn}"),
+                    Some(_) => {
+                        format!("mq describe-broker and list-brokers give no EngineType for {arn}")
+                    }
                     None => format!("no mq describe-broker or list-brokers entry for {arn}"),
                 };
-                cx.missing(&it.src, &tid, MissingKind::Engine, crate::mq::missing_note(&tid, &why));
+                cx.missing(
+                    &it.src,
+                    &tid,
+                    MissingKind::Engine,
+                    crate::mq::missing_note(&tid, &why),
+                );
             }
         }
         subnets.retain(|x| cx.subnets.contains_key(x));

@@ -13,8 +13,8 @@
 mod compute;
 mod expect;
 mod filter;
-mod mq;
 pub mod graph;
+mod mq;
 mod net;
 mod transit;
 

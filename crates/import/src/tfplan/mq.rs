@@ -29,7 +29,10 @@ pub(super) fn engine_of(
                     "{}: engine_type `{t}` is not ActiveMQ or RabbitMQ",
                     b.addr(j)
                 )),
-                None => Err(format!("{}: engine_type is not known in the plan", b.addr(j))),
+                None => Err(format!(
+                    "{}: engine_type is not known in the plan",
+                    b.addr(j)
+                )),
             }
         }
         _ => Err(match b.plan.str(i, &["event_source_arn"]) {

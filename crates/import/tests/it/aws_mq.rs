@@ -65,15 +65,22 @@ fn mq_engines_come_from_the_brokers() {
     assert!(missing("esm-listed", MissingKind::Engine));
     assert!(!missing("esm-rabbit", MissingKind::Engine));
     assert!(!missing("esm-vhost", MissingKind::Engine));
-    assert!(missing("esm-vhost", MissingKind::Placement), "b-other is not described");
-    assert!(imp.report.entries.iter().any(|e| e.kind == EntryKind::Missing
-        && e.subject == "esm-listed"
-        && e.message.contains("broker engine")));
+    assert!(
+        missing("esm-vhost", MissingKind::Placement),
+        "b-other is not described"
+    );
+    assert!(
+        imp.report
+            .entries
+            .iter()
+            .any(|e| e.kind == EntryKind::Missing
+                && e.subject == "esm-listed"
+                && e.message.contains("broker engine"))
+    );
     let checked = awsreach_model::validate(&imp.spec).unwrap_or_else(|e| panic!("{:#?}", e.errors));
     let e = Engine::new(checked.scenario);
-    let out = |from: &str, to: &str| {
-        e.outcome(&e.probe(from, to, &ProbeOptions::default()).unwrap())
-    };
+    let out =
+        |from: &str, to: &str| e.outcome(&e.probe(from, to, &ProbeOptions::default()).unwrap());
     assert_eq!(out("esm-rabbit", "orders"), Outcome::Reachable);
     assert!(
         matches!(out("esm-active", "audit"), Outcome::Blocked(c) if c.as_str() == "POLLER_NO_PATH")

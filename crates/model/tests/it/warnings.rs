@@ -211,7 +211,11 @@ fn a_shadowed_inbound_allowance_needs_no_reply_allowance() {
     for deny in effective {
         let w = warnings(&acl(&format!("{deny}, {allow}")));
         assert_eq!(w.len(), 1, "{deny}: {w:#?}");
-        assert!(w[0].contains("admits inbound tcp/443 from 10.1.0.0/16 (rule 100)"), "{}", w[0]);
+        assert!(
+            w[0].contains("admits inbound tcp/443 from 10.1.0.0/16 (rule 100)"),
+            "{}",
+            w[0]
+        );
     }
 }
 
