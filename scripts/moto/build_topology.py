@@ -41,6 +41,7 @@ ec2 = boto3.client("ec2", **kw)
 lam = boto3.client("lambda", **kw)
 iam = boto3.client("iam", **kw)
 sqs = boto3.client("sqs", **kw)
+mq = boto3.client("mq", **kw)
 
 
 def tag(name):
@@ -185,4 +186,12 @@ queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"]
 lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName="iso-fn")
 lam.add_permission(FunctionName="nat-fn", StatementId="events", Action="lambda:InvokeFunction",
                    Principal="events.amazonaws.com")
+# An Amazon MQ broker: collected with mq list-brokers / describe-broker (its
+# engine decides whether a poller needs STS). moto refuses an event source
+# mapping for it, so only the import of the broker itself is checked.
+mq_sg = group(data, "mq", [tcp(5671, cidr="10.1.0.0/16")])
+mq.create_broker(BrokerName="orders", EngineType="RABBITMQ", EngineVersion="3.13",
+                 HostInstanceType="mq.t3.micro", DeploymentMode="SINGLE_INSTANCE", PubliclyAccessible=False,
+                 AutoMinorVersionUpgrade=True, SubnetIds=[data_sn], SecurityGroups=[mq_sg],
+                 Users=[{"Username": "app", "Password": "moto-only-password"}])
 print("build_topology: done", file=sys.stderr)

@@ -42,7 +42,7 @@ python3 - "$WORK/report.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["scenarios"][0]
 msgs = [e["message"] for e in r["entries"]]
-need = ["outside its subnet", "moto quirk", "placeholder", "name no attachment"]
+need = ["outside its subnet", "moto quirk", "placeholder", "name no attachment", "Amazon MQ brokers"]
 for n in need:
     assert any(n in m for m in msgs), f"report lacks an entry about: {n}"
 print(f"moto: report ok ({r['counts']})")
