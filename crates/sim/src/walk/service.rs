@@ -111,8 +111,8 @@ impl<'e, S: Sink> Walk<'e, S> {
                 },
             ));
         }
-        self.endpoint_placement_known(vpc, s)?;
-        let ieps = self.e.iface_eps.get(&(vpc, s));
+        let ieps = self.e.iface_eps.get(&(vpc, s)).map(Vec::as_slice);
+        self.endpoint_placement_known(ieps, s)?;
         let private = ieps.and_then(|list| {
             list.iter().copied().find(|e| {
                 self.sc.endpoints[e.ix()].private_dns && !self.sc.endpoints[e.ix()].enis.is_empty()

@@ -231,8 +231,14 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// its subnets; when those are missing, the path of a call the endpoint
     /// captures cannot be told. An endpoint without private DNS captures
     /// nothing, so it decides nothing.
-    pub(crate) fn endpoint_placement_known(&mut self, vpc: VpcId, s: ServiceId) -> Step {
-        let Some(list) = self.e.iface_eps.get(&(vpc, s)) else {
+    /// `list`: the VPC's interface endpoints for `s`, looked up once by the
+    /// caller (the lookup hashes on every service call).
+    pub(crate) fn endpoint_placement_known(
+        &mut self,
+        list: Option<&[EndpointId]>,
+        s: ServiceId,
+    ) -> Step {
+        let Some(list) = list else {
             return Ok(());
         };
         let missing = list.iter().find_map(|e| {
