@@ -16,6 +16,20 @@ pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
     format!("{style}{text}{style:#}")
 }
 
+/// A probe that cannot be asked (an unknown id, a kind that does not fit),
+/// on stderr as `FILE: error: [CONTEXT]ERROR` with its hint.
+pub fn probe_error(file: &std::path::Path, context: &str, e: &awsreach_sim::ProbeError) {
+    let hint = e
+        .hint()
+        .map(|h| format!("\n  hint: {h}"))
+        .unwrap_or_default();
+    anstream::eprintln!(
+        "{}: {} {context}{e}{hint}",
+        file.display(),
+        paint(RED, "error:")
+    );
+}
+
 pub fn kind_str(k: awsreach_sim::CallKind) -> &'static str {
     awsreach_view::trace::kind_word(k)
 }

@@ -333,18 +333,7 @@ impl Topology<'_> {
                 _ => {}
             }
         }
-        for (k, t) in sc.triggers.iter().enumerate() {
-            let (Some(svc), Some(f)) = (
-                first(Part::Service(t.service)),
-                first(Part::Function(t.function)),
-            ) else {
-                continue;
-            };
-            // A polled source is read by its poller (each of its ENIs),
-            // which invokes the function; a push source invokes directly.
-            let pollers: Vec<usize> = (0..items.len())
-                .filter(|&i| items[i].part == Part::Poller(awsreach_model::TriggerId(k as u32)))
-                .collect();
+        for (t, svc, pollers, f) in topology::trigger_edges(sc, items) {
             if pollers.is_empty() {
                 let _ = writeln!(
                     out,

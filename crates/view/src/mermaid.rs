@@ -234,18 +234,8 @@ pub fn graph(t: &Topology<'_>, path: &[PathHop]) -> String {
             _ => {}
         }
     }
-    for (k, tr) in sc.triggers.iter().enumerate() {
-        let (Some(s), Some(f)) = (
-            first(Part::Service(tr.service)),
-            first(Part::Function(tr.function)),
-        ) else {
-            continue;
-        };
-        // A polled source is read by its poller (each of its ENIs), which
-        // invokes the function; a push source invokes directly.
-        let pollers: Vec<usize> = (0..items.len())
-            .filter(|&i| items[i].part == Part::Poller(awsreach_model::TriggerId(k as u32)))
-            .collect();
+    for (tr, s, pollers, f) in topology::trigger_edges(sc, &items) {
+        let (s, f) = (format!("n{s}"), format!("n{f}"));
         if pollers.is_empty() {
             e.add(&s, "-->", &tr.name, &f);
         }

@@ -524,6 +524,26 @@ pub(crate) fn part_named(sc: &Scenario, id: &str) -> Option<Part> {
         })
 }
 
+/// How each trigger is drawn among `items`: its source, the items of its
+/// poller (each of its ENIs; none for a push source, which invokes the
+/// function directly) and its function. Triggers whose source or function
+/// is not drawn are left out.
+pub(crate) fn trigger_edges<'a>(
+    sc: &'a Scenario,
+    items: &'a [Item],
+) -> impl Iterator<Item = (&'a Trigger, usize, Vec<usize>, usize)> + 'a {
+    let first = |p: Part| items.iter().position(|i| i.part == p);
+    sc.triggers.iter().enumerate().filter_map(move |(k, tr)| {
+        let source = first(Part::Service(tr.service))?;
+        let function = first(Part::Function(tr.function))?;
+        let poller = Part::Poller(TriggerId(k as u32));
+        let pollers = (0..items.len())
+            .filter(|&i| items[i].part == poller)
+            .collect();
+        Some((tr, source, pollers, function))
+    })
+}
+
 /// Whether a trigger has an event poller to draw (a push source has none).
 pub(crate) fn polls(tr: &Trigger) -> bool {
     tr.source.polls_in_vpc() || tr.source.polls_in_aws()

@@ -71,15 +71,7 @@ pub fn run(args: Args) -> Result<Exit> {
         let probe = match engine.probe(&p[0], &p[1], &ProbeOptions::default()) {
             Ok(probe) => probe,
             Err(e) => {
-                let hint = e
-                    .hint()
-                    .map(|h| format!("\n  hint: {h}"))
-                    .unwrap_or_default();
-                anstream::eprintln!(
-                    "{}: {} --path: {e}{hint}",
-                    args.file.display(),
-                    render::paint(crate::style::ERROR, "error:")
-                );
+                render::probe_error(&args.file, "--path: ", &e);
                 return Ok(Exit::BadInput);
             }
         };

@@ -172,15 +172,7 @@ pub fn run(args: Args) -> Result<Exit> {
     let (trace, assessed) = match result {
         Ok(t) => t,
         Err(e) => {
-            let hint = e
-                .hint()
-                .map(|h| format!("\n  hint: {h}"))
-                .unwrap_or_default();
-            anstream::eprintln!(
-                "{}: {} {e}{hint}",
-                args.file.display(),
-                render::paint(crate::style::ERROR, "error:")
-            );
+            render::probe_error(&args.file, "", &e);
             return Ok(Exit::BadInput);
         }
     };
