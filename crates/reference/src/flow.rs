@@ -484,6 +484,22 @@ impl<'s> Cx<'s> {
         self.arrive(eni, me)
     }
 
+    /// A connection from the internet (`from`) entering `eni`'s subnet
+    /// through the internet gateway: the subnet's NACL, the reply's leg,
+    /// then the ENI. Group references never match traffic from a public
+    /// address.
+    fn enter_from_internet(&mut self, subnet: usize, eni: usize, from: Addr) -> Step {
+        self.nacl(subnet, true, from, PortRange::single(self.port))?;
+        self.legs.push((subnet, false, from));
+        self.arrive(
+            eni,
+            Peer {
+                addr: from,
+                groups: &[],
+            },
+        )
+    }
+
     /// At the destination ENI: its groups, then what listens.
     pub(crate) fn arrive(&mut self, eni: usize, me: Peer<'s>) -> Step {
         let n = &self.sc.enis[eni];
@@ -555,16 +571,7 @@ impl<'s> Cx<'s> {
                 if !matches!(back, Some(Target::Igw(_))) {
                     return Err("NO_RETURN_ROUTE");
                 }
-                self.nacl(subnet, true, from, PortRange::single(self.port))?;
-                self.legs.push((subnet, false, from));
-                // Group references never match traffic from a public address.
-                self.arrive(
-                    eni,
-                    Peer {
-                        addr: from,
-                        groups: &[],
-                    },
-                )
+                self.enter_from_internet(subnet, eni, from)
             }
             Goal::Private(_) => Err("PRIVATE_ADDRESS_FROM_INTERNET"),
             // Rule 24: IPv6 in through the internet gateway, untranslated;
@@ -584,15 +591,7 @@ impl<'s> Cx<'s> {
                 if !matches!(back, Some(Target::Igw(_))) {
                     return Err("NO_RETURN_ROUTE");
                 }
-                self.nacl(subnet, true, from, PortRange::single(self.port))?;
-                self.legs.push((subnet, false, from));
-                self.arrive(
-                    eni,
-                    Peer {
-                        addr: from,
-                        groups: &[],
-                    },
-                )
+                self.enter_from_internet(subnet, eni, from)
             }
             Goal::Literal(ip) if ip.is_ipv6() && self.sc.vpcs.iter().any(|v| v.contains(ip)) => {
                 Err("DESTINATION_UNKNOWN")

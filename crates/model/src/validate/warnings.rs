@@ -151,31 +151,39 @@ fn reply_gap(
         } else {
             (r.ports.lo, r.ports.hi)
         };
-        let mut next = Vec::new();
-        for &(a, b) in &open {
-            let (x, y) = (a.max(lo), b.min(hi));
-            if x > y {
-                next.push((a, b));
-                continue;
+        if r.action == RuleAction::Deny {
+            if let Some(denied) = open
+                .iter()
+                .map(|&(a, b)| (a.max(lo), b.min(hi)))
+                .find(|(x, y)| x <= y)
+            {
+                return Some(denied);
             }
-            if r.action == RuleAction::Deny {
-                return Some((x, y));
-            }
-            if !covers {
-                // An allow for some of the clients decides nothing for all.
-                next.push((a, b));
-                continue;
-            }
-            if a < x {
-                next.push((a, x - 1));
-            }
-            if y < b {
-                next.push((y + 1, b));
-            }
+        } else if covers {
+            // An allow for some of the clients decides nothing for all.
+            open = minus(&open, lo, hi);
         }
-        open = next;
     }
     open.first().copied()
+}
+
+/// The port intervals `open` without `lo..=hi`.
+fn minus(open: &[(u16, u16)], lo: u16, hi: u16) -> Vec<(u16, u16)> {
+    let mut next = Vec::new();
+    for &(a, b) in open {
+        let (x, y) = (a.max(lo), b.min(hi));
+        if x > y {
+            next.push((a, b));
+            continue;
+        }
+        if a < x {
+            next.push((a, x - 1));
+        }
+        if y < b {
+            next.push((y + 1, b));
+        }
+    }
+    next
 }
 
 /// True when inbound rule `k` of `nacl` decides some packet: rules are
@@ -201,21 +209,7 @@ fn ingress_effective(nacl: &NetworkAcl, k: usize) -> bool {
             continue;
         }
         let (lo, hi) = ports(e);
-        let mut next = Vec::new();
-        for &(a, b) in &open {
-            let (x, y) = (a.max(lo), b.min(hi));
-            if x > y {
-                next.push((a, b));
-                continue;
-            }
-            if a < x {
-                next.push((a, x - 1));
-            }
-            if y < b {
-                next.push((y + 1, b));
-            }
-        }
-        open = next;
+        open = minus(&open, lo, hi);
         if open.is_empty() {
             return false;
         }
