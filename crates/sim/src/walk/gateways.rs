@@ -478,9 +478,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         let vpc = self.sc.subnet_vpc(n.subnet);
         let name: &'e str = self.sc.eni_owner_name(eni);
         let t = self.routes_of(n.subnet, from)?;
-        let back = self.e.lpm[t.ix()]
-            .lookup(from)
-            .map(|ri| self.sc.route_tables[t.ix()].routes[ri as usize].target);
+        let back = self.reply_target(t, from);
         if let Some(Target::EgressOnlyIgw(g)) = back {
             let gname: &'e str = &self.sc.egress_only_igws[g.ix()].name;
             return Err(self.block(Code::EgressOnlyInbound, HopKind::EgressOnlyIgw, At::EgressOnlyInbound { eigw: g }, |w| {
@@ -498,23 +496,81 @@ impl<'e, S: Sink> Walk<'e, S> {
             Decision::Pass,
             At::IgwV6Inbound { igw: g, to: ip }
         );
-        if !matches!(back, Some(Target::Igw(_))) {
-            return Err(self.block(Code::NoReturnRoute, HopKind::RouteTable, At::NoReturnIgw { table: t, ipv6: true }, |w| {
-                let table = &w.sc.route_tables[t.ix()];
-                let gname = &w.sc.internet_gateways[g.ix()].name;
-                (format!("the reply from {name} leaves subnet {} through {}, which has no ::/0 route to internet gateway {gname}", w.subnet_name(n.subnet), table.name),
-                 // A more specific route that diverts the reply (rule 9) is
-                 // beaten by the client's own address, not by another ::/0.
-                 vec![Remedy::one(Fix::AddRoute { table: table.name.clone(), vpc: w.vpc_name(vpc).into(), dest: if back.is_some() { from.cidr() } else { "::/0".into() }, target: gname.clone(), spec_target: awsreach_model::spec::RouteTarget::Igw(gname.clone()) })])
-            }));
+        self.reply_to_internet(eni, t, g, from, back)?;
+        self.enter_from_internet(eni, from)
+    }
+
+    /// The route table `t` gives a reply to `to`, if any.
+    fn reply_target(&self, t: RouteTableId, to: Addr) -> Option<Target> {
+        self.e.lpm[t.ix()]
+            .lookup(to)
+            .map(|ri| self.sc.route_tables[t.ix()].routes[ri as usize].target)
+    }
+
+    /// Rules 10 and 24: the reply to a client on the internet (`from`)
+    /// leaves through the subnet's own table `t`, whose route for it
+    /// (`back`) must be the VPC's internet gateway `g`. A more specific
+    /// route that diverts the reply (rule 9) is beaten by the client's own
+    /// address, not by another default route (found by `awsreach fuzz`,
+    /// fix-sound).
+    fn reply_to_internet(
+        &mut self,
+        eni: EniId,
+        t: RouteTableId,
+        g: IgwId,
+        from: Addr,
+        back: Option<Target>,
+    ) -> Step {
+        if matches!(back, Some(Target::Igw(_))) {
+            return Ok(());
         }
+        let subnet = self.sc.enis[eni.ix()].subnet;
+        let vpc = self.sc.subnet_vpc(subnet);
+        let name: &'e str = self.sc.eni_owner_name(eni);
+        let ipv6 = from.is_v6();
+        let at = At::NoReturnIgw { table: t, ipv6 };
+        Err(self.block(Code::NoReturnRoute, HopKind::RouteTable, at, |w| {
+            let table = &w.sc.route_tables[t.ix()].name;
+            let gname = &w.sc.internet_gateways[g.ix()].name;
+            let s = w.subnet_name(subnet);
+            let (default, why) = if ipv6 {
+                let why = format!(
+                    "the reply from {name} leaves subnet {s} through {table}, which has no ::/0 route to internet gateway {gname}"
+                );
+                ("::/0", why)
+            } else {
+                let why = format!(
+                    "{name} has a public ip but its subnet {s} routes the reply elsewhere (no 0.0.0.0/0 -> internet gateway in {table})"
+                );
+                ("0.0.0.0/0", why)
+            };
+            let fix = Fix::AddRoute {
+                table: table.clone(),
+                vpc: w.vpc_name(vpc).into(),
+                dest: if back.is_some() {
+                    from.cidr()
+                } else {
+                    default.into()
+                },
+                target: gname.clone(),
+                spec_target: awsreach_model::spec::RouteTarget::Igw(gname.clone()),
+            };
+            (why, vec![Remedy::one(fix)])
+        }))
+    }
+
+    /// A connection from the internet entering `eni`'s subnet through the
+    /// internet gateway: the subnet's NACL, the reply's leg, then the ENI.
+    /// Group references never match traffic from a public address.
+    fn enter_from_internet(&mut self, eni: EniId, from: Addr) -> Step {
+        let subnet = self.sc.enis[eni.ix()].subnet;
         self.nacl_step(
-            n.subnet,
+            subnet,
             RuleDirection::Ingress,
             from,
             PortRange::single(self.port),
         )?;
-        self.push_leg(n.subnet, RuleDirection::Egress, from);
+        self.push_leg(subnet, RuleDirection::Egress, from);
         let seen = Seen {
             addr: from,
             sgs: &[],
@@ -565,34 +621,9 @@ impl<'e, S: Sink> Walk<'e, S> {
                 );
                 // The reply leaves through the subnet's own table, which must send it to the IGW.
                 let t = self.routes_of(n.subnet, from)?;
-                let back = self.e.lpm[t.ix()]
-                    .lookup(from)
-                    .map(|ri| self.sc.route_tables[t.ix()].routes[ri as usize].target);
-                if !matches!(back, Some(Target::Igw(_))) {
-                    let name: &'e str = self.sc.eni_owner_name(eni);
-                    return Err(self.block(Code::NoReturnRoute, HopKind::RouteTable, At::NoReturnIgw { table: t, ipv6: false }, |w| {
-                        let table = &w.sc.route_tables[t.ix()];
-                        (format!("{name} has a public ip but its subnet {} routes the reply elsewhere (no 0.0.0.0/0 -> internet gateway in {})", w.subnet_name(n.subnet), table.name),
-                         // A more specific route that diverts the reply (rule 9) is
-                         // beaten by the client's own address, not by another
-                         // 0.0.0.0/0 (found by `awsreach fuzz`, fix-sound).
-                         vec![Remedy::one(Fix::AddRoute { table: table.name.clone(), vpc: w.vpc_name(vpc).into(), dest: if back.is_some() { from.cidr() } else { "0.0.0.0/0".into() }, target: w.sc.internet_gateways[g.ix()].name.clone(), spec_target: awsreach_model::spec::RouteTarget::Igw(w.sc.internet_gateways[g.ix()].name.clone()) })])
-                    }));
-                }
-                let seen = Seen {
-                    addr: from,
-                    sgs: &[],
-                    name: "",
-                    src_sg_first: None,
-                };
-                self.nacl_step(
-                    n.subnet,
-                    RuleDirection::Ingress,
-                    from,
-                    PortRange::single(self.port),
-                )?;
-                self.push_leg(n.subnet, RuleDirection::Egress, from);
-                self.arrive(eni, seen)
+                let back = self.reply_target(t, from);
+                self.reply_to_internet(eni, t, g, from, back)?;
+                self.enter_from_internet(eni, from)
             }
             Dst::Eni6(eni) => self.inbound_ipv6(from, eni),
             Dst::Eni(eni) => {
