@@ -305,13 +305,22 @@ impl Checker<'_, '_> {
     /// Follows the recommended fixes of a blocked probe, up to
     /// [`FIX_ROUNDS`] of them. Each must give a valid scenario; the first
     /// must get the probe further (reachable, another code, or a block at
-    /// another hop or for another reason: hop indices are no measure, a fix
-    /// can shorten the path before the block); and no fix may bring the
+    /// another hop or for another reason, or from another ENI of a function
+    /// in several subnets, where the fix cleared the ENI that decided: hop
+    /// indices are no measure, a fix can shorten the path before the
+    /// block); and no fix may bring the
     /// scenario back to one seen before, which would send a user who
     /// follows the advice in circles. Long chains are no violation: a
     /// generated scenario can have many independent problems.
     pub(super) fn fix_chain(&mut self, engine: &Engine, p: &ProbeSpec) -> Option<String> {
-        type State = (awsreach_sim::Code, Option<(String, String)>, String);
+        // (code, the blocking hop's component and detail, why, the sending
+        // ENI's hop: a function's ENIs decide one after another).
+        type State = (
+            awsreach_sim::Code,
+            Option<(String, String)>,
+            String,
+            Option<String>,
+        );
         let state =
             |e: &Engine, t: &awsreach_sim::Trace| -> Option<(State, Vec<awsreach_sim::Remedy>)> {
                 match &t.verdict {
@@ -326,6 +335,9 @@ impl Checker<'_, '_> {
                                     (s.component().to_string(), s.detail().to_string())
                                 }),
                                 ex.why,
+                                t.hops
+                                    .first()
+                                    .map(|h| t.show(h, e.scenario()).detail().to_string()),
                             ),
                             ex.fixes,
                         ))
