@@ -580,11 +580,16 @@ impl<'e, S: Sink> Walk<'e, S> {
                         name,
                     ));
                 }
-                steps.push(Fix::AssignPublicIp {
-                    resource: res.name.clone(),
-                    ip: self.fresh_public_ip(r.0 + 1000),
-                });
-                Some(Remedy { steps })
+                // A second public IP would only replace the first, and a
+                // chain of such fixes would go in circles (found by
+                // `awsreach fuzz`, fix-sound, seed 201568214601356).
+                if n.public_ip.is_none() {
+                    steps.push(Fix::AssignPublicIp {
+                        resource: res.name.clone(),
+                        ip: self.fresh_public_ip(r.0 + 1000),
+                    });
+                }
+                (!steps.is_empty()).then_some(Remedy { steps })
             }
             _ => None,
         }
