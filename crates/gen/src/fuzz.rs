@@ -226,6 +226,9 @@ pub struct Report {
     /// The engine's verdicts on the generated probes: `reachable` or the
     /// reason code, with counts (what the probes covered).
     pub verdicts: std::collections::BTreeMap<&'static str, usize>,
+    /// Probes whose path some forwarding appliances passed on, by how many
+    /// (that long appliance chains were walked, not just generated).
+    pub forwarded: std::collections::BTreeMap<usize, usize>,
 }
 
 impl Report {
@@ -239,6 +242,9 @@ impl Report {
         }
         for (k, n) in other.verdicts {
             *self.verdicts.entry(k).or_default() += n;
+        }
+        for (k, n) in other.forwarded {
+            *self.forwarded.entry(k).or_default() += n;
         }
     }
 
@@ -362,6 +368,7 @@ pub fn run_case(seed: u64, iteration: u64, profile: Option<Profile>, cfg: &Confi
                 failed_probes: 0,
                 checks: [0; 13],
                 verdicts: Default::default(),
+                forwarded: Default::default(),
                 violations: vec![Violation {
                     invariant: Invariant::NoPanic,
                     probe: None,

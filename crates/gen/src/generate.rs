@@ -136,6 +136,10 @@ struct VpcPlan {
     public_nats: Vec<String>,
     private_nat: Option<String>,
     appliance: Option<String>,
+    /// A chain of forwarding appliances, first to last (`appliance_chain`).
+    chain: Vec<String>,
+    /// The chain's subnets, each with the default route of its own table.
+    hops: Vec<(usize, Option<RouteTarget>)>,
     /// Declared route tables.
     tables: Vec<String>,
     groups: Groups,

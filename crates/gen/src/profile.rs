@@ -281,6 +281,10 @@ pub(crate) struct Knobs {
     pub private_nat: u32,
     /// A VPC without NAT gateways gets a NAT instance (an ENI route target).
     pub appliance: u32,
+    /// A VPC with a public subnet gets a chain of 2 to 7 appliances ...
+    pub chain: u32,
+    /// ... whose last route leads back into the chain.
+    pub chain_loop: u32,
     pub ipv6: u32,
     pub dns_support_off: u32,
     pub dns_hostnames: u32,
@@ -362,6 +366,8 @@ impl Knobs {
         nat_misplaced: 8,
         private_nat: 5,
         appliance: 15,
+        chain: 12,
+        chain_loop: 10,
         ipv6: 20,
         dns_support_off: 3,
         dns_hostnames: 70,
@@ -417,6 +423,8 @@ impl Knobs {
         nat_misplaced: 40,
         private_nat: 25,
         appliance: 25,
+        chain: 25,
+        chain_loop: 25,
         ipv6: 30,
         dns_support_off: 15,
         dns_hostnames: 45,

@@ -324,6 +324,21 @@ fn summary(
         "{}",
         paint(DIM, format!("verdicts: {}", verdicts.join(", ")))
     )?;
+    if !total.forwarded.is_empty() {
+        let by: Vec<String> = total
+            .forwarded
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            paint(
+                DIM,
+                format!("probes forwarded by n appliances: {}", by.join(", "))
+            )
+        )?;
+    }
     writeln!(
         out,
         "{}",

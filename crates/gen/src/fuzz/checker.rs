@@ -5,7 +5,7 @@ use std::cell::RefCell;
 
 use awsreach_model::{ScenarioSpec, parse, to_ron, validate};
 use awsreach_sim::{
-    Code, Decision, Engine, Node, Outcome, ProbeError, ProbeOptions, Split, Verdict,
+    At, Code, Decision, Engine, Node, Outcome, ProbeError, ProbeOptions, Split, Verdict,
 };
 
 use crate::ProbeSpec;
@@ -25,6 +25,7 @@ pub(super) fn run_checks(
     let mut out = Vec::new();
     let mut checks = [0; 13];
     let mut verdicts = std::collections::BTreeMap::new();
+    let mut forwarded = std::collections::BTreeMap::new();
     let r = catching(|| {
         Checker {
             spec,
@@ -36,6 +37,7 @@ pub(super) fn run_checks(
             out: &mut out,
             checks: &mut checks,
             verdicts: &mut verdicts,
+            forwarded: &mut forwarded,
         }
         .run()
     });
@@ -59,6 +61,7 @@ pub(super) fn run_checks(
         violations: out,
         checks,
         verdicts,
+        forwarded,
     }
 }
 
@@ -72,6 +75,7 @@ pub(super) struct Checker<'a, 'f> {
     pub(super) out: &'a mut Vec<Violation>,
     pub(super) checks: &'a mut [usize; 13],
     pub(super) verdicts: &'a mut std::collections::BTreeMap<&'static str, usize>,
+    pub(super) forwarded: &'a mut std::collections::BTreeMap<usize, usize>,
 }
 
 pub(super) fn opts(p: &ProbeSpec) -> ProbeOptions {
@@ -239,6 +243,14 @@ impl Checker<'_, '_> {
         let outcome = engine.outcome(&probe);
         let verdict = outcome.code().map_or("reachable", |c| c.as_str());
         *self.verdicts.entry(verdict).or_default() += 1;
+        let appliances = trace
+            .hops
+            .iter()
+            .filter(|h| matches!(h.at, At::Forwards { .. }))
+            .count();
+        if appliances > 0 {
+            *self.forwarded.entry(appliances).or_default() += 1;
+        }
         for i in [
             Invariant::TraceAgreesWithOutcome,
             Invariant::TraceShape,

@@ -62,6 +62,8 @@ impl Builder<'_> {
                 },
                 private_nat: None,
                 appliance: None,
+                chain: Vec::new(),
+                hops: Vec::new(),
                 tables: Vec::new(),
                 groups: Groups {
                     web: format!("sg{v}-web"),
@@ -200,7 +202,95 @@ impl Builder<'_> {
                 self.vpcs[v].groups.fw = Some(sg);
             }
             self.vpcs[v].public_nats = nats;
+            // Benchmark topologies (a table per subnet) stay as they were,
+            // so that bench figures compare across versions.
+            if !self.lim.table_per_subnet && !public.is_empty() && self.d.pct(self.k.chain) {
+                self.appliance_chain(v);
+            }
         }
+    }
+
+    /// A chain of forwarding appliances, each in a subnet of its own whose
+    /// table sends 0.0.0.0/0 to the next (an inspection pipeline); the last
+    /// hands the packet to the VPC's way out: its NAT gateway, its NAT
+    /// instance, or the internet gateway (then with a public IP). Sometimes
+    /// the last route points back into the chain: a routing loop. Private
+    /// tables send their default route to the first appliance.
+    fn appliance_chain(&mut self, v: usize) {
+        let len = self.d.range(2, 7);
+        let sg = format!("sg{v}-fw");
+        let base = self.vpcs[v].subnets.len();
+        let mut ids = Vec::with_capacity(len);
+        let mut subnets = Vec::with_capacity(len);
+        for i in 0..len {
+            let local = base + i;
+            let g = self.subnets.len();
+            self.subnets.push(SubnetPlan {
+                vpc: v,
+                local,
+                kind: Kind::Private,
+                ipv6: false,
+                enis: 1,
+                resources: 0,
+                explicit: 0,
+                custom_nacl: false,
+                base: 0,
+                size: 0,
+            });
+            self.spec.subnets.push(SubnetSpec {
+                id: format!("sn{v}-h{i}"),
+                vpc: self.vpcs[v].id.clone(),
+                cidr: String::new(),
+                ipv6_cidr: None,
+                az: Some(["a", "b", "c"][local % 3].to_string()),
+                route_table: None,
+                network_acl: None,
+            });
+            self.vpcs[v].subnets.push(g);
+            subnets.push(g);
+            ids.push(format!("fw{v}-{i}"));
+        }
+        let plan = &self.vpcs[v];
+        let exit = if let Some(n) = plan.public_nats.first() {
+            Some(RouteTarget::Nat(n.clone()))
+        } else if let Some(a) = &plan.appliance {
+            Some(RouteTarget::Eni(a.clone()))
+        } else {
+            plan.igw.clone().map(RouteTarget::Igw)
+        };
+        let public_exit = matches!(exit, Some(RouteTarget::Igw(_)));
+        let looped = self.d.pct(self.k.chain_loop);
+        let mut hops = Vec::with_capacity(len);
+        for i in 0..len {
+            let next = if i + 1 < len {
+                Some(RouteTarget::Eni(ids[i + 1].clone()))
+            } else if looped {
+                Some(RouteTarget::Eni(ids[self.d.below(len - 1)].clone()))
+            } else {
+                exit.clone()
+            };
+            let public_ip = (i + 1 == len && public_exit && !looped).then(|| {
+                self.public_ips += 1;
+                addr::public_ip(self.public_ips - 1)
+            });
+            self.spec.resources.push(ResourceSpec {
+                name: None,
+                id: ids[i].clone(),
+                kind: ResourceKind::Ec2,
+                subnet: self.subnet_id(subnets[i]),
+                private_ip: None,
+                public_ip,
+                ipv6_ip: None,
+                security_groups: vec![sg.clone()],
+                listen: Vec::new(),
+                forwarding: true,
+            });
+            hops.push((subnets[i], next));
+        }
+        let plan = &mut self.vpcs[v];
+        plan.groups.fw = Some(sg);
+        plan.chain = ids;
+        plan.hops = hops;
     }
 
     // ----- peering and transit --------------------------------------------

@@ -19,7 +19,15 @@ impl Builder<'_> {
         let nats = plan.public_nats.clone();
         let private_nat = plan.private_nat.clone();
         let appliance = plan.appliance.clone();
-        let subnets = plan.subnets.clone();
+        let chain_head = plan.chain.first().cloned();
+        let hops = plan.hops.clone();
+        // The chain's subnets have tables of their own, made below.
+        let subnets: Vec<usize> = plan
+            .subnets
+            .iter()
+            .copied()
+            .filter(|s| !hops.iter().any(|(h, _)| h == s))
+            .collect();
         let table_id = |suffix: &str| format!("rt{v}-{suffix}");
 
         // What each role's table sends where, before the shared extras.
@@ -45,7 +53,7 @@ impl Builder<'_> {
         };
         let private_default = if self.d.pct(k.private_default_blackhole) {
             Some(RouteTarget::Blackhole)
-        } else if let Some(a) = &appliance {
+        } else if let Some(a) = chain_head.as_ref().or(appliance.as_ref()) {
             Some(RouteTarget::Eni(a.clone()))
         } else if let Some(n) = &private_nat
             && self.d.pct(50)
@@ -127,6 +135,14 @@ impl Builder<'_> {
             if main_declared && self.d.pct(50) {
                 tables[0].2 = of(Kind::Isolated);
             }
+        }
+
+        for (i, (s, next)) in hops.into_iter().enumerate() {
+            let mut t = Table::new();
+            if let Some(target) = next {
+                t.add("0.0.0.0/0".into(), target);
+            }
+            tables.push((table_id(&format!("h{i}")), t, vec![s], false));
         }
 
         // Shared extras: peering, transit, overlapping and blackhole routes, padding.

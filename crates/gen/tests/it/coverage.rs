@@ -261,6 +261,10 @@ fn survey(profile: Profile, seeds: std::ops::Range<u64>) -> Seen {
                 .iter()
                 .any(|t| t.routes.iter().any(|r| matches!(r.target, Target::Eni(_)))),
         );
+        f(
+            "appliance chain longer than four",
+            (0..sc.route_tables.len()).any(|t| appliance_chain(sc, t) > 4),
+        );
         f("ipv6", sc.vpcs.iter().any(|v| v.ipv6_cidr.is_some()));
         f(
             "service override",
@@ -282,6 +286,32 @@ fn survey(profile: Profile, seeds: std::ops::Range<u64>) -> Seen {
     seen
 }
 
+/// How many forwarding appliances the default route of table `t` passes
+/// through, each sending on by its own subnet's default route (a loop counts
+/// each appliance once).
+fn appliance_chain(sc: &awsreach_model::Scenario, t: usize) -> usize {
+    let default = |t: usize| {
+        sc.route_tables[t]
+            .routes
+            .iter()
+            .find_map(|r| match (r.dest, r.target) {
+                (RouteDest::Cidr(n), Target::Eni(e)) if n.to_string() == "0.0.0.0/0" => Some(e),
+                _ => None,
+            })
+    };
+    let mut seen = Vec::new();
+    let mut next = default(t);
+    while let Some(e) = next {
+        if seen.contains(&e) {
+            break;
+        }
+        seen.push(e);
+        let subnet = sc.enis[e.ix()].subnet;
+        next = default(sc.subnets[subnet.ix()].route_table.ix());
+    }
+    seen.len()
+}
+
 const EVERY_TRIGGER: [TriggerSource; 11] = [
     TriggerSource::Sqs,
     TriggerSource::Kinesis,
@@ -296,7 +326,7 @@ const EVERY_TRIGGER: [TriggerSource; 11] = [
     TriggerSource::ApiGateway,
 ];
 
-const FEATURES: [&str; 38] = [
+const FEATURES: [&str; 39] = [
     "vpc poller with subnets and groups",
     "public subnet",
     "nat gateway",
@@ -332,6 +362,7 @@ const FEATURES: [&str; 38] = [
     "blackhole route",
     "overlapping routes to different targets",
     "eni route (nat instance)",
+    "appliance chain longer than four",
     "ipv6",
     "service override",
     "provisioned poller",

@@ -91,7 +91,7 @@ fn probes_on_a_bench_topology() {
 fn probes_ask_ipv6_flows_and_meet_the_ipv6_rules() {
     let mut codes = BTreeSet::new();
     let (mut asked, mut flows) = (0, 0);
-    for seed in 0..40 {
+    for seed in 0..80 {
         let spec = gen_with(Profile::Realistic, seed);
         let engine = Engine::new(check(&spec, "").scenario);
         for p in probes(&spec, seed, 200) {
