@@ -228,7 +228,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 }
             }
             _ => {
-                // A private address in another VPC: peering route if a peering exists.
+                // A private address in another VPC.
                 let target_vpc = self.sc.vpcs.iter().position(|v| match daddr {
                     Addr::V4(a) => v.contains(IpAddr::V4(a)),
                     _ => false,
@@ -249,13 +249,11 @@ impl<'e, S: Sink> Walk<'e, S> {
                         Addr::V4(a) => block(tv, a),
                         _ => self.sc.vpcs[tv.ix()].cidrs[0].to_string(),
                     });
-                    if let Some(p) = self.sc.peerings.iter().find(|p| p.other(vpc) == Some(tv)) {
-                        out.push(Remedy::one(self.add_route(
-                            table,
-                            dest,
-                            RT::Peering(p.name.clone()),
-                            p.name.clone(),
-                        )));
+                    // Over what already joins the two: the peering, else a
+                    // transit gateway both are attached to (rule 18; a new
+                    // peering beside a transit gateway would bypass it).
+                    if let Some((target, name)) = self.joined_by(vpc, tv) {
+                        out.push(Remedy::one(self.add_route(table, dest, target, name)));
                     } else if let Some(e) = Self::dst_eni(dst) {
                         // Rule 15: no transitive routing; a peering of their own,
                         // with routes in both directions.
@@ -291,12 +289,31 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// A routing loop: the route that closes it (in the table of `src`,
     /// the sender that hands the packet back) goes somewhere that leads
     /// out instead, as for a source without a route.
+    ///
+    /// When that route already goes to the transit gateway, the gateway's
+    /// table (the one associated with the sender's attachment) is what sent
+    /// the packet back: the fix is a route there to the attachment whose VPC
+    /// holds the address (rule 18), not the same route again (found by
+    /// `awsreach fuzz`, fix-sound, seed 23).
     pub(crate) fn loop_fixes(&self, src: &Src<'e>, dst: Dst, daddr: Addr) -> Vec<Remedy> {
         let table = self.table_of(src.subnet);
-        let dest = self.e.lpm[table.ix()].lookup(daddr).map(|ri| {
-            self.sc
-                .dest_name(self.sc.route_tables[table.ix()].routes[ri as usize].dest)
-        });
+        let current = self.e.lpm[table.ix()]
+            .lookup(daddr)
+            .map(|ri| self.sc.route_tables[table.ix()].routes[ri as usize]);
+        if let Some(Route {
+            target: Target::TransitGateway(g),
+            ..
+        }) = current
+        {
+            let tg = &self.sc.transit_gateways[g.ix()];
+            let vpc = self.sc.subnet_vpc(src.subnet);
+            return tg
+                .attachment_of(vpc)
+                .and_then(|a| tg.attachments[a].route_table)
+                .map(|t| self.tgw_route_fixes(g, t, daddr, None))
+                .unwrap_or_default();
+        }
+        let dest = current.map(|r| self.sc.dest_name(r.dest));
         self.route_fixes(src, dst, daddr, table, dest)
     }
 

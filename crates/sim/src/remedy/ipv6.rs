@@ -77,8 +77,9 @@ impl<'e, S: Sink> Walk<'e, S> {
     }
 
     /// What joins VPCs `a` and `b`: a peering connection between them, else
-    /// a transit gateway both are attached to (as a route target).
-    fn joined_by(&self, a: VpcId, b: VpcId) -> Option<(RT, String)> {
+    /// a transit gateway both are attached to (as a route target). Used for
+    /// IPv4 routes too.
+    pub(crate) fn joined_by(&self, a: VpcId, b: VpcId) -> Option<(RT, String)> {
         if let Some(p) = self.sc.peerings.iter().find(|p| p.other(a) == Some(b)) {
             return Some((RT::Peering(p.name.clone()), p.name.clone()));
         }

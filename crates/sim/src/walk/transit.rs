@@ -245,7 +245,7 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// attachment `want` (else the attachment whose VPC holds `addr`):
     /// propagate that attachment, when its route would then be the most
     /// specific, or a static route (replacing a more specific wrong one).
-    fn tgw_route_fixes(
+    pub(crate) fn tgw_route_fixes(
         &self,
         g: TgwId,
         table: usize,

@@ -95,3 +95,59 @@ fn group_references_match_across_a_transit_gateway_only_when_enabled() {
     let off = scenario(&two_vpcs(false)).trace_with("app", "db", &db());
     assert_eq!(blocked_code(&off), Some("SG_INGRESS_DENIED"), "{off:#?}");
 }
+
+/// Rule 18 in the remedies: a VPC with no route to another VPC that shares
+/// its transit gateway is told to route that VPC's block to the gateway
+/// (before, it was told to create a peering connection, which bypasses the
+/// gateway and its inspection or isolation tables).
+#[test]
+fn no_route_to_a_vpc_on_the_same_transit_gateway_routes_its_block_there() {
+    let src = r#"(
+        vpcs: [(id: "a", cidr: "10.1.0.0/16"), (id: "b", cidr: "10.2.0.0/16")],
+        subnets: [
+            (id: "sa", vpc: "a", cidr: "10.1.1.0/24", route_table: "rt-a"),
+            (id: "sb", vpc: "b", cidr: "10.2.1.0/24", route_table: "rt-b"),
+        ],
+        route_tables: [
+            (id: "rt-a", vpc: "a"),
+            (id: "rt-b", vpc: "b", routes: [(dest: "10.1.0.0/16", target: TransitGateway("tgw"))]),
+        ],
+        transit_gateways: [(
+            id: "tgw",
+            attachments: [
+                (id: "att-a", vpc: "a", subnets: ["sa"]),
+                (id: "att-b", vpc: "b", subnets: ["sb"]),
+            ],
+        )],
+        security_groups: [
+            (id: "app-sg", vpc: "a"),
+            (id: "db-sg", vpc: "b", ingress: [(protocol: Tcp, ports: "5432", cidr: "10.1.0.0/16")]),
+        ],
+        resources: [
+            (id: "app", subnet: "sa", security_groups: ["app-sg"]),
+            (id: "db", kind: Rds, subnet: "sb", security_groups: ["db-sg"], listen: ["tcp/5432"]),
+        ],
+    )"#;
+    let l = scenario(src);
+    let t = l.trace_with("app", "db", &db());
+    assert_eq!(blocked_code(&t), Some("NO_ROUTE"), "{t:#?}");
+    let first = t.fixes.first().expect("a fix");
+    assert_eq!(
+        first.steps,
+        vec![awsreach_sim::Fix::AddRoute {
+            table: "rt-a".into(),
+            dest: "10.2.0.0/16".into(),
+            spec_target: awsreach_model::spec::RouteTarget::TransitGateway("tgw".into()),
+            target: "tgw".into(),
+            vpc: "a".into(),
+        }],
+        "{first}"
+    );
+    let mut spec = l.spec.clone();
+    first.apply(&mut spec);
+    let after = crate::load_spec(spec, "fixed");
+    assert_eq!(
+        after.outcome_with("app", "db", &db()),
+        awsreach_sim::Outcome::Reachable
+    );
+}
