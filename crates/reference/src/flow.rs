@@ -255,8 +255,9 @@ impl<'s> Cx<'s> {
         }
         // Rule 17: NACLs guard the subnet boundary only.
         let same_subnet = far_eni.is_some_and(|e| self.sc.enis[e].subnet.ix() == sender.subnet);
-        // (A transit gateway's own interface is not filtered: rule 18.)
-        if !same_subnet && !sender.transit {
+        // (A transit gateway sending on from its subnet is a sender like any
+        // other here: rule 18.)
+        if !same_subnet {
             self.nacl(sender.subnet, false, addr, PortRange::single(self.port))?;
             self.legs.push((sender.subnet, true, addr));
         }
@@ -469,7 +470,22 @@ impl<'s> Cx<'s> {
         };
         let subnet = self.sc.enis[eni].subnet.ix();
         if let Some(Target::TransitGateway(_)) = via {
+            let entry = self.pending.map(|p| p.4);
             self.crossing_replies(subnet)?;
+            // Rule 18: from the gateway's interface to the ENI. One subnet:
+            // no NACL now; the reply meets its outbound rules (to the
+            // source) and its inbound rules (from the replier). Two: the
+            // interface's subnet, outbound, then the ENI's as usual.
+            let to = self.goal_addr(goal);
+            if entry == Some(subnet) {
+                self.legs.push((subnet, true, to));
+                self.legs.push((subnet, false, me.addr));
+                return self.arrive(eni, me);
+            }
+            if let Some(entry) = entry {
+                self.nacl(entry, false, to, PortRange::single(self.port))?;
+                self.legs.push((entry, true, to));
+            }
         } else if let Some(via) = via {
             let table = self.sc.subnets[subnet].route_table.ix();
             let back = self.lookup(table, me.addr).map(|r| r.target);

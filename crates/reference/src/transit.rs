@@ -6,13 +6,15 @@
 
 use std::net::IpAddr;
 
+use awsreach_model::net::PortRange;
 use awsreach_model::{Target, TgwId, TgwRoute};
 
 use crate::{Addr, Cx, Goal, Peer, Sender, Step};
 
 /// A crossing whose reply is still to be checked: (transit gateway,
-/// attachment entered from, attachment left by, the source's address).
-pub(crate) type Crossing = (usize, usize, usize, Addr);
+/// attachment entered from, attachment left by, the source's address, the
+/// far attachment's subnet the packet enters by).
+pub(crate) type Crossing = (usize, usize, usize, Addr, usize);
 
 impl<'s> Cx<'s> {
     /// The most specific route of a transit gateway table; the first of
@@ -54,8 +56,22 @@ impl<'s> Cx<'s> {
         let Some(x) = tg.attachments.iter().position(|a| a.vpc.ix() == vpc) else {
             return Err("TGW_NOT_ATTACHED");
         };
-        if self.attachment_in_az(g, x, sender.subnet).is_none() {
+        let Some(leave) = self.attachment_in_az(g, x, sender.subnet) else {
             return Err("TGW_NO_ATTACHMENT_IN_AZ");
+        };
+        // Rule 18 (tgw-nacls): the gateway's interface in `leave` is judged by
+        // its NACL's inbound rules, shared subnet or not; the reply from the
+        // gateway meets its outbound rules, or nothing within one subnet
+        // (then the sender's own reply check goes too).
+        if !sender.transit {
+            self.nacl(leave, true, me.addr, PortRange::single(self.port))?;
+            if leave == sender.subnet {
+                if self.legs.last().is_some_and(|l| l.0 == leave && l.1) {
+                    self.legs.pop();
+                }
+            } else {
+                self.legs.push((leave, false, me.addr));
+            }
         }
         let Some(table) = tg.attachments[x].route_table else {
             return Err("TGW_NOT_ASSOCIATED");
@@ -88,7 +104,7 @@ impl<'s> Cx<'s> {
             Addr::V6(a) => self.sc.vpcs[far].contains(IpAddr::V6(a)),
             _ => false,
         };
-        self.pending = Some((g, x, y, me.addr));
+        self.pending = Some((g, x, y, me.addr, entry));
         if inside {
             return self.deliver(
                 far,
@@ -120,7 +136,7 @@ impl<'s> Cx<'s> {
 
     /// The reply of the pending crossing leaves from subnet `replier`.
     pub(crate) fn crossing_replies(&mut self, replier: usize) -> Step {
-        let Some((g, x, y, addr)) = self.pending.take() else {
+        let Some((g, x, y, addr, _)) = self.pending.take() else {
             return Ok(());
         };
         let table = self.sc.subnets[replier].route_table.ix();

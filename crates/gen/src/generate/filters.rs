@@ -313,6 +313,12 @@ impl Builder<'_> {
                     ingress.push(Self::nacl_rule(131, Allow, Tcp, Some(p), "::/0"));
                 }
             }
+            // SSH out denied (the mirror of NACL entry 50 in): it judges packets a
+            // transit gateway sends into the subnet too (rule 18). Not in
+            // benchmark topologies, which stay as they were.
+            if !self.lim.table_per_subnet && self.d.pct(k.nacl_deny / 2) {
+                egress.push(Self::nacl_rule(50, Deny, Tcp, Some("22"), "0.0.0.0/0"));
+            }
             if self.d.pct(50) {
                 egress.push(Self::nacl_rule(100, Allow, All, None, "0.0.0.0/0"));
             } else {

@@ -62,6 +62,18 @@ impl<'e, S: Sink> Walk<'e, S> {
         });
     }
 
+    /// Drops the reply leg the sender in `subnet` just pushed (its inbound
+    /// rules for the reply), when the reply turns out not to cross them.
+    pub(crate) fn pop_leg(&mut self, subnet: SubnetId) {
+        let n = self.legs.len();
+        if n > 0 {
+            let last = self.legs.get(n - 1);
+            if last.subnet == subnet && last.dir == RuleDirection::Ingress {
+                self.legs.pop();
+            }
+        }
+    }
+
     /// Rule 17: ascending rule numbers, first match wins, implicit deny.
     /// `ports` may be a range (the reply's ephemeral ports): every port must be allowed.
     pub(crate) fn nacl_step(

@@ -428,9 +428,9 @@ impl<'e, S: Sink> Walk<'e, S> {
         let dst_subnet = Self::dst_eni(dst).map(|e| self.sc.enis[e.ix()].subnet);
         let same_subnet = dst_subnet == Some(src.subnet);
         // Rule 17: NACLs sit at the subnet boundary; traffic within a subnet
-        // skips them. A transit gateway's own interface is not filtered here
-        // (not modelled: see docs/aws-rules.md, rule 18).
-        if !same_subnet && !matches!(src.what, SrcKind::Tgw(..)) {
+        // skips them. A transit gateway sending on from its attachment
+        // subnet meets that subnet's outbound rules like any sender (rule 18).
+        if !same_subnet {
             self.nacl_step(
                 src.subnet,
                 RuleDirection::Egress,

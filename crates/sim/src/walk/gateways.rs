@@ -240,6 +240,24 @@ impl<'e, S: Sink> Walk<'e, S> {
             && let Some(b) = self.tgw_back.take()
         {
             self.tgw_return(b, n.subnet)?;
+            // Rule 18: from the gateway's interface in `b.entry` to the ENI;
+            // within one subnet no NACL judges the packet, and the reply
+            // meets both rule sets of that subnet's NACL (outbound to the
+            // source, inbound by the replier's own address at the gateway's
+            // interface); across subnets, the attachment subnet's outbound
+            // rules, then the ENI's subnet as usual.
+            if b.entry == n.subnet {
+                self.push_leg(n.subnet, RuleDirection::Ingress, daddr);
+                self.push_leg(n.subnet, RuleDirection::Egress, seen.addr);
+                return self.arrive(eni, seen);
+            }
+            self.nacl_step(
+                b.entry,
+                RuleDirection::Egress,
+                daddr,
+                PortRange::single(self.port),
+            )?;
+            self.push_leg(b.entry, RuleDirection::Ingress, daddr);
         } else if let Some(via) = via {
             // The reply must come back the same way (peering return route).
             let t = self.routes_of(n.subnet, seen.addr)?;

@@ -199,6 +199,18 @@ impl<T: Copy, const N: usize> Stack<T, N> {
         self.more.clear();
     }
 
+    pub(crate) fn pop(&mut self) -> Option<T> {
+        if self.len == 0 {
+            return None;
+        }
+        self.len -= 1;
+        if self.len >= N {
+            self.more.pop()
+        } else {
+            self.inline[self.len].take()
+        }
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = T> + '_ {
         (0..self.len).map(|i| self.get(i))
     }

@@ -10,17 +10,20 @@
 //! "Transit gateway route tables"
 //! <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html>,
 //! "Amazon VPC attachments" (Availability Zones, appliance mode)
-//! <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html>.
+//! <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html>,
+//! "Network ACLs for transit gateways" (the attachment subnets' NACLs)
+//! <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html>.
 
 use std::net::IpAddr;
 
+use awsreach_model::net::PortRange;
 use awsreach_model::spec::MissingKind;
 use awsreach_model::*;
 
 use super::*;
 use crate::code::Code;
 use crate::engine::Addr;
-use crate::fix::{Fix, Remedy};
+use crate::fix::{Fix, Remedy, RuleDirection};
 use crate::hop::{At, HopKind};
 use crate::trace::Decision;
 
@@ -33,6 +36,8 @@ pub(crate) struct TgwBack {
     pub(crate) to: usize,
     /// The source address as the far side sees it (the reply's destination).
     pub(crate) addr: Addr,
+    /// The attachment's subnet the packet enters the far VPC by.
+    pub(crate) entry: SubnetId,
 }
 
 impl<'e, S: Sink> Walk<'e, S> {
@@ -92,8 +97,26 @@ impl<'e, S: Sink> Walk<'e, S> {
         };
         let xa = &tg.attachments[x];
         // Rule 19: only from an AZ where the attachment has a subnet.
-        if self.attachment_subnet_in_az(xa, src.subnet).is_none() {
+        let Some(leave) = self.attachment_subnet_in_az(xa, src.subnet) else {
             return Err(self.no_attachment_in_az(g, x, src.subnet, false));
+        };
+        // Rule 18: the attachment's interface sits in `leave`, whose NACL
+        // judges the packet by its inbound rules, even when the sender shares
+        // the subnet; the reply, from the gateway to the sender, meets that
+        // NACL's outbound rules, and no NACL at all when they share it. (A
+        // packet the gateway itself sends on meets no NACL here.)
+        if !matches!(src.what, SrcKind::Tgw(..)) {
+            self.nacl_step(
+                leave,
+                RuleDirection::Ingress,
+                seen.addr,
+                PortRange::single(self.port),
+            )?;
+            if leave == src.subnet {
+                self.pop_leg(src.subnet);
+            } else {
+                self.push_leg(leave, RuleDirection::Egress, seen.addr);
+            }
         }
         let Some(table) = xa.route_table else {
             return Err(self.block(Code::TgwNotAssociated, HopKind::TransitGateway, At::TgwNotAssociated { tgw: g, attachment: x as u32 }, |w| {
@@ -177,6 +200,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             from: x,
             to: y,
             addr: seen.addr,
+            entry,
         };
         let inside = match daddr {
             Addr::V4(a) => self.sc.vpcs[far.ix()].contains(IpAddr::V4(a)),
