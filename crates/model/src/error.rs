@@ -205,6 +205,17 @@ pub enum Problem {
         nat: String,
         nat_az: String,
     },
+    #[error(
+        "transit gateway `{tgw}` brings traffic into `{vpc}` through attachment `{attachment}` (subnets in {zones} availability zones), whose route table `{table}` sends it to appliance `{appliance}`, and appliance mode is off"
+    )]
+    ApplianceModeOff {
+        tgw: String,
+        attachment: String,
+        vpc: String,
+        zones: usize,
+        table: String,
+        appliance: String,
+    },
     #[error("gateway endpoint `{id}` is associated with no route table, so nothing uses it")]
     GatewayEndpointUnused { id: String },
     #[error(
@@ -279,6 +290,9 @@ impl Problem {
             Problem::NaclNoReplyAllowance { cidr, .. } => format!(
                 "network ACLs are stateless: add an outbound allow rule for the replies to {cidr} on ports 1024-65535 (clients, NAT gateways and Lambda use ephemeral ports)"
             ),
+            Problem::ApplianceModeOff { appliance, attachment, .. } => format!(
+                "without appliance mode the transit gateway keeps each direction of a flow in the zone it came from, so the request and the reply of a flow between zones pass different appliances; a stateful appliance that does not translate addresses (a firewall) drops the half it did not see. awsreach models `{appliance}` as a NAT instance, for which routing is symmetric: enable appliance mode on `{attachment}` (ApplianceModeSupport) unless it translates"
+            ),
             Problem::NatServesOtherAz { nat_az, subnet, .. } => format!(
                 "this works, but an outage of {nat_az} cuts `{subnet}` off the internet (and cross-zone traffic is billed): give each availability zone its own NAT gateway"
             ),
@@ -339,7 +353,8 @@ impl Problem {
             | Problem::Ipv6OnlyInPublicSubnet { .. }
             | Problem::FunctionSubnetsDiffer { .. }
             | Problem::NaclNoReplyAllowance { .. }
-            | Problem::NatServesOtherAz { .. } => Severity::Warning,
+            | Problem::NatServesOtherAz { .. }
+            | Problem::ApplianceModeOff { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -105,6 +105,7 @@ impl Validator<'_> {
         self.ways_out(&defaults, &mut found);
         self.nacl_replies(&mut found);
         self.nat_zones(&defaults, &mut found);
+        self.appliance_mode(&mut found);
         for (p, id, problem) in found {
             self.err(p, &id, problem);
         }
@@ -304,6 +305,66 @@ impl Validator<'_> {
                     ));
                     break;
                 }
+            }
+        }
+    }
+
+    /// A transit gateway attachment whose subnets span several zones and
+    /// whose route table (an attachment subnet's) sends traffic to a
+    /// forwarding appliance, with appliance mode off: the classic
+    /// inspection-VPC mistake (rule 18; "Example: Appliance in a shared
+    /// services VPC",
+    /// https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html;
+    /// `ApplianceModeSupport`, "Amazon VPC attachments",
+    /// https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html).
+    /// The simulator's appliances translate like NAT instances, so no
+    /// verdict depends on it: a warning says what a real firewall would do.
+    fn appliance_mode(&self, found: &mut Vec<(String, String, Problem)>) {
+        for g in &self.out.transit_gateways {
+            for a in &g.attachments {
+                let zones: std::collections::BTreeSet<&str> = a
+                    .subnets
+                    .iter()
+                    .map(|s| self.out.subnets[s.ix()].az.as_str())
+                    .collect();
+                if a.appliance_mode || zones.len() < 2 {
+                    continue;
+                }
+                let appliance = a.subnets.iter().find_map(|s| {
+                    let t = self.out.subnets[s.ix()].route_table;
+                    self.out.route_tables[t.ix()]
+                        .routes
+                        .iter()
+                        .find_map(|r| match r.target {
+                            Target::Eni(e) => match self.out.enis[e.ix()].owner {
+                                EniOwner::Resource(res)
+                                    if self.out.resources[res.ix()].forwarding =>
+                                {
+                                    Some((t, res))
+                                }
+                                _ => None,
+                            },
+                            _ => None,
+                        })
+                });
+                let Some((t, res)) = appliance else { continue };
+                let vpc = self.out.vpcs[a.vpc.ix()].name.clone();
+                found.push((
+                    path(
+                        "transit_gateways",
+                        &g.name,
+                        &format!("attachments[{vpc}].appliance_mode"),
+                    ),
+                    g.name.clone(),
+                    Problem::ApplianceModeOff {
+                        tgw: g.name.clone(),
+                        attachment: a.name.clone(),
+                        vpc,
+                        zones: zones.len(),
+                        table: self.out.route_tables[t.ix()].name.clone(),
+                        appliance: self.out.resources[res.ix()].name.clone(),
+                    },
+                ));
             }
         }
     }

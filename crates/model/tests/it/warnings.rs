@@ -256,3 +256,48 @@ fn a_nat_gateway_serving_another_zone_warns_only_when_both_zones_are_declared() 
         "zone not declared"
     );
 }
+
+/// Rule 18: an inspection VPC whose attachment spans two zones and whose
+/// attachment subnets route through an appliance needs appliance mode.
+#[test]
+fn an_inspection_attachment_across_zones_without_appliance_mode_warns() {
+    let src = |zone_b: &str, mode: bool| {
+        format!(
+            r#"(vpcs: [(id: "spoke", cidr: "10.1.0.0/16"), (id: "insp", cidr: "10.9.0.0/16")],
+            route_tables: [
+                (id: "spoke-rt", vpc: "spoke", routes: [(dest: "0.0.0.0/0", target: TransitGateway("tgw"))]),
+                (id: "att-rt", vpc: "insp", routes: [(dest: "0.0.0.0/0", target: Eni("fw"))]),
+            ],
+            subnets: [
+                (id: "app", vpc: "spoke", cidr: "10.1.1.0/24", az: "a", route_table: "spoke-rt"),
+                (id: "att-a", vpc: "insp", cidr: "10.9.0.0/28", az: "a", route_table: "att-rt"),
+                (id: "att-b", vpc: "insp", cidr: "10.9.0.16/28", az: "{zone_b}", route_table: "att-rt"),
+                (id: "fw-a", vpc: "insp", cidr: "10.9.1.0/24", az: "a"),
+            ],
+            resources: [(id: "fw", subnet: "fw-a", forwarding: true)],
+            transit_gateways: [(id: "tgw", attachments: [
+                (vpc: "spoke", subnets: ["app"]),
+                (vpc: "insp", subnets: ["att-a", "att-b"], appliance_mode: {mode}),
+            ])])"#
+        )
+    };
+    assert_eq!(
+        warnings(&src("b", false)),
+        [
+            "transit_gateways[\"tgw\"].attachments[insp].appliance_mode: transit gateway `tgw` brings \
+             traffic into `insp` through attachment `insp` (subnets in 2 availability zones), whose \
+             route table `att-rt` sends it to appliance `fw`, and appliance mode is off\n  \
+             hint: without appliance mode the transit gateway keeps each direction of a flow in the \
+             zone it came from, so the request and the reply of a flow between zones pass different \
+             appliances; a stateful appliance that does not translate addresses (a firewall) drops \
+             the half it did not see. awsreach models `fw` as a NAT instance, for which routing is \
+             symmetric: enable appliance mode on `insp` (ApplianceModeSupport) unless it translates"
+        ]
+    );
+    assert_eq!(
+        warnings(&src("b", true)),
+        Vec::<String>::new(),
+        "appliance mode on"
+    );
+    assert_eq!(warnings(&src("a", false)), Vec::<String>::new(), "one zone");
+}
