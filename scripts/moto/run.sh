@@ -2,7 +2,10 @@
 # Builds a topology in a local moto server, collects it with
 # scripts/collect-aws.py, imports it and checks awsreach's verdicts
 # (scripts/moto/expect.txt) and import report. Needs python3 with venv
-# and network access to PyPI; skips with a message otherwise.
+# and network access to PyPI; skips with a message otherwise, unless
+# AWSREACH_MOTO_REQUIRED=1 (as in CI), where a skip is a failure. moto is
+# pinned: its answers (Elastic IPs in 127.0.0.0/8, transit gateway routes
+# without attachments) are what the importer's report is checked against.
 #
 #   scripts/moto/run.sh [path/to/awsreach]
 set -euo pipefail
@@ -11,15 +14,27 @@ BIN=${1:-./target/release/awsreach}
 WORK=$(mktemp -d)
 trap 'kill "${MOTO_PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-if ! command -v python3 >/dev/null; then
-  echo "moto: skipped (no python3)"; exit 0
+skip() {
+  echo "moto: skipped ($1)"
+  if [ "${AWSREACH_MOTO_REQUIRED:-0}" = 1 ]; then
+    echo "moto: AWSREACH_MOTO_REQUIRED=1, so a skip fails" >&2
+    exit 1
+  fi
+  exit 0
+}
+# A fresh Debian machine may lack python3's venv module (or curl): install
+# them when we can (root with apt-get).
+if { ! command -v python3 >/dev/null || ! python3 -m venv "$WORK/venv" >/dev/null 2>&1 || ! command -v curl >/dev/null; } &&
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 python3-venv curl; } >/dev/null 2>&1 || true
+  rm -rf "$WORK/venv"
 fi
-if ! python3 -m venv "$WORK/venv" >/dev/null 2>&1; then
-  echo "moto: skipped (python3 cannot create a virtualenv)"; exit 0
-fi
-if ! "$WORK/venv/bin/pip" install -q 'moto[server]' boto3 >"$WORK/pip.log" 2>&1; then
+command -v python3 >/dev/null || skip "no python3"
+command -v curl >/dev/null || skip "no curl"
+[ -x "$WORK/venv/bin/pip" ] || python3 -m venv "$WORK/venv" >/dev/null 2>&1 || skip "python3 cannot create a virtualenv"
+if ! "$WORK/venv/bin/pip" install -q 'moto[server]==5.2.1' boto3 >"$WORK/pip.log" 2>&1; then
   tail -5 "$WORK/pip.log"
-  echo "moto: skipped (pip could not install moto[server] and boto3)"; exit 0
+  skip "pip could not install moto[server] and boto3"
 fi
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
