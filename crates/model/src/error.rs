@@ -150,6 +150,12 @@ pub enum Problem {
         to: String,
         reason: String,
     },
+    #[error("`{what}` of `{id}` is listed as missing, yet `{id}` gives `{field}`")]
+    MissingButGiven {
+        what: &'static str,
+        id: String,
+        field: &'static str,
+    },
     #[error("`{what}` of `{id}` is already listed as missing")]
     DuplicateMissing { what: &'static str, id: String },
     #[error("service `{id}` is in the catalog: its name, hostnames and action are catalog data")]
@@ -317,6 +323,9 @@ impl Problem {
                 format!("name {applies} in `entity`, or pick the kind of data that is missing")
             }
             Problem::DuplicateMissing { .. } => "list each missing piece once".into(),
+            Problem::MissingButGiven { field, .. } => format!(
+                "keep one: remove `{field}` if it could not be read, or drop the `missing` entry if it is known"
+            ),
             Problem::CatalogServiceFixed { .. } => {
                 "drop `name`, `hostname`, `endpoint_service` and `action`; a probe names another hostname with `host:` (or `--host`)".into()
             }

@@ -124,6 +124,18 @@ impl Validator<'_> {
                     },
                 );
             }
+            // An engine given and listed as missing: which is it?
+            if mq && t.engine.is_some() && self.listed_missing(&name, MissingKind::Engine) {
+                self.err(
+                    format!("{list_at}.engine"),
+                    &name,
+                    Problem::MissingButGiven {
+                        what: MissingKind::Engine.name(),
+                        id: name.clone(),
+                        field: "engine",
+                    },
+                );
+            }
             if t.auth.is_some() && t.source != crate::spec::TriggerSource::FunctionUrl {
                 self.err(
                     format!("{list_at}.auth"),

@@ -180,4 +180,13 @@ fn a_missing_engine_belongs_to_amazon_mq_triggers() {
         e.starts_with("missing[0].entity: `Engine` cannot be missing for trigger `k`"),
         "{e}"
     );
+    // Given and listed as missing: a contradiction, not a silent choice.
+    assert_eq!(
+        error(&format!(
+            r#"({MQ_VPC} triggers: [(id: "broker", source: AmazonMq, engine: RabbitMq, function: "f", subnets: ["s"], security_groups: ["mq-sg"])],
+            missing: [(entity: "broker", what: Engine)])"#
+        )),
+        "triggers[0].engine: `Engine` of `broker` is listed as missing, yet `broker` gives `engine`\n  \
+         hint: keep one: remove `engine` if it could not be read, or drop the `missing` entry if it is known"
+    );
 }
