@@ -26,12 +26,12 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// Remedies for a source in `vpc` without a (working) route to the
     /// IPv6 address `daddr`. An address of another VPC is reached over the
     /// peering connection or transit gateway that joins the two, by a route
-    /// for that VPC's IPv6 block: a default route to an egress-only gateway
-    /// sends it to the internet instead, which is no fix (peering is not
-    /// transitive and IPv6 addresses of a VPC are only reached through what
-    /// connects it, rule 15 and rule 18). An address of the source's own VPC
-    /// is covered by the local route; nothing to add. Anything else is the
-    /// internet: `::/0` to the egress-only (or internet) gateway (rule 8).
+    /// for that VPC's IPv6 block (a route over the internet would bypass
+    /// them; rules 15 and 18). When nothing joins them, the internet reaches
+    /// the address if its VPC has an internet gateway (IPv6 addresses are
+    /// global, rule 24), else no route can. An address of the source's own
+    /// VPC is covered by the local route; nothing to add. Anything else is
+    /// the internet: `::/0` to the egress-only (or internet) gateway (rule 8).
     /// <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html>
     /// <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html>
     pub(crate) fn ipv6_route_fixes(
@@ -44,36 +44,51 @@ impl<'e, S: Sink> Walk<'e, S> {
         match self.v6_vpc(daddr) {
             Some(tv) if tv == vpc => Vec::new(),
             Some(tv) => {
-                let block = self.sc.vpcs[tv.ix()]
-                    .ipv6_cidr
-                    .expect("the VPC holds an IPv6 address")
-                    .to_string();
-                let dest = replace.unwrap_or(block);
-                self.joined_by(vpc, tv)
-                    .map(|(t, name)| Remedy::one(self.add_route(table, dest, t, name)))
-                    .into_iter()
-                    .collect()
+                if let Some((t, name)) = self.joined_by(vpc, tv) {
+                    let block = self.sc.vpcs[tv.ix()]
+                        .ipv6_cidr
+                        .expect("the VPC holds an IPv6 address")
+                        .to_string();
+                    let dest = replace.unwrap_or(block);
+                    return vec![Remedy::one(self.add_route(table, dest, t, name))];
+                }
+                // Nothing joins the two, but IPv6 addresses are global: a
+                // VPC with an internet gateway is reached over the internet
+                // (its subnet's own routes and filters are the next hops).
+                if self.sc.vpcs[tv.ix()].internet_gateway.is_some() {
+                    self.ipv6_internet_fixes(vpc, table, replace)
+                } else {
+                    Vec::new()
+                }
             }
-            None => {
-                let v = &self.sc.vpcs[vpc.ix()];
-                let dest = replace.unwrap_or_else(|| "::/0".into());
-                let target = match (v.egress_only_igw, v.internet_gateway) {
-                    (Some(g), _) => {
-                        let name = self.sc.egress_only_igws[g.ix()].name.clone();
-                        Some((RT::EgressOnlyIgw(name.clone()), name))
-                    }
-                    (None, Some(g)) => {
-                        let name = self.sc.internet_gateways[g.ix()].name.clone();
-                        Some((RT::Igw(name.clone()), name))
-                    }
-                    (None, None) => None,
-                };
-                target
-                    .map(|(t, name)| Remedy::one(self.add_route(table, dest, t, name)))
-                    .into_iter()
-                    .collect()
-            }
+            None => self.ipv6_internet_fixes(vpc, table, replace),
         }
+    }
+
+    /// `::/0` to the VPC's egress-only (else internet) gateway (rule 8).
+    fn ipv6_internet_fixes(
+        &self,
+        vpc: VpcId,
+        table: RouteTableId,
+        replace: Option<String>,
+    ) -> Vec<Remedy> {
+        let v = &self.sc.vpcs[vpc.ix()];
+        let dest = replace.unwrap_or_else(|| "::/0".into());
+        let target = match (v.egress_only_igw, v.internet_gateway) {
+            (Some(g), _) => {
+                let name = self.sc.egress_only_igws[g.ix()].name.clone();
+                Some((RT::EgressOnlyIgw(name.clone()), name))
+            }
+            (None, Some(g)) => {
+                let name = self.sc.internet_gateways[g.ix()].name.clone();
+                Some((RT::Igw(name.clone()), name))
+            }
+            (None, None) => None,
+        };
+        target
+            .map(|(t, name)| Remedy::one(self.add_route(table, dest, t, name)))
+            .into_iter()
+            .collect()
     }
 
     /// What joins VPCs `a` and `b`: a peering connection between them, else
@@ -114,16 +129,17 @@ impl<'e, S: Sink> Walk<'e, S> {
 
     /// Why no route is proposed towards the IPv6 address `daddr` from a
     /// source in `vpc`, when that is so: its VPC and the source's are not
-    /// joined by anything.
+    /// joined by anything, and its VPC has no internet gateway.
     pub(crate) fn ipv6_unjoined(&self, vpc: VpcId, daddr: Addr) -> Option<String> {
         let tv = self.v6_vpc(daddr).filter(|tv| *tv != vpc)?;
-        if self.joined_by(vpc, tv).is_some() {
+        if self.joined_by(vpc, tv).is_some() || self.sc.vpcs[tv.ix()].internet_gateway.is_some() {
             return None;
         }
         Some(format!(
-            "; {daddr} is in {}, and no peering connection or transit gateway joins {} and {}, so no route can reach it",
+            "; {daddr} is in {}, no peering connection or transit gateway joins {} and {}, and {} has no internet gateway, so no route can reach it",
             self.vpc_name(tv),
             self.vpc_name(vpc),
+            self.vpc_name(tv),
             self.vpc_name(tv),
             daddr = daddr.show(self.sc)
         ))

@@ -179,7 +179,11 @@ fn an_ipv6_address_on_an_internet_facing_subnet_is_flagged_public() {
         )
         .replace(
             "egress_only_internet_gateways: [(id: \"eigw\", vpc: \"a\")],",
-            "internet_gateways: [(id: \"igw\", vpc: \"a\")],",
+            "",
+        )
+        .replace(
+            "internet_gateways: [(id: \"igw-e\", vpc: \"e\")],",
+            "internet_gateways: [(id: \"igw-e\", vpc: \"e\"), (id: \"igw\", vpc: \"a\")],",
         );
     let l = crate::scenario(&src);
     let (_, a) = trace_assessed(&l.spec, &l.engine, "app", "old", &v6(443), 0).expect("probe");
@@ -195,4 +199,19 @@ fn an_ipv6_address_on_an_internet_facing_subnet_is_flagged_public() {
     let l = fixes_file();
     let (_, a) = trace_assessed(&l.spec, &l.engine, "app", "old", &v6(443), 0).expect("probe");
     assert!(a[0].dangers.is_empty(), "{:?}", a[0].dangers);
+}
+
+/// Nothing joins a and e, but e has an internet gateway: IPv6 addresses are
+/// global, so the fix is the internet route (before, nothing was proposed).
+#[test]
+fn nothing_joins_the_vpcs_but_the_far_one_faces_the_internet_so_the_fix_is_the_default_route() {
+    let l = fixes_file();
+    let t = l.trace_with("batch", "open", &v6(443));
+    assert_eq!(t.outcome(), crate::blocked("NO_ROUTE"));
+    assert_eq!(
+        only_route(&t),
+        ("rt-a3", "::/0", &RouteTarget::EgressOnlyIgw("eigw".into()))
+    );
+    assert!(!t.why.contains("no route can reach it"), "{}", t.why);
+    fixed_by_first(&l, "batch", "open", 443);
 }
