@@ -108,22 +108,34 @@ impl Matrix {
     }
 }
 
-/// Every IPv4 CIDR boundary of the scenario: addresses between two
-/// consecutive boundaries are contained in exactly the same CIDRs.
+/// Every IPv4 CIDR boundary of the scenario (and, for a matrix asked over
+/// IPv6, every IPv6 one): addresses between two consecutive boundaries are
+/// contained in exactly the same CIDRs.
 struct Atoms {
     bounds: Vec<u32>,
+    /// Empty unless flows are asked over IPv6: an IPv4 matrix reads no
+    /// IPv6 address, only whether an ENI has one.
+    bounds6: Vec<u128>,
 }
 
 impl Atoms {
-    fn new(sc: &Scenario) -> Atoms {
+    fn new(sc: &Scenario, v6: bool) -> Atoms {
         let mut bounds: Vec<u32> = Vec::new();
-        let mut add = |n: &IpNet| {
-            if let IpNet::V4(n) = n {
+        let mut bounds6: Vec<u128> = Vec::new();
+        let mut add = |n: &IpNet| match n {
+            IpNet::V4(n) => {
                 bounds.push(u32::from(n.network()));
                 if let Some(end) = u32::from(n.broadcast()).checked_add(1) {
                     bounds.push(end);
                 }
             }
+            IpNet::V6(n) if v6 => {
+                bounds6.push(u128::from(n.network()));
+                if let Some(end) = u128::from(n.broadcast()).checked_add(1) {
+                    bounds6.push(end);
+                }
+            }
+            IpNet::V6(_) => {}
         };
         for rt in &sc.route_tables {
             for r in &rt.routes {
@@ -148,6 +160,9 @@ impl Atoms {
             for c in &v.cidrs {
                 add(&IpNet::V4(*c));
             }
+            if let Some(c) = v.ipv6_cidr {
+                add(&IpNet::V6(c));
+            }
         }
         for t in &sc.transit_gateways {
             for r in t.route_tables.iter().flat_map(|x| &x.routes) {
@@ -156,11 +171,17 @@ impl Atoms {
         }
         bounds.sort_unstable();
         bounds.dedup();
-        Atoms { bounds }
+        bounds6.sort_unstable();
+        bounds6.dedup();
+        Atoms { bounds, bounds6 }
     }
 
     fn of(&self, ip: Ipv4Addr) -> u32 {
         self.bounds.partition_point(|b| *b <= u32::from(ip)) as u32
+    }
+
+    fn of6(&self, ip: std::net::Ipv6Addr) -> u32 {
+        self.bounds6.partition_point(|b| *b <= u128::from(ip)) as u32
     }
 }
 
@@ -171,7 +192,8 @@ struct EniSig {
     sgs: Vec<SgId>,
     private_atom: u32,
     public_atom: Option<u32>,
-    ipv6: bool,
+    /// Its IPv6 address's atom (0 for every address in an IPv4 matrix).
+    ipv6: Option<u32>,
 }
 
 /// What an invocation reads of a caller (rule 20): its name when some
@@ -232,7 +254,7 @@ impl<'e> Classifier<'e> {
             sgs,
             private_atom: self.atoms.of(n.private_ip),
             public_atom: n.public_ip.map(|p| self.atoms.of(p)),
-            ipv6: n.ipv6.is_some(),
+            ipv6: n.ipv6.map(|a| self.atoms.of6(a)),
         }
     }
 
@@ -373,7 +395,7 @@ impl Engine {
             .collect();
         let cl = Classifier {
             e: self,
-            atoms: Atoms::new(&self.sc),
+            atoms: Atoms::new(&self.sc, opts.ipv6),
             principals,
         };
         let (row_class, row_reps) = classify(rows, |n| cl.row_key(n));

@@ -41,6 +41,8 @@ Examples (pattern 7 is pattern 6 with a NAT gateway):
 
 One Terraform plan alone (`terraform show -json plan.tfplan > plan.json`, then
 `awsreach diff plan.json`) diffs its prior state against its planned values.
+Flows are asked over IPv4; --ip-version 6 asks them over IPv6 (a dual-stack change:
+a ::/0 route, an egress-only gateway, an IPv6 rule), as `matrix --ip-version 6` does.
 
 CSV columns: change,from,to,call,before,after,hop,component,why (for added/removed
 entities: change,id,,kind).
@@ -65,6 +67,9 @@ pub struct Args {
     /// Probe network flows on this port (API calls are HTTPS: compared only for 443).
     #[arg(long)]
     pub port: Option<u16>,
+    /// IP version of the flows: 6 asks every flow between ends over IPv6.
+    #[arg(long, value_name = "4|6", value_parser = ["4", "6"], default_value = "4")]
+    pub ip_version: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
@@ -198,6 +203,7 @@ pub fn run(args: Args) -> Result<Exit> {
     }
     let opts = ProbeOptions {
         port: args.port,
+        ipv6: args.ip_version == "6",
         ..ProbeOptions::default()
     };
     let (ra, ca) = (

@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use crate::cli::Exit;
 use awsreach_model::net::Protocol;
-use awsreach_sim::{Code, Engine, Node, Outcome, Split};
+use awsreach_sim::{Code, Engine, Node, Outcome, ProbeOptions, Split};
 use clap::ValueEnum;
 use std::io::IsTerminal as _;
 
@@ -29,10 +29,13 @@ A table wider than --width wraps into several, each with the row labels; ids too
 for the width are shortened in the middle (`payments…blue`).
 
 Filters take ids or kinds (function, resource, service, host, internet), comma-separated.
+With --ip-version 6 every flow is asked over IPv6 (an end without an IPv6 address is
+NO_IPV6); the corner reads `from \\ to (IPv6)` and JSON says `\"ip_version\": 6`.
 
 Examples:
   awsreach matrix scenarios/seed/p8-private-subnet-invoked.ron
   awsreach matrix scenarios/example-full.ron --from function --to service,internet --format markdown
+  awsreach matrix scenarios/rules/ipv6-fixes.ron --from resource --ip-version 6
 
 Exit codes:
   0  printed (blocked cells are answers, not failures)
@@ -56,6 +59,9 @@ pub struct Args {
     /// width, else $COLUMNS, else 120); wider tables wrap into several.
     #[arg(long, value_name = "COLUMNS")]
     pub width: Option<usize>,
+    /// IP version of the flows: 6 asks every flow between ends over IPv6.
+    #[arg(long, value_name = "4|6", value_parser = ["4", "6"], default_value = "4")]
+    pub ip_version: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -89,12 +95,22 @@ pub(crate) fn filter_hint(engine: &Engine, f: &str) -> String {
     format!("{close}a filter takes ids of the scenario or the kinds {kinds} (comma-separated)")
 }
 
+/// The table's corner, which says over which IP version flows were asked.
+fn corner(v6: bool) -> &'static str {
+    if v6 {
+        "from \\ to (IPv6)"
+    } else {
+        "from \\ to"
+    }
+}
+
 /// Cells per block of rows computed together (bounds the class table).
 const BLOCK_CELLS: usize = 1 << 24;
 
 /// The matrix, computed one block of rows at a time as output asks for it.
 struct Blocks<'a> {
     engine: &'a Engine,
+    opts: &'a ProbeOptions,
     rows: &'a [Node],
     cols: &'a [Node],
     size: usize,
@@ -122,7 +138,10 @@ impl Blocks<'_> {
         let start = i / self.size * self.size;
         if self.current.as_ref().is_none_or(|(s, _)| *s != start) {
             let end = (start + self.size).min(self.rows.len());
-            self.current = Some((start, self.engine.matrix(&self.rows[start..end], self.cols)));
+            let m = self
+                .engine
+                .matrix_with(&self.rows[start..end], self.cols, self.opts);
+            self.current = Some((start, m));
             self.bar.set_position(end as u64);
         }
         let (_, m) = self.current.as_ref().expect("just computed");
@@ -236,8 +255,14 @@ pub fn run(args: Args) -> Result<Exit> {
                 .expect("a valid template"),
         )
     };
+    let v6 = args.ip_version == "6";
+    let opts = ProbeOptions {
+        ipv6: v6,
+        ..ProbeOptions::default()
+    };
     let mut blocks = Blocks {
         engine: &engine,
+        opts: &opts,
         rows: &rows,
         cols: &cols,
         size: block_rows,
@@ -253,7 +278,8 @@ pub fn run(args: Args) -> Result<Exit> {
             // Written by hand so a large matrix is never held as a JSON value.
             writeln!(
                 out,
-                "{{\n  \"rows\": {},\n  \"columns\": {},\n  \"cells\": [",
+                "{{\n  \"ip_version\": {},\n  \"rows\": {},\n  \"columns\": {},\n  \"cells\": [",
+                if v6 { 6 } else { 4 },
                 serde_json::to_string(&rn)?,
                 serde_json::to_string(&cn)?
             )?;
@@ -289,7 +315,7 @@ pub fn run(args: Args) -> Result<Exit> {
         MatrixFormat::Markdown => {
             let glyphs = Glyphs::choose(args.ascii);
             let headers = headers(&engine, &cols);
-            writeln!(out, "| from \\ to | {} |", headers.join(" | "))?;
+            writeln!(out, "| {} | {} |", corner(v6), headers.join(" | "))?;
             writeln!(out, "|---|{}", "---|".repeat(cn.len()))?;
             let mut any_split = false;
             for (i, name) in rn.iter().enumerate() {
@@ -331,7 +357,7 @@ pub fn run(args: Args) -> Result<Exit> {
             }
             // Row labels take at most a third of the width.
             let mut labels = rn.clone();
-            let corner = "from \\ to";
+            let corner = corner(v6);
             let label_w = |l: &[String]| {
                 l.iter()
                     .map(|s| s.chars().count())
@@ -424,6 +450,7 @@ mod tests {
         for size in [1, 3, rows.len()] {
             let mut blocks = Blocks {
                 engine: &engine,
+                opts: &ProbeOptions::default(),
                 rows: &rows,
                 cols: &cols,
                 size,

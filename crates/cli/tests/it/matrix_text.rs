@@ -138,3 +138,65 @@ fn long_ids_are_shortened_only_when_they_stay_distinct() {
     assert!(!run.stdout.contains("\nnightly-report"), "{}", run.stdout);
     assert!(run.stdout.contains("\norder-worker "), "{}", run.stdout);
 }
+
+/// `--ip-version 6` asks every flow over IPv6: an end without an IPv6
+/// address is NO_IPV6, a flow IPv4 allows can be blocked, the corner and
+/// JSON say which version was asked; `diff --ip-version 6` sees a change
+/// that only IPv6 meets (the `::/0` route to the egress-only gateway gone),
+/// which the IPv4 diff does not.
+#[test]
+fn matrix_and_diff_ask_over_ipv6_when_told() {
+    const V6: &str = "scenarios/rules/ipv6-fixes.ron";
+    let args = ["matrix", V6, "--from", "app", "--to", "old,open,internet"];
+    let v4 = awsreach(&workspace(), &args).stdout;
+    let v6 = awsreach(&workspace(), &[&args[..], &["--ip-version", "6"]].concat()).stdout;
+    let row = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("app"))
+            .unwrap()
+            .to_string()
+    };
+    assert!(v4.starts_with("from \\ to  "), "{v4}");
+    assert!(v6.starts_with("from \\ to (IPv6)"), "{v6}");
+    assert!(
+        row(&v4).contains('○') && !row(&v4).contains("NO_IPV6"),
+        "{v4}"
+    );
+    assert!(
+        row(&v6).contains("✗ NO_IPV6"),
+        "old has no IPv6 address: {v6}"
+    );
+    let json = awsreach(
+        &workspace(),
+        &[&args[..], &["--ip-version", "6", "--format", "json"]].concat(),
+    )
+    .stdout;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["ip_version"], 6);
+    assert_eq!(v["cells"][0][0]["code"], "NO_IPV6", "{json}");
+
+    let dir = std::env::temp_dir().join(format!("awsreach-v6-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let before = workspace().join(V6);
+    let after = dir.join("after.ron");
+    let text = std::fs::read_to_string(&before).unwrap();
+    let cut = "(dest: \"::/0\", target: EgressOnlyIgw(\"eigw\"))";
+    assert!(text.contains(cut));
+    std::fs::write(&after, text.replace(cut, "")).unwrap();
+    let (b, a) = (before.to_str().unwrap(), after.to_str().unwrap());
+    let diff4 = awsreach(&dir, &["diff", b, a]);
+    let diff6 = awsreach(&dir, &["diff", b, a, "--ip-version", "6"]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        diff4.stdout.contains("no change in reachability"),
+        "{}",
+        diff4.stdout
+    );
+    assert!(
+        diff6
+            .stdout
+            .contains("app -> internet (flow tcp/443): NO_ROUTE"),
+        "{}",
+        diff6.stdout
+    );
+}

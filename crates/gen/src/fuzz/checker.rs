@@ -410,7 +410,7 @@ impl Checker<'_, '_> {
             .on(Invariant::MatrixExact)
             .then(|| engine.matrix(&rows, &cols));
         let mut reported = 0;
-        for (i, j) in cells {
+        for &(i, j) in &cells {
             let cell = engine.cell(rows[i], cols[j]);
             let (r, c) = (names(rows[i]), names(cols[j]));
             if m.is_some() {
@@ -483,6 +483,88 @@ impl Checker<'_, '_> {
                         Invariant::Differential,
                         Some(&p),
                         format!("matrix cell: engine {cell:?}; reference: {said}"),
+                    );
+                }
+            }
+        }
+        if self.focus.cell.is_none() && engine.scenario().vpcs.iter().any(|v| v.ipv6_cidr.is_some())
+        {
+            self.matrix_v6(engine, &rows, &cols, &cells);
+        }
+    }
+
+    /// The same cells asked over IPv6 (`matrix --ip-version 6`): the
+    /// matrix, whose classes then read IPv6 addresses, against each cell's
+    /// own probe, and each cell against the reference evaluator.
+    fn matrix_v6(
+        &mut self,
+        engine: &Engine,
+        rows: &[Node],
+        cols: &[Node],
+        cells: &[(usize, usize)],
+    ) {
+        let opts = ProbeOptions {
+            ipv6: true,
+            ..ProbeOptions::default()
+        };
+        let m = self
+            .on(Invariant::MatrixExact)
+            .then(|| engine.matrix_with(rows, cols, &opts));
+        let mut reported = 0;
+        for &(i, j) in cells {
+            if rows[i] == cols[j] {
+                continue;
+            }
+            let cell = engine
+                .probe_nodes(rows[i], cols[j], &opts)
+                .ok()
+                .map(|p| engine.outcome(&p));
+            let (r, c) = (engine.node_name(rows[i]), engine.node_name(cols[j]));
+            if let Some(m) = &m {
+                self.count(Invariant::MatrixExact);
+                if m.get(i, j) != cell && reported < 3 {
+                    reported += 1;
+                    self.out.push(Violation {
+                        invariant: Invariant::MatrixExact,
+                        probe: None,
+                        change: None,
+                        cell: Some((r.clone(), c.clone())),
+                        key: String::new(),
+                        detail: format!(
+                            "over IPv6 the matrix says {:?}, the cell alone {cell:?}",
+                            m.get(i, j)
+                        ),
+                    });
+                }
+            }
+            if self.on(Invariant::Differential) {
+                let Some(cell) = cell else { continue };
+                if matches!(cell, Outcome::Unknown(_)) {
+                    continue; // the reference does not read the `missing` section
+                }
+                self.count(Invariant::Differential);
+                let reference = reference::evaluate_ip(engine.scenario(), &r, &c, None, None, true);
+                let agree = match (&reference, cell) {
+                    (Ok(Answer::Reachable), Outcome::Reachable) => true,
+                    (Ok(Answer::Blocked(a)), Outcome::Blocked(k)) => *a == k.as_str(),
+                    _ => false,
+                };
+                if !agree {
+                    let said = match reference {
+                        Ok(a) => a.to_string(),
+                        Err(e) => format!("refused ({e})"),
+                    };
+                    let p = ProbeSpec {
+                        from: r,
+                        to: c,
+                        port: None,
+                        protocol: None,
+                        ipv6: true,
+                    };
+                    self.report(
+                        Invariant::Differential,
+                        Some(&p),
+                        format!("IPv6 matrix cell: engine {cell:?}; reference: {said}"),
                     );
                 }
             }

@@ -215,3 +215,41 @@ fn nothing_joins_the_vpcs_but_the_far_one_faces_the_internet_so_the_fix_is_the_d
     assert!(!t.why.contains("no route can reach it"), "{}", t.why);
     fixed_by_first(&l, "batch", "open", 443);
 }
+
+/// A matrix asked over IPv6 tells apart ENIs that only their IPv6 address
+/// distinguishes (same subnet, same groups, one IPv4 class): a group rule
+/// for one source's /128 admits that source alone. Before, the matrix's
+/// classes knew only whether an ENI had an IPv6 address, and answered for
+/// both what it found for the first.
+#[test]
+fn an_ipv6_matrix_tells_apart_sources_only_their_ipv6_address_distinguishes() {
+    let l = crate::scenario(
+        r#"(
+        vpcs: [(id: "v", cidr: "10.0.0.0/16", ipv6_cidr: "2600:1f18:aaaa:a100::/56")],
+        subnets: [
+            (id: "s", vpc: "v", cidr: "10.0.1.0/24", ipv6_cidr: "2600:1f18:aaaa:a101::/64"),
+            (id: "t", vpc: "v", cidr: "10.0.2.0/24", ipv6_cidr: "2600:1f18:aaaa:a102::/64"),
+        ],
+        security_groups: [
+            (id: "src", vpc: "v", egress: [(protocol: All, cidr: "::/0")]),
+            (id: "db-sg", vpc: "v", ingress: [(protocol: Tcp, ports: "5432", cidr: "2600:1f18:aaaa:a101::20/128")]),
+        ],
+        resources: [
+            (id: "one", subnet: "s", ipv6_ip: "2600:1f18:aaaa:a101::10", security_groups: ["src"]),
+            (id: "two", subnet: "s", ipv6_ip: "2600:1f18:aaaa:a101::20", security_groups: ["src"]),
+            (id: "db", kind: Rds, subnet: "t", ipv6_ip: "2600:1f18:aaaa:a102::30", security_groups: ["db-sg"], listen: ["tcp/5432"]),
+        ],
+    )"#,
+    );
+    let e = &l.engine;
+    let rows = vec![e.node("one").unwrap(), e.node("two").unwrap()];
+    let cols = vec![e.node("db").unwrap()];
+    let opts = v6(5432);
+    let m = e.matrix_with(&rows, &cols, &opts);
+    for (i, name) in ["one", "two"].iter().enumerate() {
+        let alone = e.outcome(&e.probe_nodes(rows[i], cols[0], &opts).unwrap());
+        assert_eq!(m.get(i, 0), Some(alone), "{name}");
+    }
+    assert_eq!(m.get(0, 0), Some(crate::blocked("SG_INGRESS_DENIED")));
+    assert_eq!(m.get(1, 0), Some(Outcome::Reachable));
+}
