@@ -446,14 +446,7 @@ impl Checker<'_, '_> {
                 };
                 if let Some(detail) = detail {
                     reported += 1;
-                    self.out.push(Violation {
-                        invariant: Invariant::MatrixExact,
-                        probe: None,
-                        change: None,
-                        cell: Some((r.clone(), c.clone())),
-                        key: String::new(),
-                        detail,
-                    });
+                    self.cell_violation(&r, &c, detail);
                 }
             }
             if self.on(Invariant::Differential) && self.focus.cell.is_none() && rows[i] != cols[j] {
@@ -493,6 +486,18 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// A matrix cell that disagrees with its own probe.
+    fn cell_violation(&mut self, row: &str, col: &str, detail: String) {
+        self.out.push(Violation {
+            invariant: Invariant::MatrixExact,
+            probe: None,
+            change: None,
+            cell: Some((row.to_string(), col.to_string())),
+            key: String::new(),
+            detail,
+        });
+    }
+
     /// The same cells asked over IPv6 (`matrix --ip-version 6`): the
     /// matrix, whose classes then read IPv6 addresses, against each cell's
     /// own probe, and each cell against the reference evaluator.
@@ -524,17 +529,11 @@ impl Checker<'_, '_> {
                 self.count(Invariant::MatrixExact);
                 if m.get(i, j) != cell && reported < 3 {
                     reported += 1;
-                    self.out.push(Violation {
-                        invariant: Invariant::MatrixExact,
-                        probe: None,
-                        change: None,
-                        cell: Some((r.clone(), c.clone())),
-                        key: String::new(),
-                        detail: format!(
-                            "over IPv6 the matrix says {:?}, the cell alone {cell:?}",
-                            m.get(i, j)
-                        ),
-                    });
+                    let detail = format!(
+                        "over IPv6 the matrix says {:?}, the cell alone {cell:?}",
+                        m.get(i, j)
+                    );
+                    self.cell_violation(&r, &c, detail);
                 }
             }
             if self.on(Invariant::Differential) {

@@ -99,34 +99,49 @@ impl Builder<'_> {
                     }
                     KINDS[self.d.weighted(&w)]
                 };
-                let g = self.subnets.len();
+                let g = self.add_subnet(v, &id, s, kind, ipv6, format!("sn{v}-{s}"));
                 plan.subnets.push(g);
                 plan.by_kind[kind as usize].push(g);
-                self.subnets.push(SubnetPlan {
-                    vpc: v,
-                    local: s,
-                    kind,
-                    ipv6,
-                    enis: 0,
-                    resources: 0,
-                    explicit: 0,
-                    custom_nacl: false,
-                    base: 0,
-                    size: 0,
-                });
-                self.spec.subnets.push(SubnetSpec {
-                    id: format!("sn{v}-{s}"),
-                    vpc: id.clone(),
-                    // Written by `address_plan` once the subnet's size is known.
-                    cidr: String::new(),
-                    ipv6_cidr: ipv6.then(|| addr::subnet_v6(v, s)),
-                    az: Some(["a", "b", "c"][s % 3].to_string()),
-                    route_table: None,
-                    network_acl: None,
-                });
             }
             self.vpcs.push(plan);
         }
+    }
+
+    /// A subnet of VPC `v` (id `vpc`), the `local`-th of it, in zone a, b
+    /// or c by that index; `address_plan` writes its CIDR once its size is
+    /// known. Returns its global index.
+    fn add_subnet(
+        &mut self,
+        v: usize,
+        vpc: &str,
+        local: usize,
+        kind: Kind,
+        ipv6: bool,
+        id: String,
+    ) -> usize {
+        let g = self.subnets.len();
+        self.subnets.push(SubnetPlan {
+            vpc: v,
+            local,
+            kind,
+            ipv6,
+            enis: 0,
+            resources: 0,
+            explicit: 0,
+            custom_nacl: false,
+            base: 0,
+            size: 0,
+        });
+        self.spec.subnets.push(SubnetSpec {
+            id,
+            vpc: vpc.to_string(),
+            cidr: String::new(),
+            ipv6_cidr: ipv6.then(|| addr::subnet_v6(v, local)),
+            az: Some(["a", "b", "c"][local % 3].to_string()),
+            route_table: None,
+            network_acl: None,
+        });
+        g
     }
 
     pub(super) fn subnet_id(&self, g: usize) -> String {
@@ -223,29 +238,17 @@ impl Builder<'_> {
         let mut ids = Vec::with_capacity(len);
         let mut subnets = Vec::with_capacity(len);
         for i in 0..len {
-            let local = base + i;
-            let g = self.subnets.len();
-            self.subnets.push(SubnetPlan {
-                vpc: v,
-                local,
-                kind: Kind::Private,
-                ipv6: false,
-                enis: 1,
-                resources: 0,
-                explicit: 0,
-                custom_nacl: false,
-                base: 0,
-                size: 0,
-            });
-            self.spec.subnets.push(SubnetSpec {
-                id: format!("sn{v}-h{i}"),
-                vpc: self.vpcs[v].id.clone(),
-                cidr: String::new(),
-                ipv6_cidr: None,
-                az: Some(["a", "b", "c"][local % 3].to_string()),
-                route_table: None,
-                network_acl: None,
-            });
+            let vpc = self.vpcs[v].id.clone();
+            let g = self.add_subnet(
+                v,
+                &vpc,
+                base + i,
+                Kind::Private,
+                false,
+                format!("sn{v}-h{i}"),
+            );
+            // Its appliance.
+            self.subnets[g].enis = 1;
             self.vpcs[v].subnets.push(g);
             subnets.push(g);
             ids.push(format!("fw{v}-{i}"));
