@@ -180,6 +180,12 @@ pub enum Fix {
         subnet: String,
         copy_of: String,
     },
+    /// Subnet `subnet` uses route table `table` (explicitly associated):
+    /// another subnet of a function joins the table made for the first.
+    AssociateRouteTable {
+        subnet: String,
+        table: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -388,6 +394,9 @@ impl fmt::Display for Fix {
                 f,
                 "give subnet {subnet} a route table of its own, {id} (a copy of {copy_of}, which other subnets share)"
             ),
+            Fix::AssociateRouteTable { subnet, table } => {
+                write!(f, "associate subnet {subnet} with route table {table} too")
+            }
         }
     }
 }
@@ -671,6 +680,11 @@ impl Fix {
                 }
                 if let Some(sn) = spec.subnets.iter_mut().find(|s| &s.id == subnet) {
                     sn.route_table = Some(id.clone());
+                }
+            }
+            Fix::AssociateRouteTable { subnet, table } => {
+                if let Some(sn) = spec.subnets.iter_mut().find(|s| &s.id == subnet) {
+                    sn.route_table = Some(table.clone());
                 }
             }
             Fix::CreatePeering {

@@ -115,14 +115,27 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// endpoint associations) and the route goes there, so the subnets
     /// that share the main table are left as they are.
     /// <https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html#RouteTables>
+    ///
+    /// A function's other subnets on the same table take the same way out
+    /// (Lambda sends from any of its ENIs): they are not "other subnets" to
+    /// spare, and when the table is split they join the new one, so the fix
+    /// holds for every ENI, not only the one that decided.
     fn own_table(&self, src: &Src<'e>, table: RouteTableId, mut out: Vec<Remedy>) -> Vec<Remedy> {
         let rt = &self.sc.route_tables[table.ix()];
-        let shared = self
-            .sc
-            .subnets
-            .iter()
-            .enumerate()
-            .any(|(i, sn)| sn.route_table == table && i != src.subnet.ix());
+        let siblings: Vec<SubnetId> = match src.what {
+            SrcKind::Function(f) => self.sc.functions[f.ix()]
+                .vpc
+                .iter()
+                .flat_map(|v| v.subnets.iter().copied())
+                .filter(|s| *s != src.subnet && self.sc.subnets[s.ix()].route_table == table)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let shared = self.sc.subnets.iter().enumerate().any(|(i, sn)| {
+            sn.route_table == table
+                && i != src.subnet.ix()
+                && !siblings.contains(&SubnetId(i as u32))
+        });
         if !rt.main || !shared {
             return out;
         }
@@ -139,15 +152,17 @@ impl<'e, S: Sink> Walk<'e, S> {
                 }
             }
             if touched {
-                r.steps.insert(
-                    0,
-                    Fix::OwnRouteTable {
-                        id: id.clone(),
-                        vpc: self.vpc_name(rt.vpc).into(),
-                        subnet: subnet.clone(),
-                        copy_of: rt.name.clone(),
-                    },
-                );
+                let joins = siblings.iter().map(|s| Fix::AssociateRouteTable {
+                    subnet: self.subnet_name(*s).into(),
+                    table: id.clone(),
+                });
+                let own = Fix::OwnRouteTable {
+                    id: id.clone(),
+                    vpc: self.vpc_name(rt.vpc).into(),
+                    subnet: subnet.clone(),
+                    copy_of: rt.name.clone(),
+                };
+                r.steps.splice(0..0, std::iter::once(own).chain(joins));
             }
         }
         out

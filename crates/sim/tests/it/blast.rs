@@ -411,3 +411,57 @@ fn a_reply_rule_that_nearly_covers_the_ephemeral_ports_is_widened() {
     let a = assessed(&l, "fn", "db");
     assert!(!a.iter().any(widens), "{a:#?}");
 }
+
+/// A function in two subnets that share the main table with a database
+/// subnet: the route fix splits the table for both of the function's
+/// subnets (the second joins the new table), so the call works from every
+/// ENI, and the database subnet still gets no internet route. Before, only
+/// the ENI that decided was fixed and the other still failed.
+#[test]
+fn a_route_fix_for_a_function_covers_every_subnet_of_it_on_the_shared_table() {
+    let src = SHARED_MAIN
+        .replace(
+            r#"(id: "data", vpc: "vpc", cidr: "10.0.2.0/24"),"#,
+            r#"(id: "data", vpc: "vpc", cidr: "10.0.2.0/24"),
+        (id: "app-b", vpc: "vpc", cidr: "10.0.3.0/24"),"#,
+        )
+        .replace(r#"subnets: ["app"]"#, r#"subnets: ["app", "app-b"]"#);
+    let l = scenario(&src);
+    let a = assessed(&l, "fn", "sns");
+    let route = a
+        .iter()
+        .find(|x| {
+            x.remedy
+                .steps
+                .iter()
+                .any(|s| matches!(s, Fix::AddRoute { .. }))
+        })
+        .expect("a route remedy");
+    let steps = &route.remedy.steps;
+    assert!(
+        matches!(&steps[0], Fix::OwnRouteTable { copy_of, .. } if copy_of == "vpc-main"),
+        "{}",
+        route.remedy
+    );
+    assert!(
+        matches!(&steps[1], Fix::AssociateRouteTable { .. }),
+        "{}",
+        route.remedy
+    );
+    let mut spec = l.spec.clone();
+    route.remedy.apply(&mut spec);
+    let after = crate::load_spec(spec, "fixed");
+    for eni in ["fn@app", "fn@app-b"] {
+        assert_eq!(
+            after.outcome(eni, "sns"),
+            Outcome::Reachable,
+            "{eni}: {}",
+            route.remedy
+        );
+    }
+    assert!(
+        route.opens.iter().all(|e| e.from.id == "fn"),
+        "{:?}",
+        route.opens
+    );
+}
