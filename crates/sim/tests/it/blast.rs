@@ -27,6 +27,18 @@ fn assessed(l: &Loaded, from: &str, to: &str) -> Vec<Assessment> {
     a
 }
 
+/// The first remedy that adds a route.
+fn route_remedy(a: &[Assessment]) -> &Assessment {
+    a.iter()
+        .find(|x| {
+            x.remedy
+                .steps
+                .iter()
+                .any(|s| matches!(s, Fix::AddRoute { .. }))
+        })
+        .expect("a route remedy")
+}
+
 fn kinds(a: &Assessment) -> Vec<DangerKind> {
     a.dangers.iter().map(|d| d.kind).collect()
 }
@@ -136,15 +148,7 @@ fn a_nat_route_goes_to_a_table_of_the_subnets_own_not_the_shared_main_one() {
     // no internet route.
     let l = scenario(SHARED_MAIN);
     let a = assessed(&l, "fn", "sns");
-    let route = a
-        .iter()
-        .find(|x| {
-            x.remedy
-                .steps
-                .iter()
-                .any(|s| matches!(s, Fix::AddRoute { .. }))
-        })
-        .expect("a route remedy");
+    let route = route_remedy(&a);
     assert!(
         matches!(&route.remedy.steps[0], Fix::OwnRouteTable { subnet, copy_of, .. } if subnet == "app" && copy_of == "vpc-main"),
         "{}",
@@ -428,15 +432,7 @@ fn a_route_fix_for_a_function_covers_every_subnet_of_it_on_the_shared_table() {
         .replace(r#"subnets: ["app"]"#, r#"subnets: ["app", "app-b"]"#);
     let l = scenario(&src);
     let a = assessed(&l, "fn", "sns");
-    let route = a
-        .iter()
-        .find(|x| {
-            x.remedy
-                .steps
-                .iter()
-                .any(|s| matches!(s, Fix::AddRoute { .. }))
-        })
-        .expect("a route remedy");
+    let route = route_remedy(&a);
     let steps = &route.remedy.steps;
     assert!(
         matches!(&steps[0], Fix::OwnRouteTable { copy_of, .. } if copy_of == "vpc-main"),
