@@ -137,9 +137,7 @@ struct VpcPlan {
     private_nat: Option<String>,
     appliance: Option<String>,
     /// A chain of forwarding appliances, first to last (`appliance_chain`).
-    chain: Vec<String>,
-    /// The chain's subnets, each with the default route of its own table.
-    hops: Vec<(usize, Option<RouteTarget>)>,
+    chain: Vec<ChainHop>,
     /// Declared route tables.
     tables: Vec<String>,
     groups: Groups,
@@ -166,6 +164,14 @@ impl VpcPlan {
             inner
         }
     }
+}
+
+/// One appliance of a chain: its subnet, and that subnet's own table's
+/// default route (the next appliance, the way out, or back into the chain).
+struct ChainHop {
+    subnet: usize,
+    appliance: String,
+    next: Option<RouteTarget>,
 }
 
 /// A route table under construction; `seen` keeps destinations unique.

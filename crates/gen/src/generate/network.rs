@@ -6,7 +6,7 @@ use awsreach_model::spec::*;
 
 use crate::addr;
 
-use super::{Builder, Groups, KINDS, Kind, Peer, SubnetPlan, VpcPlan};
+use super::{Builder, ChainHop, Groups, KINDS, Kind, Peer, SubnetPlan, VpcPlan};
 
 impl Builder<'_> {
     // ----- VPCs and subnets -----------------------------------------------
@@ -63,7 +63,6 @@ impl Builder<'_> {
                 private_nat: None,
                 appliance: None,
                 chain: Vec::new(),
-                hops: Vec::new(),
                 tables: Vec::new(),
                 groups: Groups {
                     web: format!("sg{v}-web"),
@@ -198,23 +197,9 @@ impl Builder<'_> {
             if nats.is_empty() && !public.is_empty() && self.d.pct(self.k.appliance) {
                 let subnet = *self.d.pick(&public);
                 let id = format!("fw{v}");
-                let sg = format!("sg{v}-fw");
                 self.subnets[subnet].enis += 1;
-                self.spec.resources.push(ResourceSpec {
-                    name: None,
-                    id: id.clone(),
-                    kind: ResourceKind::Ec2,
-                    subnet: self.subnet_id(subnet),
-                    private_ip: None,
-                    public_ip: Some(addr::public_ip(self.public_ips)),
-                    ipv6_ip: None,
-                    security_groups: vec![sg.clone()],
-                    listen: Vec::new(),
-                    forwarding: true,
-                });
-                self.public_ips += 1;
+                self.forwarding_appliance(v, &id, subnet, true);
                 self.vpcs[v].appliance = Some(id);
-                self.vpcs[v].groups.fw = Some(sg);
             }
             self.vpcs[v].public_nats = nats;
             // Benchmark topologies (a table per subnet) stay as they were,
@@ -233,12 +218,10 @@ impl Builder<'_> {
     /// tables send their default route to the first appliance.
     fn appliance_chain(&mut self, v: usize) {
         let len = self.d.range(2, 7);
-        let sg = format!("sg{v}-fw");
         let base = self.vpcs[v].subnets.len();
-        let mut ids = Vec::with_capacity(len);
+        let vpc = self.vpcs[v].id.clone();
         let mut subnets = Vec::with_capacity(len);
         for i in 0..len {
-            let vpc = self.vpcs[v].id.clone();
             let g = self.add_subnet(
                 v,
                 &vpc,
@@ -251,7 +234,6 @@ impl Builder<'_> {
             self.subnets[g].enis = 1;
             self.vpcs[v].subnets.push(g);
             subnets.push(g);
-            ids.push(format!("fw{v}-{i}"));
         }
         let plan = &self.vpcs[v];
         let exit = if let Some(n) = plan.public_nats.first() {
@@ -263,37 +245,48 @@ impl Builder<'_> {
         };
         let public_exit = matches!(exit, Some(RouteTarget::Igw(_)));
         let looped = self.d.pct(self.k.chain_loop);
-        let mut hops = Vec::with_capacity(len);
-        for i in 0..len {
-            let next = if i + 1 < len {
-                Some(RouteTarget::Eni(ids[i + 1].clone()))
+        let id = |i: usize| format!("fw{v}-{i}");
+        let mut chain = Vec::with_capacity(len);
+        for (i, &subnet) in subnets.iter().enumerate() {
+            let last = i + 1 == len;
+            let next = if !last {
+                Some(RouteTarget::Eni(id(i + 1)))
             } else if looped {
-                Some(RouteTarget::Eni(ids[self.d.below(len - 1)].clone()))
+                Some(RouteTarget::Eni(id(self.d.below(len - 1))))
             } else {
                 exit.clone()
             };
-            let public_ip = (i + 1 == len && public_exit && !looped).then(|| {
-                self.public_ips += 1;
-                addr::public_ip(self.public_ips - 1)
+            self.forwarding_appliance(v, &id(i), subnet, last && public_exit && !looped);
+            chain.push(ChainHop {
+                subnet,
+                appliance: id(i),
+                next,
             });
-            self.spec.resources.push(ResourceSpec {
-                name: None,
-                id: ids[i].clone(),
-                kind: ResourceKind::Ec2,
-                subnet: self.subnet_id(subnets[i]),
-                private_ip: None,
-                public_ip,
-                ipv6_ip: None,
-                security_groups: vec![sg.clone()],
-                listen: Vec::new(),
-                forwarding: true,
-            });
-            hops.push((subnets[i], next));
         }
-        let plan = &mut self.vpcs[v];
-        plan.groups.fw = Some(sg);
-        plan.chain = ids;
-        plan.hops = hops;
+        self.vpcs[v].chain = chain;
+    }
+
+    /// A forwarding EC2 instance (source/destination check off) in subnet
+    /// `g`, in the VPC's appliance group, with a public IP when `public`.
+    fn forwarding_appliance(&mut self, v: usize, id: &str, g: usize, public: bool) {
+        let sg = format!("sg{v}-fw");
+        let public_ip = public.then(|| {
+            self.public_ips += 1;
+            addr::public_ip(self.public_ips - 1)
+        });
+        self.spec.resources.push(ResourceSpec {
+            name: None,
+            id: id.to_string(),
+            kind: ResourceKind::Ec2,
+            subnet: self.subnet_id(g),
+            private_ip: None,
+            public_ip,
+            ipv6_ip: None,
+            security_groups: vec![sg.clone()],
+            listen: Vec::new(),
+            forwarding: true,
+        });
+        self.vpcs[v].groups.fw = Some(sg);
     }
 
     // ----- peering and transit --------------------------------------------

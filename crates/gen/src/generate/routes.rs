@@ -19,14 +19,13 @@ impl Builder<'_> {
         let nats = plan.public_nats.clone();
         let private_nat = plan.private_nat.clone();
         let appliance = plan.appliance.clone();
-        let chain_head = plan.chain.first().cloned();
-        let hops = plan.hops.clone();
+        let chain_head = plan.chain.first().map(|h| h.appliance.clone());
         // The chain's subnets have tables of their own, made below.
         let subnets: Vec<usize> = plan
             .subnets
             .iter()
             .copied()
-            .filter(|s| !hops.iter().any(|(h, _)| h == s))
+            .filter(|s| !plan.chain.iter().any(|h| h.subnet == *s))
             .collect();
         let table_id = |suffix: &str| format!("rt{v}-{suffix}");
 
@@ -137,12 +136,12 @@ impl Builder<'_> {
             }
         }
 
-        for (i, (s, next)) in hops.into_iter().enumerate() {
+        for (i, hop) in self.vpcs[v].chain.iter().enumerate() {
             let mut t = Table::new();
-            if let Some(target) = next {
-                t.add("0.0.0.0/0".into(), target);
+            if let Some(target) = &hop.next {
+                t.add("0.0.0.0/0".into(), target.clone());
             }
-            tables.push((table_id(&format!("h{i}")), t, vec![s], false));
+            tables.push((table_id(&format!("h{i}")), t, vec![hop.subnet], false));
         }
 
         // Shared extras: peering, transit, overlapping and blackhole routes, padding.

@@ -62,7 +62,15 @@ impl Validator<'_> {
                 self.unknown_id(at(), &m.entity, ("entity", applies), kinds);
                 continue;
             };
-            if !kinds.contains(&kind) {
+            // Only an Amazon MQ broker has an engine.
+            let not_mq = || {
+                self.out
+                    .triggers
+                    .iter()
+                    .find(|t| t.name == m.entity)
+                    .is_some_and(|t| t.source != crate::spec::TriggerSource::AmazonMq)
+            };
+            if !kinds.contains(&kind) || (m.what == MissingKind::Engine && not_mq()) {
                 self.err(
                     at(),
                     &m.entity,
@@ -98,23 +106,6 @@ impl Validator<'_> {
             // Declared but not built (its own errors are reported): nothing
             // more to say here.
             let Some(entity) = entity else { continue };
-            // Only an Amazon MQ broker has an engine.
-            if let EntityRef::Trigger(t) = entity
-                && m.what == MissingKind::Engine
-                && self.out.triggers[t.0 as usize].source != crate::spec::TriggerSource::AmazonMq
-            {
-                self.err(
-                    at(),
-                    &m.entity,
-                    Problem::MissingNotApplicable {
-                        what: m.what.name(),
-                        kind: kind.noun(),
-                        id: m.entity.clone(),
-                        applies,
-                    },
-                );
-                continue;
-            }
             out.push((
                 Missing {
                     entity,
