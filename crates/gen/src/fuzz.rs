@@ -17,6 +17,7 @@ mod failure;
 mod inputs;
 mod mangle;
 mod panics;
+mod partial;
 mod properties;
 
 pub use change::{Change, Direction};
@@ -76,10 +77,14 @@ pub enum Invariant {
     /// like the probe from that ENI by id (a resource, or `fn@subnet`):
     /// the same hops and verdict (rule 23).
     AddressIsEni,
+    /// With some data hidden (listed under `missing`, some of it dropped),
+    /// every answer is `unknown` naming a kind of missing data, or the
+    /// whole scenario's answer: the engine never guesses.
+    NoGuess,
 }
 
 impl Invariant {
-    pub const ALL: [Invariant; 13] = [
+    pub const ALL: [Invariant; 14] = [
         Invariant::NoPanic,
         Invariant::Valid,
         Invariant::RonRoundTrip,
@@ -93,6 +98,7 @@ impl Invariant {
         Invariant::FixSound,
         Invariant::FixScoped,
         Invariant::AddressIsEni,
+        Invariant::NoGuess,
     ];
 
     pub fn name(self) -> &'static str {
@@ -110,6 +116,7 @@ impl Invariant {
             Invariant::FixSound => "fix-sound",
             Invariant::FixScoped => "fix-scoped",
             Invariant::AddressIsEni => "address-is-eni",
+            Invariant::NoGuess => "no-guess",
         }
     }
 
@@ -222,13 +229,16 @@ pub struct Report {
     pub violations: Vec<Violation>,
     /// How many comparisons each invariant made, in [`Invariant::ALL`]
     /// order: proof that the checks ran, not just that nothing failed.
-    pub checks: [usize; 13],
+    pub checks: [usize; 14],
     /// The engine's verdicts on the generated probes: `reachable` or the
     /// reason code, with counts (what the probes covered).
     pub verdicts: std::collections::BTreeMap<&'static str, usize>,
     /// Probes whose path some forwarding appliances passed on, by how many
     /// (that long appliance chains were walked, not just generated).
     pub forwarded: std::collections::BTreeMap<usize, usize>,
+    /// `unknown` answers that hiding data produced (no-guess), by code:
+    /// proof that the hidden data reached the walk.
+    pub hidden: std::collections::BTreeMap<&'static str, usize>,
 }
 
 impl Report {
@@ -245,6 +255,9 @@ impl Report {
         }
         for (k, n) in other.forwarded {
             *self.forwarded.entry(k).or_default() += n;
+        }
+        for (k, n) in other.hidden {
+            *self.hidden.entry(k).or_default() += n;
         }
     }
 
@@ -366,9 +379,10 @@ pub fn run_case(seed: u64, iteration: u64, profile: Option<Profile>, cfg: &Confi
             report: Report {
                 probes: 0,
                 failed_probes: 0,
-                checks: [0; 13],
+                checks: [0; 14],
                 verdicts: Default::default(),
                 forwarded: Default::default(),
+                hidden: Default::default(),
                 violations: vec![Violation {
                     invariant: Invariant::NoPanic,
                     probe: None,

@@ -37,6 +37,8 @@ adversarial unless one is given), picks probes, and checks these invariants:
   fix-sound                  a blocked trace's fix gives a valid scenario that gets further
   fix-scoped                 a fix reported without side effects changes exactly its own calls
   address-is-eni             a probe from an ENI's address traces like the probe from that ENI
+  no-guess                   with some data hidden (listed under `missing`), each answer is
+                             unknown, naming what is missing, or the whole scenario's answer
 
 A violation is shrunk (entities, rules and routes dropped while it persists),
 written to the --out directory, and printed with the commands that replay it.
@@ -336,6 +338,21 @@ fn summary(
             paint(
                 DIM,
                 format!("probes forwarded by n appliances: {}", by.join(", "))
+            )
+        )?;
+    }
+    if !total.hidden.is_empty() {
+        let by: Vec<String> = total
+            .hidden
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            paint(
+                DIM,
+                format!("unknown once data was hidden: {}", by.join(", "))
             )
         )?;
     }

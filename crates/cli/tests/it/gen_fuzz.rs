@@ -77,6 +77,13 @@ fn a_clean_fuzz_run_summarises_and_exits_0() {
         run.stdout
     );
     assert!(run.stdout.contains(" probes/s ("), "{}", run.stdout);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("unknown once data was hidden: UNKNOWN_")),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -23,9 +23,10 @@ pub(super) fn run_checks(
 ) -> Report {
     let current: RefCell<Option<ProbeSpec>> = RefCell::new(None);
     let mut out = Vec::new();
-    let mut checks = [0; 13];
+    let mut checks = [0; 14];
     let mut verdicts = std::collections::BTreeMap::new();
     let mut forwarded = std::collections::BTreeMap::new();
+    let mut hidden = std::collections::BTreeMap::new();
     let r = catching(|| {
         Checker {
             spec,
@@ -38,6 +39,7 @@ pub(super) fn run_checks(
             checks: &mut checks,
             verdicts: &mut verdicts,
             forwarded: &mut forwarded,
+            hidden: &mut hidden,
         }
         .run()
     });
@@ -62,6 +64,7 @@ pub(super) fn run_checks(
         checks,
         verdicts,
         forwarded,
+        hidden,
     }
 }
 
@@ -73,9 +76,10 @@ pub(super) struct Checker<'a, 'f> {
     pub(super) seed: u64,
     pub(super) current: &'a RefCell<Option<ProbeSpec>>,
     pub(super) out: &'a mut Vec<Violation>,
-    pub(super) checks: &'a mut [usize; 13],
+    pub(super) checks: &'a mut [usize; 14],
     pub(super) verdicts: &'a mut std::collections::BTreeMap<&'static str, usize>,
     pub(super) forwarded: &'a mut std::collections::BTreeMap<usize, usize>,
+    pub(super) hidden: &'a mut std::collections::BTreeMap<&'static str, usize>,
 }
 
 pub(super) fn opts(p: &ProbeSpec) -> ProbeOptions {
@@ -163,6 +167,9 @@ impl Checker<'_, '_> {
         *self.current.borrow_mut() = None;
         if self.on(Invariant::MatrixExact) || self.on(Invariant::Differential) {
             self.matrix(&engine);
+        }
+        if self.on(Invariant::NoGuess) {
+            self.no_guess(&engine, &outcomes);
         }
         if self.on(Invariant::Monotonic) {
             self.monotonic(&outcomes);
