@@ -217,6 +217,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         let daddr = self.dst_addr(dst);
         let Some(eni) = eni.filter(|e| self.sc.subnet_vpc(self.sc.enis[e.ix()].subnet) == vpc)
         else {
+            self.holder_known(vpc, daddr)?;
             return Err(self.block(
                 Code::DestinationUnknown,
                 HopKind::Vpc,
@@ -664,6 +665,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                     && let Some(v) = self.sc.vpcs.iter().position(|v| v.contains(ip))
                 {
                     let vpc = VpcId(v as u32);
+                    self.holder_known(vpc, Addr::from_ip(ip))?;
                     return Err(self.block(
                         Code::DestinationUnknown,
                         HopKind::Vpc,

@@ -3,7 +3,7 @@
 //! guessed blocked or reachable. Each check here is a lookup in the
 //! checked scenario's sorted `missing` list (no allocation).
 
-use awsreach_model::spec::MissingKind;
+use awsreach_model::spec::{EndpointKind, MissingKind};
 use awsreach_model::*;
 
 use super::*;
@@ -253,6 +253,31 @@ impl<'e, S: Sink> Walk<'e, S> {
                 format!(
                     "which address {} resolves to and whether the path to it is open",
                     w.sc.services[s.ix()].hostname
+                )
+            })),
+            None => Ok(()),
+        }
+    }
+
+    /// Rule 13: an interface endpoint has one ENI per subnet; when its
+    /// placement is missing, so are those ENIs and their addresses, and an
+    /// address of `vpc` that no known interface holds may be one of them.
+    pub(crate) fn holder_known(&mut self, vpc: VpcId, to: Addr) -> Step {
+        if self.sc.missing.is_empty() {
+            return Ok(());
+        }
+        let missing = (0..self.sc.endpoints.len() as u32)
+            .map(EndpointId)
+            .filter(|e| {
+                let ep = &self.sc.endpoints[e.ix()];
+                ep.vpc == vpc && ep.kind == EndpointKind::Interface
+            })
+            .find_map(|e| self.lacks(EntityRef::VpcEndpoint(e), MissingKind::Placement));
+        match missing {
+            Some(m) => Err(self.unknown(Code::UnknownPlacement, HopKind::Vpc, m, |w| {
+                format!(
+                    "whether {} is the address of one of its network interfaces",
+                    to.show(w.sc)
                 )
             })),
             None => Ok(()),
