@@ -296,6 +296,16 @@ fn print_violation(
     out.flush()
 }
 
+/// `label: key n, key n, ...`, dimmed.
+fn counts<K: std::fmt::Display, N: std::fmt::Display>(
+    out: &mut Out,
+    label: &str,
+    pairs: impl IntoIterator<Item = (K, N)>,
+) -> Result<(), OutputError> {
+    let by: Vec<String> = pairs.into_iter().map(|(k, n)| format!("{k} {n}")).collect();
+    writeln!(out, "{}", paint(DIM, format!("{label}: {}", by.join(", "))))
+}
+
 fn summary(
     out: &mut Out,
     total: &Report,
@@ -320,41 +330,12 @@ fn summary(
     )?;
     let mut verdicts: Vec<(&str, usize)> = total.verdicts.iter().map(|(k, n)| (*k, *n)).collect();
     verdicts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let verdicts: Vec<String> = verdicts.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    writeln!(
-        out,
-        "{}",
-        paint(DIM, format!("verdicts: {}", verdicts.join(", ")))
-    )?;
+    counts(out, "verdicts", verdicts)?;
     if !total.forwarded.is_empty() {
-        let by: Vec<String> = total
-            .forwarded
-            .iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect();
-        writeln!(
-            out,
-            "{}",
-            paint(
-                DIM,
-                format!("probes forwarded by n appliances: {}", by.join(", "))
-            )
-        )?;
+        counts(out, "probes forwarded by n appliances", &total.forwarded)?;
     }
     if !total.hidden.is_empty() {
-        let by: Vec<String> = total
-            .hidden
-            .iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect();
-        writeln!(
-            out,
-            "{}",
-            paint(
-                DIM,
-                format!("unknown once data was hidden: {}", by.join(", "))
-            )
-        )?;
+        counts(out, "unknown once data was hidden", &total.hidden)?;
     }
     writeln!(
         out,
