@@ -65,7 +65,11 @@ pub(super) fn hide(spec: &ScenarioSpec, seed: u64) -> Option<ScenarioSpec> {
             sub.route_table = None;
         }
         if lack(&sub.id, MissingKind::NetworkAcl) {
+            // Either side may name the association: drop both.
             sub.network_acl = None;
+            for a in &mut s.network_acls {
+                a.subnets.retain(|x| *x != sub.id);
+            }
         }
     }
     for t in &mut s.route_tables {
@@ -76,8 +80,13 @@ pub(super) fn hide(spec: &ScenarioSpec, seed: u64) -> Option<ScenarioSpec> {
     for g in &mut s.security_groups {
         if lack(&g.id, MissingKind::Rules) {
             thin(&mut g.ingress, seed, &g.id, "ingress");
-            if let Some(e) = &mut g.egress {
-                thin(e, seed, &g.id, "egress");
+            match &mut g.egress {
+                Some(e) => thin(e, seed, &g.id, "egress"),
+                // The default allow-all egress rule is one of the missing.
+                None if roll(seed, &["default egress", &g.id]).is_multiple_of(2) => {
+                    g.egress = Some(Vec::new())
+                }
+                None => {}
             }
         }
     }
@@ -87,23 +96,29 @@ pub(super) fn hide(spec: &ScenarioSpec, seed: u64) -> Option<ScenarioSpec> {
             thin(&mut a.egress, seed, &a.id, "egress");
         }
     }
+    // Placement: the groups are thinned, the subnets kept (without an
+    // ENI's subnet the addresses assigned after it would shift, and a
+    // probe to a literal address would ask about another ENI).
     for f in &mut s.functions {
-        lack(&f.id, MissingKind::Placement);
+        if lack(&f.id, MissingKind::Placement)
+            && let Some(v) = &mut f.vpc
+        {
+            thin(&mut v.security_groups, seed, &f.id, "groups");
+        }
         if lack(&f.id, MissingKind::Policy)
             && let Some(p) = &mut f.policy
         {
             thin(&mut p.allow, seed, &f.id, "allow");
         }
     }
-    for r in &s.resources {
-        lack(&r.id, MissingKind::Placement);
+    for r in &mut s.resources {
+        if lack(&r.id, MissingKind::Placement) {
+            thin(&mut r.security_groups, seed, &r.id, "groups");
+        }
     }
     for e in &mut s.vpc_endpoints {
-        // Placement is listed, not dropped: without an ENI's subnet the
-        // addresses assigned after it would shift, and a probe to a
-        // literal address would ask about another ENI.
-        if e.kind == EndpointKind::Interface {
-            lack(&e.id, MissingKind::Placement);
+        if e.kind == EndpointKind::Interface && lack(&e.id, MissingKind::Placement) {
+            thin(&mut e.security_groups, seed, &e.id, "groups");
         }
         if lack(&e.id, MissingKind::Policy)
             && let Some(p) = &mut e.policy
@@ -116,8 +131,8 @@ pub(super) fn hide(spec: &ScenarioSpec, seed: u64) -> Option<ScenarioSpec> {
     }
     for t in &mut s.triggers {
         let Some(id) = t.id.clone() else { continue };
-        if t.source.polls_in_vpc() {
-            lack(&id, MissingKind::Placement);
+        if t.source.polls_in_vpc() && lack(&id, MissingKind::Placement) {
+            thin(&mut t.security_groups, seed, &id, "groups");
         }
         if matches!(t.source, TriggerSource::AmazonMq) && lack(&id, MissingKind::Engine) {
             t.engine = None;
@@ -128,6 +143,11 @@ pub(super) fn hide(spec: &ScenarioSpec, seed: u64) -> Option<ScenarioSpec> {
             thin(&mut g.routes, seed, &g.id, "routes");
             for rt in &mut g.route_tables {
                 thin(&mut rt.routes, seed, &rt.id, "routes");
+            }
+            for (i, a) in g.attachments.iter_mut().enumerate() {
+                if let Some(p) = &mut a.propagate {
+                    thin(p, seed, &g.id, &format!("propagate {i}"));
+                }
             }
         }
     }

@@ -396,6 +396,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 }
                 None => {
                     self.sg_known(sgs)?;
+                    self.sg_peer_known(sgs, Self::dst_eni(dst))?;
                     self.sg_address_known(sgs, RuleDirection::Egress, daddr)?;
                     let at = At::SgOutDenied {
                         groups: src.groups.expect("a sender with groups names them"),
@@ -524,6 +525,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                         (format!("the route sends the packet to {name}, whose source/destination check is on, so it drops traffic not addressed to it"), vec![Remedy::one(Fix::SetForwarding { resource: name.to_string() })])
                     }));
                 }
+                self.eni_placement_known(appliance)?;
                 let n = &self.sc.enis[appliance.ix()];
                 // Rule 17: reaching the appliance crosses its subnet's NACL
                 // (and the reply crosses it back).

@@ -234,6 +234,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 },
             ));
         };
+        self.eni_placement_known(eni)?;
         let n = &self.sc.enis[eni.ix()];
         // Rule 18: a transit gateway's reply is routed by the VPC table and
         // the transit gateway table of the attachment it enters on.
@@ -492,6 +493,7 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// Sources: <https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html>,
     /// <https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html>.
     fn inbound_ipv6(&mut self, from: Addr, eni: EniId) -> Step {
+        self.eni_placement_known(eni)?;
         let n = &self.sc.enis[eni.ix()];
         let ip = n.ipv6.expect("an IPv6 destination ENI has an IPv6 address");
         let vpc = self.sc.subnet_vpc(n.subnet);
@@ -623,6 +625,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 self.must_listen(Listening::Host(h), &host.name, &host.listen, true)
             }
             Dst::PublicIp(eni) => {
+                self.eni_placement_known(eni)?;
                 let n = &self.sc.enis[eni.ix()];
                 let vpc = self.sc.subnet_vpc(n.subnet);
                 let Some(g) = self.sc.vpcs[vpc.ix()].internet_gateway else {

@@ -284,6 +284,68 @@ impl<'e, S: Sink> Walk<'e, S> {
         }
     }
 
+    /// The `missing` entry of the placement of `eni`'s owner, if any.
+    fn eni_lacks_placement(&self, eni: EniId) -> Option<&'e Missing> {
+        if self.sc.missing.is_empty() {
+            return None;
+        }
+        let entity = match self.sc.enis[eni.ix()].owner {
+            EniOwner::Resource(r) => EntityRef::Resource(r),
+            EniOwner::Function(f) => EntityRef::Function(f),
+            EniOwner::Endpoint(e) => EntityRef::VpcEndpoint(e),
+            EniOwner::Nat(_) => return None,
+        };
+        self.lacks(entity, MissingKind::Placement)
+    }
+
+    /// Unknown when a packet reaches an ENI (as its destination, or an
+    /// appliance on the way) whose owner's placement is missing: the
+    /// subnet and groups that decide from there on are not known.
+    pub(crate) fn eni_placement_known(&mut self, eni: EniId) -> Step {
+        match self.eni_lacks_placement(eni) {
+            Some(m) => Err(self.unknown(Code::UnknownPlacement, HopKind::Eni, m, |_| {
+                "which subnet and security groups the packet meets there".to_string()
+            })),
+            None => Ok(()),
+        }
+    }
+
+    /// After no outbound rule of `sgs` admitted a packet to `peer`: a rule
+    /// for its protocol and port that names a group matches by the peer
+    /// ENI's groups (rule 16), not known when its owner's placement is missing.
+    pub(crate) fn sg_peer_known(&mut self, sgs: &'e [SgId], peer: Option<EniId>) -> Step {
+        let Some((eni, m)) = peer.and_then(|e| Some((e, self.eni_lacks_placement(e)?))) else {
+            return Ok(());
+        };
+        let named = sgs.iter().find_map(|g| {
+            self.sc.security_groups[g.ix()]
+                .egress
+                .iter()
+                .find_map(|r| match r.peer {
+                    SgPeer::Sg(x)
+                        if r.protocol.matches(self.proto)
+                            && (!self.proto.has_ports() || r.ports.contains(self.port)) =>
+                    {
+                        Some(x)
+                    }
+                    _ => None,
+                })
+        });
+        match named {
+            Some(x) => Err(
+                self.unknown(Code::UnknownPlacement, HopKind::SecurityGroup, m, |w| {
+                    format!(
+                        "whether {} is a member of {} (named by an outbound rule of {})",
+                        w.sc.eni_owner_name(eni),
+                        w.name_of_sg(x),
+                        w.sg_names(sgs)
+                    )
+                }),
+            ),
+            None => Ok(()),
+        }
+    }
+
     /// Unknown when the probe starts from (or flows to) a function or
     /// resource whose placement is missing; an invocation of a function
     /// does not depend on the callee's placement (rule 3).
