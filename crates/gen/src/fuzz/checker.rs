@@ -5,7 +5,7 @@ use std::cell::RefCell;
 
 use awsreach_model::{ScenarioSpec, parse, to_ron, validate};
 use awsreach_sim::{
-    At, Code, Decision, Engine, Node, Outcome, ProbeError, ProbeOptions, Split, Verdict,
+    At, Code, Decision, Engine, Node, Outcome, ProbeError, ProbeOptions, Split, Trace, Verdict,
 };
 
 use crate::ProbeSpec;
@@ -278,49 +278,10 @@ impl Checker<'_, '_> {
                 ),
             );
         }
-        if self.on(Invariant::TraceShape) {
-            // The explanation is a second walk: it must stop too, with words.
-            let why = engine.why(&trace).unwrap_or_default();
-            let problem = match &trace.verdict {
-                Verdict::Blocked(b) => match trace.hops.get(b.hop) {
-                    None => Some(format!(
-                        "blocking hop {} of {} hops",
-                        b.hop,
-                        trace.hops.len()
-                    )),
-                    Some(h) if h.decision != Decision::Block => Some(format!(
-                        "blocking hop {} ({}) does not block",
-                        b.hop,
-                        trace.show(h, engine.scenario())
-                    )),
-                    Some(_) if why.is_empty() => Some("a block without a why".to_string()),
-                    Some(_) => None,
-                },
-                Verdict::Unknown(u) => match trace.hops.get(u.hop) {
-                    Some(h) if h.decision == Decision::Unknown && !why.is_empty() => None,
-                    _ => Some(format!(
-                        "unknown at hop {}, which is not an unknown hop",
-                        u.hop
-                    )),
-                },
-                Verdict::Reachable => trace
-                    .hops
-                    .iter()
-                    .position(|h| h.decision == Decision::Block)
-                    .map(|i| format!("reachable, yet hop {i} blocks")),
-            };
-            let problem = problem.or_else(|| {
-                // A probe may name an endpoint by a second name (`name`):
-                // the trace then names it by id, the same node.
-                let same = |shown: &str, asked: &str| {
-                    shown == asked || engine.node(shown).ok() == engine.node(asked).ok()
-                };
-                (!same(&trace.from, &p.from) || !same(&trace.to, &p.to))
-                    .then(|| format!("the trace names {} -> {}", trace.from, trace.to))
-            });
-            if let Some(d) = problem {
-                self.report(Invariant::TraceShape, Some(p), d);
-            }
+        if self.on(Invariant::TraceShape)
+            && let Some(d) = trace_shape(engine, &trace, p)
+        {
+            self.report(Invariant::TraceShape, Some(p), d);
         }
         if self.on(Invariant::Deterministic) {
             let again = engine.trace(&probe);
@@ -576,4 +537,50 @@ impl Checker<'_, '_> {
             }
         }
     }
+}
+
+/// What is wrong with the shape of `trace`, the trace of `p`: a blocked
+/// one must point at a hop that blocks and say why, an unknown one at an
+/// unknown hop, a reachable one has no blocking hop, and the trace names
+/// the probe's endpoints.
+pub(super) fn trace_shape(engine: &Engine, trace: &Trace, p: &ProbeSpec) -> Option<String> {
+    // The explanation is a second walk: it must stop too, with words.
+    let why = engine.why(trace).unwrap_or_default();
+    let problem = match &trace.verdict {
+        Verdict::Blocked(b) => match trace.hops.get(b.hop) {
+            None => Some(format!(
+                "blocking hop {} of {} hops",
+                b.hop,
+                trace.hops.len()
+            )),
+            Some(h) if h.decision != Decision::Block => Some(format!(
+                "blocking hop {} ({}) does not block",
+                b.hop,
+                trace.show(h, engine.scenario())
+            )),
+            Some(_) if why.is_empty() => Some("a block without a why".to_string()),
+            Some(_) => None,
+        },
+        Verdict::Unknown(u) => match trace.hops.get(u.hop) {
+            Some(h) if h.decision == Decision::Unknown && !why.is_empty() => None,
+            _ => Some(format!(
+                "unknown at hop {}, which is not an unknown hop",
+                u.hop
+            )),
+        },
+        Verdict::Reachable => trace
+            .hops
+            .iter()
+            .position(|h| h.decision == Decision::Block)
+            .map(|i| format!("reachable, yet hop {i} blocks")),
+    };
+    problem.or_else(|| {
+        // A probe may name an endpoint by a second name (`name`):
+        // the trace then names it by id, the same node.
+        let same = |shown: &str, asked: &str| {
+            shown == asked || engine.node(shown).ok() == engine.node(asked).ok()
+        };
+        (!same(&trace.from, &p.from) || !same(&trace.to, &p.to))
+            .then(|| format!("the trace names {} -> {}", trace.from, trace.to))
+    })
 }

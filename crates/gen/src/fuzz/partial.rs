@@ -12,7 +12,7 @@ use awsreach_model::spec::{EndpointKind, MissingKind, MissingSpec, TriggerSource
 use awsreach_model::{ScenarioSpec, validate};
 use awsreach_sim::{Code, Engine, Node, Outcome, ProbeError};
 
-use super::checker::{Checker, opts, show_outcome};
+use super::checker::{Checker, opts, show_outcome, trace_shape};
 use super::{Invariant, Pick, mix};
 
 /// One in `ODDS[seed % 3]` of the pieces that can be missing is hidden:
@@ -220,19 +220,21 @@ impl Checker<'_, '_> {
                 .unwrap_or_default();
             let said = pe.probe(&p.from, &p.to, &opts(p)).map(|q| {
                 let t = pe.trace(&q);
-                (t.outcome(), pe.outcome(&q), pe.outcome_each_eni(&q))
+                let shape = trace_shape(&pe, &t, p);
+                (t.outcome(), pe.outcome(&q), pe.outcome_each_eni(&q), shape)
             });
             let detail = match said {
                 Err(e) => Some(format!("with {hidden} hidden the engine refuses it: {e}")),
-                Ok((t, o, _)) if t != o => Some(format!(
+                Ok((t, o, _, _)) if t != o => Some(format!(
                     "with {hidden} hidden the trace says {}, the outcome {}",
                     show_outcome(&Ok(t)),
                     show_outcome(&Ok(o))
                 )),
+                Ok((_, _, _, Some(shape))) => Some(format!("with {hidden} hidden: {shape}")),
                 // A function's first blocked ENI gives its code: with one
                 // ENI's answer hidden another may give it, so the ENIs are
                 // compared one by one and the function's verdict by word.
-                Ok((_, o, each)) => each
+                Ok((_, o, each, None)) => each
                     .iter()
                     .zip(&whole_each)
                     .find_map(|(&o, &w)| self.partial_answer(o, w, true, &lacks, &hidden))
