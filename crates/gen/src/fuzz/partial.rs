@@ -96,15 +96,28 @@ pub(super) fn hide(spec: &ScenarioSpec, seed: u64) -> Option<ScenarioSpec> {
             thin(&mut a.egress, seed, &a.id, "egress");
         }
     }
-    // Placement: the groups are thinned, the subnets kept (without an
-    // ENI's subnet the addresses assigned after it would shift, and a
-    // probe to a literal address would ask about another ENI).
-    for f in &mut s.functions {
-        if lack(&f.id, MissingKind::Placement)
-            && let Some(v) = &mut f.vpc
-        {
+    // Placement: the groups are thinned; subnets only where no address
+    // assigned after the ENI's would shift (a probe to a literal address
+    // would then ask about another ENI): a function's subnets that no
+    // later function lists (functions' ENIs are assigned last).
+    let mut later: Vec<String> = Vec::new();
+    for f in s.functions.iter_mut().rev() {
+        let hidden = lack(&f.id, MissingKind::Placement);
+        let Some(v) = &mut f.vpc else { continue };
+        if hidden {
             thin(&mut v.security_groups, seed, &f.id, "groups");
+            let first = v.subnets.first().cloned();
+            let mut i = 0;
+            v.subnets.retain(|x| {
+                i += 1;
+                Some(x) == first.as_ref()
+                    || later.contains(x)
+                    || roll(seed, &["subnets", &f.id, &i.to_string()]).is_multiple_of(2)
+            });
         }
+        later.extend(v.subnets.iter().cloned());
+    }
+    for f in &mut s.functions {
         if lack(&f.id, MissingKind::Policy)
             && let Some(p) = &mut f.policy
         {

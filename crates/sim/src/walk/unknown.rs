@@ -259,20 +259,27 @@ impl<'e, S: Sink> Walk<'e, S> {
         }
     }
 
-    /// Rule 13: an interface endpoint has one ENI per subnet; when its
-    /// placement is missing, so are those ENIs and their addresses, and an
-    /// address of `vpc` that no known interface holds may be one of them.
+    /// An address of `vpc` that no known interface holds may be one of the
+    /// ENIs of an entity whose placement is missing: an interface endpoint
+    /// of `vpc` (one ENI per subnet, rule 13), or a function placed in
+    /// `vpc` or whose placement says nothing of any VPC (one Hyperplane ENI
+    /// per subnet, rule 23).
     pub(crate) fn holder_known(&mut self, vpc: VpcId, to: Addr) -> Step {
-        if self.sc.missing.is_empty() {
-            return Ok(());
-        }
-        let missing = (0..self.sc.endpoints.len() as u32)
-            .map(EndpointId)
-            .filter(|e| {
-                let ep = &self.sc.endpoints[e.ix()];
-                ep.vpc == vpc && ep.kind == EndpointKind::Interface
-            })
-            .find_map(|e| self.lacks(EntityRef::VpcEndpoint(e), MissingKind::Placement));
+        let sc = self.sc;
+        let missing = sc.missing.iter().find(|m| {
+            m.what == MissingKind::Placement
+                && match m.entity {
+                    EntityRef::VpcEndpoint(e) => {
+                        let ep = &sc.endpoints[e.ix()];
+                        ep.vpc == vpc && ep.kind == EndpointKind::Interface
+                    }
+                    EntityRef::Function(f) => sc.functions[f.ix()]
+                        .vpc
+                        .as_ref()
+                        .is_none_or(|v| v.vpc == vpc),
+                    _ => false,
+                }
+        });
         match missing {
             Some(m) => Err(self.unknown(Code::UnknownPlacement, HopKind::Vpc, m, |w| {
                 format!(
