@@ -111,6 +111,16 @@ pub struct Subnet {
     pub network_acl: NaclId,
 }
 
+impl Subnet {
+    /// Whether `addr` lies in the subnet's IPv4 or IPv6 block.
+    pub fn contains(&self, addr: IpAddr) -> bool {
+        match addr {
+            IpAddr::V4(a) => self.cidr.contains(&a),
+            IpAddr::V6(a) => self.ipv6_cidr.is_some_and(|c| c.contains(&a)),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RouteTable {
     pub name: String,

@@ -254,7 +254,12 @@ impl<'s> Cx<'s> {
             }
         }
         // Rule 17: NACLs guard the subnet boundary only.
-        let same_subnet = far_eni.is_some_and(|e| self.sc.enis[e].subnet.ix() == sender.subnet);
+        // An address of the sender's subnet that no ENI holds is still in it.
+        let same_subnet = match (far_eni, goal) {
+            (Some(e), _) => self.sc.enis[e].subnet.ix() == sender.subnet,
+            (None, Goal::Literal(ip)) => self.sc.subnets[sender.subnet].contains(ip),
+            (None, _) => false,
+        };
         // (A transit gateway sending on from its subnet is a sender like any
         // other here: rule 18.)
         if !same_subnet {

@@ -426,8 +426,12 @@ impl<'e, S: Sink> Walk<'e, S> {
                 }
             }
         }
-        let dst_subnet = Self::dst_eni(dst).map(|e| self.sc.enis[e.ix()].subnet);
-        let same_subnet = dst_subnet == Some(src.subnet);
+        // An address of the sender's own subnet that no ENI holds (it would
+        // have been that ENI) is still within the subnet.
+        let same_subnet = match Self::dst_eni(dst) {
+            Some(e) => self.sc.enis[e.ix()].subnet == src.subnet,
+            None => matches!(dst, Dst::Ip(ip) if self.sc.subnets[src.subnet.ix()].contains(ip)),
+        };
         // Rule 17: NACLs sit at the subnet boundary; traffic within a subnet
         // skips them. A transit gateway sending on from its attachment
         // subnet meets that subnet's outbound rules like any sender (rule 18).
