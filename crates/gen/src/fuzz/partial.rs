@@ -10,7 +10,7 @@
 
 use awsreach_model::spec::{EndpointKind, MissingKind, MissingSpec, TriggerSource};
 use awsreach_model::{ScenarioSpec, validate};
-use awsreach_sim::{Code, Engine, Node, Outcome, ProbeError};
+use awsreach_sim::{Code, Engine, Node, Outcome, ProbeError, ProbeOptions};
 
 use super::checker::{Checker, opts, show_outcome, trace_shape};
 use super::{Invariant, Pick, mix};
@@ -311,42 +311,58 @@ impl Checker<'_, '_> {
                 .is_some_and(|v| v.enis.len() > 1),
             _ => false,
         };
-        let m = pe.matrix(&rows, &cols);
-        let mut pick = Pick(mix(self.seed, 91));
+        // IPv4, and IPv6 too where a VPC is dual-stack (`--ip-version 6`).
+        let v6 = pe.scenario().vpcs.iter().any(|v| v.ipv6_cidr.is_some());
         let mut reported = 0;
-        for _ in 0..self.cfg.matrix_cells.min(rows.len() * cols.len()) {
-            let (i, j) = (pick.below(rows.len()), pick.below(cols.len()));
-            let (cell, whole) = (pe.cell(rows[i], cols[j]), engine.cell(rows[i], cols[j]));
-            self.count(Invariant::NoGuess);
-            let detail = if m.get(i, j) != cell {
-                Some(format!(
-                    "with {hidden} hidden the matrix says {:?}, the cell alone {cell:?}",
-                    m.get(i, j)
-                ))
-            } else {
-                match (cell, whole) {
-                    (Some(o), Some(w)) => {
-                        self.partial_answer(o, w, !several(rows[i]), lacks, hidden)
-                    }
-                    (None, None) => None,
-                    _ => Some(format!(
-                        "with {hidden} hidden the cell is {cell:?}, on the whole scenario {whole:?}"
-                    )),
-                }
+        for ipv6 in [false, true].into_iter().take(1 + v6 as usize) {
+            let opts = ProbeOptions {
+                ipv6,
+                ..ProbeOptions::default()
             };
-            if let Some(d) = detail
-                && reported < 3
-            {
-                reported += 1;
-                let (r, c) = (pe.node_name(rows[i]), pe.node_name(cols[j]));
-                self.out.push(super::Violation {
-                    invariant: Invariant::NoGuess,
-                    probe: None,
-                    change: None,
-                    cell: Some((r, c)),
-                    key: String::new(),
-                    detail: d,
-                });
+            let m = pe.matrix_with(&rows, &cols, &opts);
+            let cell = |e: &Engine, i: usize, j: usize| match ipv6 {
+                false => e.cell(rows[i], cols[j]),
+                true => (rows[i] != cols[j])
+                    .then(|| e.probe_nodes(rows[i], cols[j], &opts).ok())
+                    .flatten()
+                    .map(|p| e.outcome(&p)),
+            };
+            let mut pick = Pick(mix(self.seed, 91 + ipv6 as u64));
+            for _ in 0..self.cfg.matrix_cells.min(rows.len() * cols.len()) {
+                let (i, j) = (pick.below(rows.len()), pick.below(cols.len()));
+                let (got, whole) = (cell(pe, i, j), cell(engine, i, j));
+                self.count(Invariant::NoGuess);
+                let over = if ipv6 { " over IPv6" } else { "" };
+                let detail = if m.get(i, j) != got && (!ipv6 || rows[i] != cols[j]) {
+                    Some(format!(
+                        "with {hidden} hidden{over} the matrix says {:?}, the cell alone {got:?}",
+                        m.get(i, j)
+                    ))
+                } else {
+                    match (got, whole) {
+                        (Some(o), Some(w)) => {
+                            self.partial_answer(o, w, !several(rows[i]), lacks, hidden)
+                        }
+                        (None, None) => None,
+                        _ => Some(format!(
+                            "with {hidden} hidden{over} the cell is {got:?}, on the whole scenario {whole:?}"
+                        )),
+                    }
+                };
+                if let Some(d) = detail
+                    && reported < 3
+                {
+                    reported += 1;
+                    let (r, c) = (pe.node_name(rows[i]), pe.node_name(cols[j]));
+                    self.out.push(super::Violation {
+                        invariant: Invariant::NoGuess,
+                        probe: None,
+                        change: None,
+                        cell: Some((r, c)),
+                        key: String::new(),
+                        detail: d,
+                    });
+                }
             }
         }
     }
