@@ -379,10 +379,11 @@ fn write_blast(out: &mut String, a: &Assessment, indent: &str) {
             let _ = write!(effects, "; {label}: {}", ids.join(", "));
         }
     }
-    let probe = match a.probe_after {
-        Some(Outcome::Reachable) | None => String::new(),
-        Some(o) => format!(" (this call then still blocked: {})", outcome_str(o)),
-    };
+    let probe = a
+        .probe_after
+        .and_then(|o| awsreach_view::trace::after_fix_phrase(outcome_str(o)))
+        .map(|p| format!(" ({p})"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "{indent}{} {effects}{probe}",

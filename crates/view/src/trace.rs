@@ -318,6 +318,18 @@ pub fn kind_word(k: CallKind) -> &'static str {
 }
 
 /// `reachable`, or the code of a blocked or unknown outcome.
+/// What the blast radius says of the probe itself once fixed, from its
+/// outcome word (`reachable` or a code): nothing when it then reaches,
+/// else `this call then still blocked: CODE` or `this call then unknown: CODE`.
+pub fn after_fix_phrase(word: &str) -> Option<String> {
+    if word == "reachable" {
+        return None;
+    }
+    let unknown = awsreach_sim::Code::parse(word).is_some_and(|c| c.is_unknown());
+    let state = if unknown { "unknown" } else { "still blocked" };
+    Some(format!("this call then {state}: {word}"))
+}
+
 pub fn outcome_word(o: Outcome) -> &'static str {
     match o {
         Outcome::Reachable => "reachable",

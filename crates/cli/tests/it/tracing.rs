@@ -104,6 +104,44 @@ fn trace_reports_what_still_blocks_after_the_fix() {
     assert!(v["after_fix"].is_null(), "{}", v["after_fix"]);
 }
 
+/// A fix towards a destination whose placement is missing names its
+/// address, not its listed groups (which may be wrong), and the blast
+/// radius says the call then is unknown, not "still blocked".
+#[test]
+fn a_fix_towards_an_unknown_placement_names_the_address() {
+    let args = [
+        "trace",
+        "scenarios/rules/unknown-placement.ron",
+        "--from",
+        "fn-app",
+        "--to",
+        "10.0.3.10",
+        "--port",
+        "22",
+    ];
+    let run = awsreach(&workspace(), &args);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("fix: allow tcp/22 to 10.0.3.10/32 in fn-sg (outbound)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("(this call then unknown: UNKNOWN_PLACEMENT)"),
+        "{}",
+        run.stdout
+    );
+    let html = awsreach(&workspace(), &[&args[..], &["--format", "html"]].concat());
+    assert!(
+        html.stdout
+            .contains("(this call then unknown: UNKNOWN_PLACEMENT)"),
+        "{}",
+        html.stdout
+    );
+}
+
 #[test]
 fn trace_bad_input_exits_2() {
     let run = awsreach(

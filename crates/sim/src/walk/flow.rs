@@ -410,7 +410,11 @@ impl<'e, S: Sink> Walk<'e, S> {
                         at,
                         |w| {
                             let g = sgs[0];
-                            let peer = w.peer_for(daddr, dst_sgs, g);
+                            // A destination of unknown placement is named
+                            // by its address: its listed groups may be wrong.
+                            let known = Self::dst_eni(dst)
+                                .is_none_or(|e| w.eni_lacks_placement(e).is_none());
+                            let peer = w.peer_for(daddr, if known { dst_sgs } else { &[] }, g);
                             (
                                 format!(
                                     "no outbound rule of {}'s security groups ({}) allows {} to {}",

@@ -292,7 +292,7 @@ impl<'e, S: Sink> Walk<'e, S> {
     }
 
     /// The `missing` entry of the placement of `eni`'s owner, if any.
-    fn eni_lacks_placement(&self, eni: EniId) -> Option<&'e Missing> {
+    pub(crate) fn eni_lacks_placement(&self, eni: EniId) -> Option<&'e Missing> {
         if self.sc.missing.is_empty() {
             return None;
         }

@@ -275,8 +275,8 @@ fn blast(s: &mut String, b: &BlastDoc) {
         parts.join("; ")
     };
     let _ = write!(s, "<div class=\"dim\">blast radius: {text}");
-    if let Some(after) = b.probe_after.filter(|a| *a != "reachable") {
-        let _ = write!(s, " (this call then still blocked: {})", esc(after));
+    if let Some(after) = b.probe_after.and_then(crate::trace::after_fix_phrase) {
+        let _ = write!(s, " ({})", esc(&after));
     }
     s.push_str("</div>");
     for d in &b.dangers {
