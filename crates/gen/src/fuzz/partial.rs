@@ -10,9 +10,9 @@
 
 use awsreach_model::spec::{EndpointKind, MissingKind, MissingSpec, TriggerSource};
 use awsreach_model::{ScenarioSpec, validate};
-use awsreach_sim::{Code, Engine, Node, Outcome, ProbeError, ProbeOptions};
+use awsreach_sim::{Code, Engine, Outcome, ProbeError, ProbeOptions};
 
-use super::checker::{Checker, opts, show_outcome, trace_shape};
+use super::checker::{Checker, opts, several_enis, show_outcome, trace_shape};
 use super::{Invariant, Pick, mix};
 
 /// One in `ODDS[seed % 3]` of the pieces that can be missing is hidden:
@@ -304,13 +304,6 @@ impl Checker<'_, '_> {
         if rows.is_empty() || cols.is_empty() || rows != engine.sources() {
             return;
         }
-        let several = |n: Node| match n {
-            Node::Function(f) => pe.scenario().functions[f.ix()]
-                .vpc
-                .as_ref()
-                .is_some_and(|v| v.enis.len() > 1),
-            _ => false,
-        };
         // IPv4, and IPv6 too where a VPC is dual-stack (`--ip-version 6`).
         let v6 = pe.scenario().vpcs.iter().any(|v| v.ipv6_cidr.is_some());
         let mut reported = 0;
@@ -341,7 +334,7 @@ impl Checker<'_, '_> {
                 } else {
                     match (got, whole) {
                         (Some(o), Some(w)) => {
-                            self.partial_answer(o, w, !several(rows[i]), lacks, hidden)
+                            self.partial_answer(o, w, !several_enis(pe, rows[i]), lacks, hidden)
                         }
                         (None, None) => None,
                         _ => Some(format!(
