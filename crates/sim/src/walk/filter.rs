@@ -13,6 +13,40 @@ use crate::hop::{At, HopKind};
 use crate::trace::{Decision, Direction};
 
 impl<'e, S: Sink> Walk<'e, S> {
+    /// Rule 16: the rules of group `g` in direction `dir`.
+    #[inline]
+    fn sg_rules_of(&self, g: SgId, dir: RuleDirection) -> &'e [SgRule] {
+        let sg = &self.sc.security_groups[g.ix()];
+        if dir == RuleDirection::Ingress {
+            &sg.ingress
+        } else {
+            &sg.egress
+        }
+    }
+
+    /// Whether rule `r` is for the packet's protocol and port.
+    #[inline]
+    fn sg_rule_fits(&self, r: &SgRule) -> bool {
+        r.protocol.matches(self.proto) && (!self.proto.has_ports() || r.ports.contains(self.port))
+    }
+
+    /// Rule 16: the rules of groups `sgs` in direction `dir` that are for
+    /// the packet's protocol and port, with their group and index (for the
+    /// checks off the hot path; [`Self::sg_match`] loops by hand).
+    pub(crate) fn sg_rules<'s>(
+        &'s self,
+        sgs: &'s [SgId],
+        dir: RuleDirection,
+    ) -> impl Iterator<Item = (SgId, usize, &'e SgRule)> + 's {
+        sgs.iter().flat_map(move |&g| {
+            self.sg_rules_of(g, dir)
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| self.sg_rule_fits(r))
+                .map(move |(i, r)| (g, i, r))
+        })
+    }
+
     /// Rule 16: the first rule of any group that admits the packet.
     pub(crate) fn sg_match(
         &self,
@@ -21,16 +55,8 @@ impl<'e, S: Sink> Walk<'e, S> {
         remote: Seen,
     ) -> Option<(SgId, usize)> {
         for &g in sgs {
-            let sg = &self.sc.security_groups[g.ix()];
-            let rules = if dir == RuleDirection::Ingress {
-                &sg.ingress
-            } else {
-                &sg.egress
-            };
-            for (i, r) in rules.iter().enumerate() {
-                if !r.protocol.matches(self.proto)
-                    || (self.proto.has_ports() && !r.ports.contains(self.port))
-                {
+            for (i, r) in self.sg_rules_of(g, dir).iter().enumerate() {
+                if !self.sg_rule_fits(r) {
                     continue;
                 }
                 let hit = match r.peer {
@@ -72,6 +98,24 @@ impl<'e, S: Sink> Walk<'e, S> {
                 self.legs.pop();
             }
         }
+    }
+
+    /// Rule 17: a packet crossing `subnet`'s boundary in direction `dir`
+    /// meets its NACL now; its reply crosses back the other way, checked
+    /// when the reply legs are (a leg).
+    pub(crate) fn cross_boundary(
+        &mut self,
+        subnet: SubnetId,
+        dir: RuleDirection,
+        remote: Addr,
+    ) -> Step {
+        self.nacl_step(subnet, dir, remote, PortRange::single(self.port))?;
+        let back = match dir {
+            RuleDirection::Ingress => RuleDirection::Egress,
+            RuleDirection::Egress => RuleDirection::Ingress,
+        };
+        self.push_leg(subnet, back, remote);
+        Ok(())
     }
 
     /// Rule 17: ascending rule numbers, first match wins, implicit deny.

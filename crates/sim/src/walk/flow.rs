@@ -4,7 +4,6 @@
 
 use std::net::IpAddr;
 
-use awsreach_model::net::PortRange;
 use awsreach_model::*;
 use ipnet::IpNet;
 
@@ -440,13 +439,7 @@ impl<'e, S: Sink> Walk<'e, S> {
         // skips them. A transit gateway sending on from its attachment
         // subnet meets that subnet's outbound rules like any sender (rule 18).
         if !same_subnet {
-            self.nacl_step(
-                src.subnet,
-                RuleDirection::Egress,
-                daddr,
-                PortRange::single(self.port),
-            )?;
-            self.push_leg(src.subnet, RuleDirection::Ingress, daddr);
+            self.cross_boundary(src.subnet, RuleDirection::Egress, daddr)?;
         }
         // Rule 9: the subnet's table (else the main table), longest prefix match.
         // Traffic within a subnet is never routed elsewhere (no route can
@@ -538,13 +531,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 // Rule 17: reaching the appliance crosses its subnet's NACL
                 // (and the reply crosses it back).
                 if n.subnet != src.subnet {
-                    self.nacl_step(
-                        n.subnet,
-                        RuleDirection::Ingress,
-                        self.src_addr(src),
-                        PortRange::single(self.port),
-                    )?;
-                    self.push_leg(n.subnet, RuleDirection::Egress, self.src_addr(src));
+                    self.cross_boundary(n.subnet, RuleDirection::Ingress, self.src_addr(src))?;
                 }
                 // Rule 16: the appliance's own groups filter what it receives
                 // and, below, what it sends on.

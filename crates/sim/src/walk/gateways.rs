@@ -4,7 +4,6 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use awsreach_model::net::PortRange;
 use awsreach_model::*;
 use ipnet::IpNet;
 
@@ -86,13 +85,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 (format!("{} routes to {} but sits in the same subnet {}, and a NAT gateway does not serve its own subnet", src.name, nat.name, w.subnet_name(src.subnet)), w.route_fixes(src, dst, daddr, table, Some(dest)))
             }));
         }
-        self.nacl_step(
-            nat.subnet,
-            RuleDirection::Ingress,
-            self.src_addr(src),
-            PortRange::single(self.port),
-        )?;
-        self.push_leg(nat.subnet, RuleDirection::Egress, self.src_addr(src));
+        self.cross_boundary(nat.subnet, RuleDirection::Ingress, self.src_addr(src))?;
         // Rule 18: the NAT gateway answers for a transit gateway crossing
         // (centralised egress: its subnet must route the spoke back).
         if let (SrcKind::Tgw(..), Some(b)) = (src.what, self.tgw_back.take()) {
@@ -253,13 +246,7 @@ impl<'e, S: Sink> Walk<'e, S> {
                 self.push_leg(n.subnet, RuleDirection::Egress, seen.addr);
                 return self.arrive(eni, seen);
             }
-            self.nacl_step(
-                b.entry,
-                RuleDirection::Egress,
-                daddr,
-                PortRange::single(self.port),
-            )?;
-            self.push_leg(b.entry, RuleDirection::Ingress, daddr);
+            self.cross_boundary(b.entry, RuleDirection::Egress, daddr)?;
         } else if let Some(via) = via {
             // The reply must come back the same way (peering return route).
             let t = self.routes_of(n.subnet, seen.addr)?;
@@ -325,13 +312,7 @@ impl<'e, S: Sink> Walk<'e, S> {
             }
         }
         if !same_subnet {
-            self.nacl_step(
-                n.subnet,
-                RuleDirection::Ingress,
-                seen.addr,
-                PortRange::single(self.port),
-            )?;
-            self.push_leg(n.subnet, RuleDirection::Egress, seen.addr);
+            self.cross_boundary(n.subnet, RuleDirection::Ingress, seen.addr)?;
         }
         self.arrive(eni, seen)
     }
@@ -585,13 +566,7 @@ impl<'e, S: Sink> Walk<'e, S> {
     /// Group references never match traffic from a public address.
     fn enter_from_internet(&mut self, eni: EniId, from: Addr) -> Step {
         let subnet = self.sc.enis[eni.ix()].subnet;
-        self.nacl_step(
-            subnet,
-            RuleDirection::Ingress,
-            from,
-            PortRange::single(self.port),
-        )?;
-        self.push_leg(subnet, RuleDirection::Egress, from);
+        self.cross_boundary(subnet, RuleDirection::Ingress, from)?;
         let seen = Seen {
             addr: from,
             sgs: &[],

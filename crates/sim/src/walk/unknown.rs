@@ -158,20 +158,9 @@ impl<'e, S: Sink> Walk<'e, S> {
         if !matches!(addr, Addr::Unresolved(_)) {
             return Ok(());
         }
-        let (proto, port) = (self.proto, self.port);
-        let decides = sgs.iter().any(|g| {
-            let sg = &self.sc.security_groups[g.ix()];
-            let rules = if dir == RuleDirection::Ingress {
-                &sg.ingress
-            } else {
-                &sg.egress
-            };
-            rules.iter().any(|r| {
-                r.protocol.matches(proto)
-                    && (!proto.has_ports() || r.ports.contains(port))
-                    && matches!(r.peer, SgPeer::Cidr(n) if may_hold_public(&n))
-            })
-        });
+        let decides = self
+            .sg_rules(sgs, dir)
+            .any(|(_, _, r)| matches!(r.peer, SgPeer::Cidr(n) if may_hold_public(&n)));
         self.address_known(addr, HopKind::SecurityGroup, decides)
     }
 
@@ -324,20 +313,12 @@ impl<'e, S: Sink> Walk<'e, S> {
         let Some((eni, m)) = peer.and_then(|e| Some((e, self.eni_lacks_placement(e)?))) else {
             return Ok(());
         };
-        let named = sgs.iter().find_map(|g| {
-            self.sc.security_groups[g.ix()]
-                .egress
-                .iter()
-                .find_map(|r| match r.peer {
-                    SgPeer::Sg(x)
-                        if r.protocol.matches(self.proto)
-                            && (!self.proto.has_ports() || r.ports.contains(self.port)) =>
-                    {
-                        Some(x)
-                    }
-                    _ => None,
-                })
-        });
+        let named = self
+            .sg_rules(sgs, RuleDirection::Egress)
+            .find_map(|(_, _, r)| match r.peer {
+                SgPeer::Sg(x) => Some(x),
+                _ => None,
+            });
         match named {
             Some(x) => Err(
                 self.unknown(Code::UnknownPlacement, HopKind::SecurityGroup, m, |w| {
