@@ -142,6 +142,31 @@ fn a_fix_towards_an_unknown_placement_names_the_address() {
     );
 }
 
+/// Regression (found by the hostile-input run): a probe from a NAT
+/// gateway's private address took the gateway's empty group list for
+/// security groups and panicked building the egress fix. A NAT gateway has
+/// no security groups (rule 11): nothing filters what it sends.
+#[test]
+fn a_probe_from_a_nat_gateways_address_is_answered() {
+    let run = awsreach(
+        &workspace(),
+        &[
+            "trace",
+            "scenarios/rules/nat-gateway-inbound.ron",
+            "--from",
+            "10.0.0.4",
+            "--to",
+            "54.160.0.10",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("· eni               nat "),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn trace_bad_input_exits_2() {
     let run = awsreach(

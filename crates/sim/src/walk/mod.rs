@@ -446,8 +446,10 @@ impl<'e, S: Sink> Walk<'e, S> {
             ip: n.private_ip,
             ipv6: n.ipv6,
             public_ip: n.public_ip,
-            sgs: Some(&n.security_groups),
-            groups: Some(Groups::Eni(eni)),
+            // Rule 11: a NAT gateway has no security groups (none filter
+            // what it sends).
+            sgs: (!matches!(what, SrcKind::Nat(_))).then_some(&n.security_groups[..]),
+            groups: (!matches!(what, SrcKind::Nat(_))).then_some(Groups::Eni(eni)),
             what,
         }
     }
